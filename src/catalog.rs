@@ -1,0 +1,462 @@
+//! Typed catalogs of clouds, profiles and TLS modes, loaded from the embedded `assets/`.
+//!
+//! A cloud is a data file: everything the planner knows about EKS, GKE or AKS lives
+//! in `assets/clouds/<id>.yaml` and `templates/secret-stores/<id>.yaml.tera`.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CatalogError;
+use crate::format::Format;
+
+/// A label selector's labels.
+pub type Labels = BTreeMap<String, String>;
+
+/// Everything the wizard knows: clouds, profiles and TLS modes.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Clouds by id, in id order.
+    pub clouds: BTreeMap<String, Cloud>,
+    /// Profiles in the order the wizard offers them.
+    pub profiles: Vec<Profile>,
+    /// TLS sources by id.
+    pub tls_modes: Vec<TlsMode>,
+}
+
+/// One managed Kubernetes offering.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Cloud {
+    /// Short id used in answers (`eks`).
+    pub id: String,
+    /// Human name (`Amazon EKS`).
+    pub title: String,
+    /// Default storage class for replay volumes.
+    pub storage_class: String,
+    /// How pods get a cloud identity.
+    pub identity: IdentitySpec,
+    /// The cloud's secret manager as an External Secrets store.
+    pub secret_store: SecretStoreSpec,
+    /// Ingress wiring per exposure (`public`, `internal`).
+    pub exposures: BTreeMap<String, ExposureSpec>,
+    /// In-cluster DNS peers.
+    pub dns: DnsSpec,
+    /// Egress every overlay on this cloud needs (e.g. a metadata server).
+    pub fixed_egress: Vec<FixedEgress>,
+    /// Default egress CIDRs per category.
+    pub default_egress: BTreeMap<String, Vec<CidrEntry>>,
+    /// What each egress category means on this cloud.
+    pub egress_hints: BTreeMap<String, String>,
+    /// Default managed Redis port and TLS.
+    pub redis_defaults: RedisDefaults,
+    /// Default TLS source (mode id → value).
+    #[serde(default)]
+    pub tls_default: BTreeMap<String, serde_yaml::Value>,
+    /// Ports on which the cloud's managed Redis serves TLS.
+    pub redis_tls_ports: Vec<u16>,
+    /// The cloud's product names and the dependency checklist in its terms.
+    pub products: Products,
+}
+
+/// Workload identity wiring.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdentitySpec {
+    /// Key under `identity` in the answers.
+    pub field: String,
+    /// Format of its value.
+    pub format: Format,
+    /// ServiceAccount annotation carrying the value.
+    pub annotation: String,
+    /// Pod labels the identity webhook needs.
+    pub pod_labels: Labels,
+    /// What to put there.
+    pub hint: String,
+}
+
+/// The cloud's secret manager.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretStoreSpec {
+    /// Product name.
+    pub provider: String,
+    /// Tera template (under `templates/`) of the ClusterSecretStore.
+    pub template: String,
+    /// Answer fields under `secretStore`.
+    pub fields: Vec<FieldSpec>,
+    /// Default prefix of secret names.
+    pub key_prefix: String,
+    /// Regex every secret name must match on this cloud.
+    pub key_pattern: String,
+    /// Shell command creating one entry with a random value; `{key}` and field names are filled in.
+    pub create_command: String,
+}
+
+/// One answer field with its format.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Key name.
+    pub name: String,
+    /// Format of its value.
+    pub format: Format,
+    /// What to put there.
+    pub hint: String,
+}
+
+/// Ingress wiring for one exposure on one cloud.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExposureSpec {
+    /// `ingressClassName` (`{release}` is filled in); empty leaves it unset.
+    pub class_name: String,
+    /// Annotations on every Ingress of this exposure.
+    pub annotations: Labels,
+    /// Peers always admitted to the pods (e.g. Google front ends).
+    pub admit: Vec<CidrEntry>,
+    /// Who sends the traffic when the answers don't say.
+    #[serde(default)]
+    pub default_controller: Option<ControllerPeer>,
+    /// Why `ingressController` is needed when there is no default.
+    #[serde(default)]
+    pub controller_hint: Option<String>,
+    /// TLS modes this exposure accepts.
+    pub tls: Vec<String>,
+    /// Extra manifests this exposure needs (e.g. an internal controller).
+    #[serde(default)]
+    pub manifests: Vec<ManifestSpec>,
+    /// One-line description for humans.
+    pub describe: String,
+}
+
+/// A pod-selector peer of an ingress controller.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ControllerPeer {
+    /// Namespace of the controller.
+    pub namespace: String,
+    /// Labels of its pods.
+    pub pod_labels: Labels,
+}
+
+/// An extra manifest rendered from a template.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ManifestSpec {
+    /// Template under `templates/`.
+    pub template: String,
+    /// Output path in the overlay; `{endpoint}` is filled in.
+    pub path: String,
+}
+
+/// A CIDR in a catalog.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CidrEntry {
+    /// The CIDR.
+    pub cidr: String,
+}
+
+/// Egress every overlay on the cloud needs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedEgress {
+    /// Destination.
+    pub cidr: String,
+    /// TCP ports.
+    pub ports: Vec<u16>,
+    /// Why.
+    pub reason: String,
+}
+
+/// In-cluster DNS.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsSpec {
+    /// DNS peers: selectors or CIDRs.
+    pub peers: Vec<DnsPeer>,
+}
+
+/// One DNS peer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DnsPeer {
+    /// Namespace of DNS pods.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Labels of DNS pods.
+    #[serde(default)]
+    pub pod_labels: Labels,
+    /// Or a node-local address.
+    #[serde(default)]
+    pub cidr: Option<String>,
+}
+
+/// Managed Redis defaults.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisDefaults {
+    /// Port.
+    pub port: u16,
+    /// TLS.
+    pub tls: bool,
+}
+
+/// Product names and checklists in the cloud's own terms.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Products {
+    /// Managed Postgres.
+    pub postgres: String,
+    /// Managed Redis.
+    pub redis: String,
+    /// Object store for audit export.
+    pub object_store: String,
+    /// Postgres contract items.
+    pub postgres_checklist: Vec<String>,
+    /// Redis contract items.
+    pub redis_checklist: Vec<String>,
+    /// Immutable-backup steps (regulated).
+    pub immutable_backups: Vec<String>,
+}
+
+/// A deployment profile.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    /// Id used in answers.
+    pub id: String,
+    /// Human name.
+    pub title: String,
+    /// One line on what it means.
+    pub summary: String,
+    /// `global.mode`.
+    pub mode: String,
+    /// `global.evaluation` and chart-managed temporary secrets.
+    pub evaluation: bool,
+    /// Whether secrets come from the cloud's secret manager.
+    pub external_secrets: bool,
+    /// Fixed replica count (evaluation); None keeps the chart's.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// HPAs on.
+    pub autoscaling: bool,
+    /// PDBs on.
+    pub disruption_budgets: bool,
+    /// ServiceMonitor and PrometheusRule on.
+    pub monitoring: bool,
+    /// Replay volume size.
+    pub replay_size: String,
+    /// Default audit retention.
+    pub audit_retention_days: u32,
+    /// Exposures allowed.
+    pub exposures: Vec<String>,
+    /// Why other exposures are refused.
+    #[serde(default)]
+    pub exposure_reason: Option<String>,
+    /// Default exposure per chart endpoint.
+    pub default_endpoints: BTreeMap<String, String>,
+    /// Managed Postgres and Redis required.
+    pub managed_dependencies: bool,
+    /// `dns.mode: open` allowed.
+    pub open_dns: bool,
+    /// `egress.openHttps` allowed.
+    pub open_https: bool,
+    /// Default of `egress.openHttps`.
+    pub open_https_default: bool,
+    /// Egress to a /0 allowed.
+    pub open_cidr: bool,
+    /// `auditExport` required.
+    pub require_audit_export: bool,
+    /// Identity and provider-API egress required.
+    pub require_egress: bool,
+}
+
+/// A source of Ingress certificates.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TlsMode {
+    /// Key under `tls` in the answers.
+    pub id: String,
+    /// Human name.
+    pub title: String,
+    /// Format of the value.
+    pub format: Format,
+    /// Annotations per Ingress (`{value}`, `{release}`, `{endpoint}` filled in).
+    pub annotations: Labels,
+    /// Whether the Ingress gets a TLS Secret name.
+    pub tls_secret: bool,
+    /// Extra manifests per Ingress.
+    #[serde(default)]
+    pub manifests: Vec<ManifestSpec>,
+    /// One line for humans.
+    pub describe: String,
+}
+
+impl Catalog {
+    /// The built-in catalog, from the assets embedded at build time.
+    pub fn builtin() -> Result<Self, CatalogError> {
+        Self::from_files(crate::embedded::ASSETS)
+    }
+
+    /// Loads a catalog from `(path, contents)` pairs laid out like `assets/`.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
+        let mut clouds = BTreeMap::new();
+        let mut profiles = None;
+        let mut tls_modes = None;
+        for (path, text) in files {
+            let malformed = |e: serde_yaml::Error| CatalogError::Malformed {
+                file: (*path).to_string(),
+                reason: e.to_string(),
+            };
+            if let Some(name) = path.strip_prefix("clouds/") {
+                let cloud: Cloud = serde_yaml::from_str(text).map_err(malformed)?;
+                if name.strip_suffix(".yaml") != Some(cloud.id.as_str()) {
+                    return Err(CatalogError::Malformed {
+                        file: (*path).to_string(),
+                        reason: format!("id `{}` does not match the file name", cloud.id),
+                    });
+                }
+                clouds.insert(cloud.id.clone(), cloud);
+            } else if *path == "profiles.yaml" {
+                profiles = Some(serde_yaml::from_str(text).map_err(malformed)?);
+            } else if *path == "tls-modes.yaml" {
+                tls_modes = Some(serde_yaml::from_str(text).map_err(malformed)?);
+            }
+        }
+        let missing = |file: &str| CatalogError::Malformed {
+            file: file.to_string(),
+            reason: "missing".into(),
+        };
+        let catalog = Catalog {
+            clouds,
+            profiles: profiles.ok_or_else(|| missing("profiles.yaml"))?,
+            tls_modes: tls_modes.ok_or_else(|| missing("tls-modes.yaml"))?,
+        };
+        catalog.ensure_consistent()?;
+        Ok(catalog)
+    }
+
+    /// The cloud with this id.
+    pub fn cloud(&self, id: &str) -> Option<&Cloud> {
+        self.clouds.get(id)
+    }
+
+    /// The profile with this id.
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// The TLS mode with this id.
+    pub fn tls_mode(&self, id: &str) -> Option<&TlsMode> {
+        self.tls_modes.iter().find(|m| m.id == id)
+    }
+
+    /// Ids of all clouds, comma-separated, for messages.
+    pub fn cloud_ids(&self) -> String {
+        self.clouds.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+
+    /// Ids of all profiles, comma-separated, for messages.
+    pub fn profile_ids(&self) -> String {
+        self.profiles
+            .iter()
+            .map(|p| p.id.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks that every cross-reference resolves.
+    fn ensure_consistent(&self) -> Result<(), CatalogError> {
+        let templates: Vec<&str> = crate::embedded::TEMPLATES.iter().map(|(p, _)| *p).collect();
+        let dangling = |file: &str, what: &'static str, name: &str| CatalogError::Dangling {
+            file: file.to_string(),
+            what,
+            name: name.to_string(),
+        };
+        for cloud in self.clouds.values() {
+            let file = format!("clouds/{}.yaml", cloud.id);
+            if !templates.contains(&cloud.secret_store.template.as_str()) {
+                return Err(dangling(&file, "template", &cloud.secret_store.template));
+            }
+            for (exposure, spec) in &cloud.exposures {
+                if !["public", "internal"].contains(&exposure.as_str()) {
+                    return Err(dangling(&file, "exposure", exposure));
+                }
+                for tls in &spec.tls {
+                    if self.tls_mode(tls).is_none() {
+                        return Err(dangling(&file, "TLS mode", tls));
+                    }
+                }
+                for m in &spec.manifests {
+                    if !templates.contains(&m.template.as_str()) {
+                        return Err(dangling(&file, "template", &m.template));
+                    }
+                }
+            }
+            for mode in cloud.tls_default.keys() {
+                if self.tls_mode(mode).is_none() {
+                    return Err(dangling(&file, "TLS mode", mode));
+                }
+            }
+            if regex_lite_is_valid(&cloud.secret_store.key_pattern).is_err() {
+                return Err(dangling(&file, "key pattern", &cloud.secret_store.key_pattern));
+            }
+        }
+        for mode in &self.tls_modes {
+            for m in &mode.manifests {
+                if !templates.contains(&m.template.as_str()) {
+                    return Err(dangling("tls-modes.yaml", "template", &m.template));
+                }
+            }
+        }
+        for p in &self.profiles {
+            for e in p.exposures.iter().chain(p.default_endpoints.values()) {
+                if !["public", "internal", "disabled"].contains(&e.as_str()) {
+                    return Err(dangling("profiles.yaml", "exposure", e));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Key patterns are a bracket class anchored at both ends: `^[...]+$`.
+fn regex_lite_is_valid(pattern: &str) -> Result<(), ()> {
+    crate::format::CharClass::parse(pattern).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_cross_references_resolve() {
+        let c = Catalog::builtin().expect("builtin catalog");
+        assert_eq!(c.cloud_ids(), "aks, eks, gke");
+        assert_eq!(
+            c.profile_ids(),
+            "evaluation, production, private, regulated"
+        );
+        for cloud in c.clouds.values() {
+            assert!(cloud.exposures.contains_key("public"), "{}", cloud.id);
+            assert!(cloud.exposures.contains_key("internal"), "{}", cloud.id);
+        }
+    }
+
+    #[test]
+    fn catalog_rejects_unknown_tls_mode() {
+        let mut files: Vec<(&str, String)> = crate::embedded::ASSETS
+            .iter()
+            .map(|(p, t)| (*p, t.to_string()))
+            .collect();
+        for (p, t) in &mut files {
+            if *p == "clouds/eks.yaml" {
+                *t = t.replace("tls: [awsCertificateArn]", "tls: [nope]");
+            }
+        }
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let err = Catalog::from_files(&refs).unwrap_err();
+        assert!(err.to_string().contains("unknown TLS mode `nope`"), "{err}");
+    }
+}

@@ -1,0 +1,250 @@
+//! The command line: clap definitions and the non-interactive commands.
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::answers::Answers;
+use crate::catalog::Catalog;
+use crate::check::{self, Severity};
+use crate::render::Templates;
+
+/// Exit code for bad input: nothing was written.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code for check findings.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code when the user cancelled.
+pub const EXIT_CANCELLED: i32 = 130;
+
+/// Writes ready-to-commit Helm overlays for Caracal on EKS, GKE and AKS.
+#[derive(Debug, Parser)]
+#[command(name = "caracal-wizard", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write an overlay from an answers file, without questions (for CI).
+    New(NewArgs),
+    /// Print the files an answers file would produce, writing nothing.
+    Preview(PreviewArgs),
+    /// Re-validate an overlay directory; exit 1 with findings.
+    Check(CheckArgs),
+}
+
+/// `new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The answers file (YAML, version 1); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// Directory to write the overlay into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Override an answer, like helm: `--set endpoints.api=internal` (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Overwrite files edited by hand since the wizard wrote them.
+    #[arg(long)]
+    pub force: bool,
+    /// Show what would change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `preview`.
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The answers file; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// Print only this file of the overlay (e.g. `values.yaml`).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<String>,
+    /// Override an answer (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A readable table.
+    Table,
+    /// JSON for CI.
+    Json,
+}
+
+/// `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The overlay directory.
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// An error that maps to a specific exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Exit {
+    /// Code.
+    pub code: i32,
+    /// Message (empty: print nothing more).
+    pub message: String,
+}
+
+fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+    Exit {
+        code: EXIT_USAGE,
+        message: e.to_string(),
+    }
+    .into()
+}
+
+/// Reads an answers file (or stdin for `-`) and applies `--set`s.
+pub fn load_answers(path: &Path, sets: &[String]) -> anyhow::Result<Answers> {
+    let (name, text) = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("reading answers from standard input")?;
+        ("<stdin>".to_string(), s)
+    } else {
+        let text = fs_err::read_to_string(path).map_err(|e| usage(format!("{e}; give an existing answers file with --answers")))?;
+        (path.display().to_string(), text)
+    };
+    Answers::parse(&name, &text, sets).map_err(usage)
+}
+
+/// Plans and renders, mapping bad answers to exit 2.
+pub fn build(answers: &Answers) -> anyhow::Result<(crate::plan::Plan, crate::render::RenderedTree)> {
+    let catalog = Catalog::builtin()?;
+    let templates = Templates::builtin()?;
+    match crate::build(answers, &catalog, &templates) {
+        Ok(x) => Ok(x),
+        Err(crate::BuildError::Invalid(p)) => Err(usage(format!("{p}\nnothing was written"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Prints warnings to stderr.
+pub fn print_warnings(plan: &crate::plan::Plan) {
+    for w in &plan.warnings {
+        eprintln!("caracal-wizard: warning: {w}");
+    }
+}
+
+/// `new`.
+pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
+    let answers = load_answers(&args.answers, &args.sets)?;
+    let (plan, tree) = build(&answers)?;
+    print_warnings(&plan);
+    if args.dry_run {
+        crate::output::ensure_writable(&args.out, &tree, args.force).map_err(usage)?;
+        let mut out = std::io::stdout().lock();
+        for (path, contents) in &tree.files {
+            let old = fs_err::read_to_string(args.out.join(path)).unwrap_or_default();
+            let status = if old.is_empty() { "create" } else if old == *contents { "same  " } else { "change" };
+            writeln!(out, "{status} {}", args.out.join(path).display())?;
+        }
+        writeln!(out, "dry run: nothing written")?;
+        return Ok(0);
+    }
+    let report = crate::output::write_tree(&args.out, &tree, args.force).map_err(|e| match e {
+        crate::error::WriteError::Io(_) => anyhow::Error::from(e),
+        other => usage(format!("{other}\nnothing was written")),
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Wrote {} ({} on {}): {} file(s) changed, {} unchanged{}.",
+        args.out.display(),
+        plan.profile.title,
+        plan.cloud.title,
+        report.written.len(),
+        report.unchanged.len(),
+        if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) }
+    )?;
+    if report.generated_secrets {
+        writeln!(out, "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).", args.out.join(crate::render::LOCAL_SECRETS_FILE).display())?;
+    }
+    writeln!(out, "Next: read {}", args.out.join("README.md").display())?;
+    Ok(0)
+}
+
+/// `preview`.
+pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
+    let answers = load_answers(&args.answers, &args.sets)?;
+    let (plan, tree) = build(&answers)?;
+    print_warnings(&plan);
+    let mut out = std::io::stdout().lock();
+    match &args.file {
+        Some(f) => {
+            let contents = tree.files.get(f.trim_start_matches("./")).ok_or_else(|| {
+                usage(format!(
+                    "--file `{f}`: this overlay has no such file; it has: {}",
+                    tree.files.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            write!(out, "{contents}")?;
+        }
+        None => {
+            for (path, contents) in &tree.files {
+                writeln!(out, "==> {path} <==")?;
+                write!(out, "{contents}")?;
+                if !contents.ends_with('\n') {
+                    writeln!(out)?;
+                }
+            }
+            if tree.needs_local_secrets {
+                writeln!(out, "==> {} <==\n# (generated on write: random, git-ignored, mode 0600)", crate::render::LOCAL_SECRETS_FILE)?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `check`.
+pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
+    let catalog = Catalog::builtin()?;
+    if !args.dir.is_dir() {
+        return Err(usage(format!("{} is not a directory; give an overlay directory", args.dir.display())));
+    }
+    let findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            let report = serde_json::json!({
+                "dir": args.dir.display().to_string(),
+                "ok": errors == 0,
+                "findings": findings,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        }
+        OutputFormat::Table => {
+            if findings.is_empty() {
+                writeln!(out, "{}: clean", args.dir.display())?;
+            } else {
+                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                for f in &findings {
+                    let sev = match (f.severity, color) {
+                        (Severity::Error, true) => "\x1b[31mERROR\x1b[0m",
+                        (Severity::Error, false) => "ERROR",
+                        (Severity::Note, true) => "\x1b[33mnote \x1b[0m",
+                        (Severity::Note, false) => "note ",
+                    };
+                    let answer = f.answer.as_ref().map(|a| format!(" [change `{a}`]")).unwrap_or_default();
+                    writeln!(out, "{sev}  {:<40} {}{answer}", f.file, f.message)?;
+                }
+                writeln!(out, "{errors} error(s), {} note(s)", findings.len() - errors)?;
+            }
+        }
+    }
+    Ok(if errors > 0 { EXIT_FINDINGS } else { 0 })
+}

@@ -1,0 +1,54 @@
+//! caracal-wizard: writes ready-to-commit Helm overlays for Caracal on EKS, GKE and AKS.
+//!
+//! Module map:
+//! - [`answers`]: the answers file (version 1) and `--set` overrides
+//! - [`catalog`]: clouds, profiles and TLS modes, as data from `assets/`
+//! - [`format`]: field formats (hostnames, CIDRs, ARNs, …)
+//! - [`validate`]: defaults and every rule, all problems at once
+//! - [`plan`]: answers → [`plan::Plan`] (pure)
+//! - [`manifest`]: typed values overlay and Kubernetes objects; all YAML I/O
+//! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
+//! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
+//! - [`check`]: re-validates an overlay directory
+//! - [`error`]: error types of the core
+#![forbid(unsafe_code)]
+
+pub mod answers;
+pub mod catalog;
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod format;
+pub mod manifest;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod validate;
+
+/// Assets and templates embedded at build time.
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+use answers::Answers;
+use catalog::Catalog;
+use error::{Problems, RenderError};
+use render::{RenderedTree, Templates};
+
+/// Why answers could not become an overlay.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The answers have problems.
+    #[error(transparent)]
+    Invalid(#[from] Problems),
+    /// A template failed (a bug).
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// Answers → plan → files, with the built-in catalog and templates.
+pub fn build(answers: &Answers, catalog: &Catalog, templates: &Templates) -> Result<(plan::Plan, RenderedTree), BuildError> {
+    let plan = plan::plan(answers, catalog)?;
+    let tree = render::render(&plan, templates)?;
+    Ok((plan, tree))
+}

@@ -1,0 +1,495 @@
+//! Typed manifests the wizard emits: the Helm values overlay and the Kubernetes
+//! objects beside it. All YAML serialization of the core lives here.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Labels;
+
+/// The Helm values overlay for the caracal chart, key for key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValuesOverlay {
+    /// `global`.
+    pub global: Global,
+    /// `serviceAccount`.
+    pub service_account: ServiceAccountValues,
+    /// `secrets`.
+    pub secrets: SecretsValues,
+    /// `networkPolicy`.
+    pub network_policy: NetworkPolicyValues,
+    /// `replayPersistence`.
+    pub replay_persistence: ReplayPersistence,
+    /// `serviceMonitor`.
+    pub service_monitor: Toggle,
+    /// `alertRules`.
+    pub alert_rules: Toggle,
+    /// `services.<name>`.
+    pub services: BTreeMap<String, ServiceValues>,
+    /// `ingress.<name>`.
+    pub ingress: BTreeMap<String, IngressValues>,
+}
+
+/// `global`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Global {
+    /// `dev`/`rc`/`stable`.
+    pub mode: String,
+    /// Acknowledges chart-managed plaintext secrets.
+    pub evaluation: bool,
+    /// OTLP endpoint.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub otel_exporter_otlp_endpoint: String,
+    /// Labels on every pod.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: Labels,
+}
+
+/// `serviceAccount`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountValues {
+    /// Create it.
+    pub create: bool,
+    /// Identity binding.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: Labels,
+}
+
+/// `secrets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretsValues {
+    /// Chart-managed plaintext Secret (evaluation only).
+    pub create: bool,
+    /// Name of the runtime Secret.
+    pub runtime_secret_name: String,
+    /// Postgres.
+    pub database: DatabaseValues,
+    /// Auth database.
+    pub auth_database: NameOnly,
+    /// Redis.
+    pub redis: RedisValues,
+}
+
+/// `secrets.database`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseValues {
+    /// Migration role.
+    pub user: String,
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u32,
+    /// Database.
+    pub name: String,
+    /// `require` / `disable`.
+    pub ssl_mode: String,
+}
+
+/// `{name}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameOnly {
+    /// Name.
+    pub name: String,
+}
+
+/// `secrets.redis`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RedisValues {
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u32,
+    /// Database index.
+    pub database: u32,
+}
+
+/// `networkPolicy`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkPolicyValues {
+    /// On.
+    pub enabled: bool,
+    /// Port 53 to anywhere.
+    pub allow_open_dns: bool,
+    /// Port 443 to anywhere.
+    pub allow_open_https: bool,
+    /// DNS rules.
+    pub dns_egress: Vec<EgressRule>,
+    /// Who may reach the pods.
+    pub extra_ingress: Vec<IngressRule>,
+    /// Other egress.
+    pub extra_egress: Vec<EgressRule>,
+}
+
+/// A NetworkPolicy egress rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EgressRule {
+    /// Destinations.
+    pub to: Vec<Peer>,
+    /// Ports.
+    pub ports: Vec<PolicyPort>,
+}
+
+/// A NetworkPolicy ingress rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngressRule {
+    /// Sources.
+    pub from: Vec<Peer>,
+    /// Ports.
+    pub ports: Vec<PolicyPort>,
+}
+
+/// A NetworkPolicy peer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Peer {
+    /// CIDR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_block: Option<IpBlock>,
+    /// Namespace selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_selector: Option<Selector>,
+    /// Pod selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_selector: Option<Selector>,
+}
+
+impl Peer {
+    /// A CIDR peer.
+    pub fn cidr(cidr: &str) -> Self {
+        Peer {
+            ip_block: Some(IpBlock {
+                cidr: cidr.to_string(),
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// Pods with `labels` in namespace `namespace`.
+    pub fn pods(namespace: &str, labels: &Labels) -> Self {
+        let mut ns = Labels::new();
+        ns.insert(
+            "kubernetes.io/metadata.name".to_string(),
+            namespace.to_string(),
+        );
+        Peer {
+            ip_block: None,
+            namespace_selector: Some(Selector { match_labels: ns }),
+            pod_selector: (!labels.is_empty()).then(|| Selector {
+                match_labels: labels.clone(),
+            }),
+        }
+    }
+}
+
+/// `ipBlock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpBlock {
+    /// CIDR.
+    pub cidr: String,
+}
+
+/// `matchLabels` selector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Selector {
+    /// Labels.
+    pub match_labels: Labels,
+}
+
+/// A NetworkPolicy port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyPort {
+    /// `TCP`/`UDP`.
+    pub protocol: String,
+    /// Port.
+    pub port: u32,
+}
+
+impl PolicyPort {
+    /// TCP `port`.
+    pub fn tcp(port: u32) -> Self {
+        PolicyPort {
+            protocol: "TCP".into(),
+            port,
+        }
+    }
+    /// UDP `port`.
+    pub fn udp(port: u32) -> Self {
+        PolicyPort {
+            protocol: "UDP".into(),
+            port,
+        }
+    }
+}
+
+/// `replayPersistence`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayPersistence {
+    /// On.
+    pub enabled: bool,
+    /// Storage class.
+    pub storage_class_name: String,
+    /// Size.
+    pub size: String,
+}
+
+/// `{enabled}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Toggle {
+    /// On.
+    pub enabled: bool,
+}
+
+/// `services.<name>`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceValues {
+    /// Replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// HPA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hpa: Option<Toggle>,
+    /// PDB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdb: Option<Toggle>,
+    /// STS `iss`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_url: Option<String>,
+    /// Console origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// Console database TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_ssl: Option<String>,
+    /// Extra environment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_env: Vec<EnvVar>,
+}
+
+/// A container env var.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvVar {
+    /// Name.
+    pub name: String,
+    /// Literal value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// From a Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<EnvSource>,
+}
+
+impl EnvVar {
+    /// `name: value`.
+    pub fn literal(name: &str, value: impl Into<String>) -> Self {
+        EnvVar {
+            name: name.into(),
+            value: Some(value.into()),
+            value_from: None,
+        }
+    }
+    /// From `secret`'s `key`.
+    pub fn secret(name: &str, secret: &str, key: &str) -> Self {
+        EnvVar {
+            name: name.into(),
+            value: None,
+            value_from: Some(EnvSource {
+                secret_key_ref: SecretKeyRef {
+                    name: secret.into(),
+                    key: key.into(),
+                },
+            }),
+        }
+    }
+}
+
+/// `valueFrom`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvSource {
+    /// `secretKeyRef`.
+    pub secret_key_ref: SecretKeyRef,
+}
+
+/// `secretKeyRef`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretKeyRef {
+    /// Secret.
+    pub name: String,
+    /// Key.
+    pub key: String,
+}
+
+/// `ingress.<name>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressValues {
+    /// On.
+    pub enabled: bool,
+    /// Class (empty on GKE, which reads an annotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// TLS Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_secret_name: Option<String>,
+    /// Annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: Labels,
+}
+
+/// Standard object metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Name.
+    pub name: String,
+    /// Namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: Labels,
+    /// Annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: Labels,
+}
+
+/// A Kubernetes object with only metadata (Namespace, ServiceAccount).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlainObject {
+    /// `v1`.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// ServiceAccount token automount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Option<bool>,
+}
+
+/// An External Secrets `ExternalSecret` (`external-secrets.io/v1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalSecret {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: ExternalSecretSpec,
+}
+
+/// `spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalSecretSpec {
+    /// Refresh interval.
+    pub refresh_interval: String,
+    /// Store.
+    pub secret_store_ref: StoreRef,
+    /// Target Secret.
+    pub target: Target,
+    /// Remote entries.
+    pub data: Vec<RemoteData>,
+}
+
+/// `secretStoreRef`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreRef {
+    /// Name.
+    pub name: String,
+    /// `ClusterSecretStore`.
+    pub kind: String,
+}
+
+/// `target`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// Secret name.
+    pub name: String,
+    /// Owner.
+    pub creation_policy: String,
+    /// Deletion.
+    pub deletion_policy: String,
+    /// Template.
+    pub template: TargetTemplate,
+}
+
+/// `target.template`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetTemplate {
+    /// `Opaque`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `v2`.
+    pub engine_version: String,
+    /// Keys of the runtime Secret.
+    pub data: BTreeMap<String, String>,
+}
+
+/// One `data` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteData {
+    /// Template variable.
+    pub secret_key: String,
+    /// Remote reference.
+    pub remote_ref: RemoteRef,
+}
+
+/// `remoteRef`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoteRef {
+    /// Secret name in the manager.
+    pub key: String,
+}
+
+/// A kustomization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Kustomization {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Resource files.
+    pub resources: Vec<String>,
+}
+
+/// Serializes any manifest to YAML.
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
+    serde_yaml::to_string(value)
+}
+
+/// Parses YAML into a generic value.
+pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
+    serde_yaml::from_str(text)
+}
+
+/// Parses every document of a multi-document YAML stream.
+pub fn parse_yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, serde_yaml::Error> {
+    let mut out = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let v = serde_yaml::Value::deserialize(doc)?;
+        if !v.is_null() {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
