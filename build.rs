@@ -28,7 +28,11 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.display());
         let mut files = Vec::new();
         collect(&root, &root, &mut files);
-        writeln!(code, "/// Files embedded from `{dir}/`: (relative path, contents).").unwrap();
+        writeln!(
+            code,
+            "/// Files embedded from `{dir}/`: (relative path, contents)."
+        )
+        .unwrap();
         writeln!(code, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for (rel, abs) in &files {
             println!("cargo:rerun-if-changed={abs}");

@@ -244,6 +244,12 @@ pub struct IngressController {
     /// Or source CIDRs (load balancers that send from VPC addresses).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cidrs: Vec<String>,
+    /// Ingress class of your own controller for public endpoints (instead of the cloud's load balancer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Ingress class of your own controller for internal endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_class_name: Option<String>,
 }
 
 /// One egress destination: a CIDR on 443, or a CIDR with ports.
@@ -487,12 +493,17 @@ impl Answers {
 
     /// Types a YAML document of answers.
     pub fn from_value(source_name: &str, doc: serde_yaml::Value) -> Result<Self, AnswersError> {
+        precheck_endpoint_maps(source_name, &doc)?;
         let answers: Answers = serde_path_to_error::deserialize(doc).map_err(|e| {
             let path = e.path().to_string();
             let reason = e.into_inner().to_string();
             AnswersError::Parse {
                 source_name: source_name.to_string(),
-                path: if path == "." { String::new() } else { format!("`{path}`: ") },
+                path: if path == "." {
+                    String::new()
+                } else {
+                    format!("`{path}`: ")
+                },
                 reason: explain_serde(&reason),
             }
         })?;
@@ -512,6 +523,61 @@ impl Answers {
     /// Namespace, defaulted.
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("caracal")
+    }
+}
+
+/// Checks `endpoints` and `hosts` key by key before typing, because serde can't
+/// name an enum-keyed map's key in its error path.
+fn precheck_endpoint_maps(source_name: &str, doc: &serde_yaml::Value) -> Result<(), AnswersError> {
+    let endpoint_keys: Vec<&str> = Endpoint::ALL.iter().map(|e| e.key()).collect();
+    let exposure_keys: Vec<&str> = Exposure::ALL.iter().map(|e| e.key()).collect();
+    let mut problems = Vec::new();
+    for map_key in ["endpoints", "hosts"] {
+        let Some(map) = doc.get(map_key).and_then(|m| m.as_mapping()) else {
+            continue;
+        };
+        for (k, v) in map {
+            let key = match k {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            };
+            if !endpoint_keys.contains(&key.as_str()) {
+                problems.push(format!(
+                    "`{map_key}.{key}`: unknown endpoint; use one of {}",
+                    endpoint_keys.join(", ")
+                ));
+                continue;
+            }
+            if map_key == "endpoints" {
+                match v {
+                    serde_yaml::Value::String(s) if exposure_keys.contains(&s.as_str()) => {}
+                    serde_yaml::Value::Bool(false) => problems.push(format!(
+                        "`endpoints.{key}`: read as `false` (YAML 1.1 reads `off`/`no` as false); write `disabled`"
+                    )),
+                    other => problems.push(format!(
+                        "`endpoints.{key}`: `{}` is not an exposure; use public, internal or disabled{}",
+                        serde_yaml::to_string(other).unwrap_or_default().trim(),
+                        if matches!(other, serde_yaml::Value::String(s) if s == "off") {
+                            " (write `disabled`, not `off`: YAML 1.1 tools read `off` as false)"
+                        } else {
+                            ""
+                        }
+                    )),
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AnswersError::Parse {
+            source_name: source_name.to_string(),
+            path: String::new(),
+            reason: problems.join("; "),
+        })
     }
 }
 
@@ -587,10 +653,12 @@ fn parse_set_value(raw: &str) -> serde_yaml::Value {
         }
     }
     match serde_yaml::from_str::<serde_yaml::Value>(raw) {
-        Ok(v @ (serde_yaml::Value::Bool(_)
-        | serde_yaml::Value::Number(_)
-        | serde_yaml::Value::Sequence(_)
-        | serde_yaml::Value::Mapping(_))) => v,
+        Ok(
+            v @ (serde_yaml::Value::Bool(_)
+            | serde_yaml::Value::Number(_)
+            | serde_yaml::Value::Sequence(_)
+            | serde_yaml::Value::Mapping(_)),
+        ) => v,
         Ok(serde_yaml::Value::Null) if raw == "null" => serde_yaml::Value::Null,
         _ => serde_yaml::Value::String(raw.to_string()),
     }

@@ -74,7 +74,8 @@ fn is_true(v: Option<&serde_yaml::Value>) -> bool {
 }
 
 fn non_empty_seq(v: Option<&serde_yaml::Value>) -> bool {
-    v.and_then(serde_yaml::Value::as_sequence).is_some_and(|s| !s.is_empty())
+    v.and_then(serde_yaml::Value::as_sequence)
+        .is_some_and(|s| !s.is_empty())
 }
 
 /// Static checks of the overlay in `dir`.
@@ -105,7 +106,11 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         evaluation = catalog.profile(&a.profile).is_some_and(|p| p.evaluation);
         if let Err(problems) = crate::plan::plan(a, catalog) {
             for p in problems.0 {
-                findings.push(Finding::error(ANSWERS_FILE, p.message.clone(), Some(&p.path)));
+                findings.push(Finding::error(
+                    ANSWERS_FILE,
+                    p.message.clone(),
+                    Some(&p.path),
+                ));
             }
         }
     }
@@ -118,14 +123,25 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     }
     let values_text = read("values.yaml")?;
     match values_text.as_deref().map(crate::manifest::parse_yaml) {
-        None => findings.push(Finding::error("values.yaml", "missing; re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`", None)),
-        Some(Err(e)) => findings.push(Finding::error("values.yaml", format!("not valid YAML: {e}"), None)),
+        None => findings.push(Finding::error(
+            "values.yaml",
+            "missing; re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`",
+            None,
+        )),
+        Some(Err(e)) => findings.push(Finding::error(
+            "values.yaml",
+            format!("not valid YAML: {e}"),
+            None,
+        )),
         Some(Ok(v)) => check_values(&v, evaluation, &mut findings),
     }
     // No plaintext secret anywhere Git would pick up.
     scan_for_secrets(dir, dir, &mut findings)?;
     if let Some(_local) = read(LOCAL_SECRETS_FILE)? {
-        let ignored = read(".gitignore")?.is_some_and(|g| g.lines().any(|l| l.trim() == LOCAL_SECRETS_FILE || l.trim() == "*.local.yaml"));
+        let ignored = read(".gitignore")?.is_some_and(|g| {
+            g.lines()
+                .any(|l| l.trim() == LOCAL_SECRETS_FILE || l.trim() == "*.local.yaml")
+        });
         if !ignored {
             findings.push(Finding::error(".gitignore", format!("{LOCAL_SECRETS_FILE} holds plaintext credentials but is not git-ignored; add it to .gitignore"), None));
         }
@@ -134,7 +150,14 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
             use std::os::unix::fs::PermissionsExt;
             if let Ok(m) = fs_err::metadata(dir.join(LOCAL_SECRETS_FILE)) {
                 if m.permissions().mode() & 0o077 != 0 {
-                    findings.push(Finding::error(LOCAL_SECRETS_FILE, format!("readable by others (mode {:o}); run `chmod 600 {LOCAL_SECRETS_FILE}`", m.permissions().mode() & 0o777), None));
+                    findings.push(Finding::error(
+                        LOCAL_SECRETS_FILE,
+                        format!(
+                            "readable by others (mode {:o}); run `chmod 600 {LOCAL_SECRETS_FILE}`",
+                            m.permissions().mode() & 0o777
+                        ),
+                        None,
+                    ));
                 }
             }
         }
@@ -142,8 +165,13 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
             findings.push(Finding::note(LOCAL_SECRETS_FILE, "left over from an evaluation; this profile reads secrets from the secret manager, so delete it"));
         }
     }
-    if !evaluation && answers.is_some() && read("external-secrets/external-secret.yaml")?.is_none() {
-        findings.push(Finding::error("external-secrets/external-secret.yaml", "missing: outside evaluation the runtime Secret comes from External Secrets", None));
+    if !evaluation && answers.is_some() && read("external-secrets/external-secret.yaml")?.is_none()
+    {
+        findings.push(Finding::error(
+            "external-secrets/external-secret.yaml",
+            "missing: outside evaluation the runtime Secret comes from External Secrets",
+            None,
+        ));
     }
     findings.sort();
     findings.dedup();
@@ -158,49 +186,95 @@ fn check_values(v: &serde_yaml::Value, evaluation: bool, findings: &mut Vec<Find
         findings.push(Finding::error(f, "secrets.create is true without global.evaluation: the chart refuses plaintext Secrets outside evaluation", Some("profile")));
     }
     if stable && create {
-        findings.push(Finding::error(f, "secrets.create is true in stable mode: the chart refuses it", Some("profile")));
+        findings.push(Finding::error(
+            f,
+            "secrets.create is true in stable mode: the chart refuses it",
+            Some("profile"),
+        ));
     }
     if let Some(plain) = get(v, &["secrets", "plaintext"]).and_then(|p| p.as_mapping()) {
-        if plain.values().any(|x| x.as_str().is_some_and(|s| !s.is_empty())) {
+        if plain
+            .values()
+            .any(|x| x.as_str().is_some_and(|s| !s.is_empty()))
+        {
             findings.push(Finding::error(f, "secrets.plaintext holds values: a secret in a committed file; move them to the secret manager (or secrets.local.yaml for an evaluation)", None));
         }
     }
     if stable {
-        if get(v, &["secrets", "database", "host"]).and_then(|h| h.as_str()).is_none_or(|h| h == crate::validate::IN_CLUSTER_POSTGRES) {
-            findings.push(Finding::error(f, "secrets.database.host is the in-cluster default: stable needs managed Postgres", Some("postgres.host")));
+        if get(v, &["secrets", "database", "host"])
+            .and_then(|h| h.as_str())
+            .is_none_or(|h| h == crate::validate::IN_CLUSTER_POSTGRES)
+        {
+            findings.push(Finding::error(
+                f,
+                "secrets.database.host is the in-cluster default: stable needs managed Postgres",
+                Some("postgres.host"),
+            ));
         }
-        if get(v, &["secrets", "redis", "host"]).and_then(|h| h.as_str()).is_none_or(|h| h == crate::validate::IN_CLUSTER_REDIS) {
-            findings.push(Finding::error(f, "secrets.redis.host is the in-cluster default: stable needs managed Redis", Some("redis.host")));
+        if get(v, &["secrets", "redis", "host"])
+            .and_then(|h| h.as_str())
+            .is_none_or(|h| h == crate::validate::IN_CLUSTER_REDIS)
+        {
+            findings.push(Finding::error(
+                f,
+                "secrets.redis.host is the in-cluster default: stable needs managed Redis",
+                Some("redis.host"),
+            ));
         }
     }
-    let np_on = get(v, &["networkPolicy", "enabled"]).and_then(|b| b.as_bool()).unwrap_or(true);
+    let np_on = get(v, &["networkPolicy", "enabled"])
+        .and_then(|b| b.as_bool())
+        .unwrap_or(true);
     let open_dns = is_true(get(v, &["networkPolicy", "allowOpenDns"]));
     let open_https = is_true(get(v, &["networkPolicy", "allowOpenHttps"]));
     if !np_on && !evaluation {
-        findings.push(Finding::error(f, "networkPolicy.enabled is false: every profile but evaluation needs the NetworkPolicy", None));
+        findings.push(Finding::error(
+            f,
+            "networkPolicy.enabled is false: every profile but evaluation needs the NetworkPolicy",
+            None,
+        ));
     }
     if np_on && !open_dns && !non_empty_seq(get(v, &["networkPolicy", "dnsEgress"])) {
         findings.push(Finding::error(f, "no DNS egress: networkPolicy.dnsEgress is empty and allowOpenDns is false, so nothing resolves", Some("dns.mode")));
     }
-    if np_on && !evaluation && !open_https && !non_empty_seq(get(v, &["networkPolicy", "extraEgress"])) {
-        findings.push(Finding::error(f, "no provider-API, identity or object-store egress: networkPolicy.extraEgress is empty", Some("egress.providerApis")));
+    if np_on
+        && !evaluation
+        && !open_https
+        && !non_empty_seq(get(v, &["networkPolicy", "extraEgress"]))
+    {
+        findings.push(Finding::error(
+            f,
+            "no provider-API, identity or object-store egress: networkPolicy.extraEgress is empty",
+            Some("egress.providerApis"),
+        ));
     }
     let mut any_ingress = false;
     for name in ["web", "sts", "gateway", "api"] {
-        let enabled = get(v, &["ingress", name, "enabled"]).and_then(|b| b.as_bool()).unwrap_or(name == "web");
+        let enabled = get(v, &["ingress", name, "enabled"])
+            .and_then(|b| b.as_bool())
+            .unwrap_or(name == "web");
         any_ingress |= enabled;
     }
-    if stable && np_on && any_ingress && !non_empty_seq(get(v, &["networkPolicy", "extraIngress"])) {
+    if stable && np_on && any_ingress && !non_empty_seq(get(v, &["networkPolicy", "extraIngress"]))
+    {
         findings.push(Finding::error(f, "an Ingress is enabled but networkPolicy.extraIngress is empty: the chart refuses this, and the controller could not reach the pods", Some("ingressController")));
     }
     if !evaluation && !is_true(get(v, &["serviceMonitor", "enabled"])) {
-        findings.push(Finding::error(f, "serviceMonitor.enabled is not true: production profiles scrape every service", Some("profile")));
+        findings.push(Finding::error(
+            f,
+            "serviceMonitor.enabled is not true: production profiles scrape every service",
+            Some("profile"),
+        ));
     }
 }
 
 const SECRET_MARKERS: [&str; 3] = ["-----BEGIN", "AKIA", "stringData:"];
 
-fn scan_for_secrets(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Result<(), CheckError> {
+fn scan_for_secrets(
+    root: &Path,
+    dir: &Path,
+    findings: &mut Vec<Finding>,
+) -> Result<(), CheckError> {
     let entries = fs_err::read_dir(dir).map_err(|e| CheckError::Unreadable {
         path: dir.display().to_string(),
         reason: e.to_string(),
@@ -208,7 +282,11 @@ fn scan_for_secrets(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Res
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if name == ".git" || name == LOCAL_SECRETS_FILE {
             continue;
         }
@@ -217,7 +295,9 @@ fn scan_for_secrets(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Res
             continue;
         }
         let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        let Ok(text) = fs_err::read_to_string(&p) else { continue };
+        let Ok(text) = fs_err::read_to_string(&p) else {
+            continue;
+        };
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
             continue;
         }
@@ -231,7 +311,11 @@ fn scan_for_secrets(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Res
             }
         }
         if SECRET_MARKERS[..2].iter().any(|m| text.contains(m)) {
-            findings.push(Finding::error(&rel, "looks like it holds key material (a PEM block or an AWS access key)", None));
+            findings.push(Finding::error(
+                &rel,
+                "looks like it holds key material (a PEM block or an AWS access key)",
+                None,
+            ));
         }
     }
     Ok(())

@@ -112,17 +112,21 @@ fn usage(e: impl std::fmt::Display) -> anyhow::Error {
 pub fn load_answers(path: &Path, sets: &[String]) -> anyhow::Result<Answers> {
     let (name, text) = if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("reading answers from standard input")?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .context("reading answers from standard input")?;
         ("<stdin>".to_string(), s)
     } else {
-        let text = fs_err::read_to_string(path).map_err(|e| usage(format!("{e}; give an existing answers file with --answers")))?;
+        let text = fs_err::read_to_string(path)
+            .map_err(|e| usage(format!("{e}; give an existing answers file with --answers")))?;
         (path.display().to_string(), text)
     };
     Answers::parse(&name, &text, sets).map_err(usage)
 }
 
 /// Plans and renders, mapping bad answers to exit 2.
-pub fn build(answers: &Answers) -> anyhow::Result<(crate::plan::Plan, crate::render::RenderedTree)> {
+pub fn build(
+    answers: &Answers,
+) -> anyhow::Result<(crate::plan::Plan, crate::render::RenderedTree)> {
     let catalog = Catalog::builtin()?;
     let templates = Templates::builtin()?;
     match crate::build(answers, &catalog, &templates) {
@@ -149,7 +153,13 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
         let mut out = std::io::stdout().lock();
         for (path, contents) in &tree.files {
             let old = fs_err::read_to_string(args.out.join(path)).unwrap_or_default();
-            let status = if old.is_empty() { "create" } else if old == *contents { "same  " } else { "change" };
+            let status = if old.is_empty() {
+                "create"
+            } else if old == *contents {
+                "same  "
+            } else {
+                "change"
+            };
             writeln!(out, "{status} {}", args.out.join(path).display())?;
         }
         writeln!(out, "dry run: nothing written")?;
@@ -168,10 +178,18 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
         plan.cloud.title,
         report.written.len(),
         report.unchanged.len(),
-        if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) }
+        if report.removed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} removed", report.removed.len())
+        }
     )?;
     if report.generated_secrets {
-        writeln!(out, "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).", args.out.join(crate::render::LOCAL_SECRETS_FILE).display())?;
+        writeln!(
+            out,
+            "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).",
+            args.out.join(crate::render::LOCAL_SECRETS_FILE).display()
+        )?;
     }
     writeln!(out, "Next: read {}", args.out.join("README.md").display())?;
     Ok(0)
@@ -202,7 +220,11 @@ pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
                 }
             }
             if tree.needs_local_secrets {
-                writeln!(out, "==> {} <==\n# (generated on write: random, git-ignored, mode 0600)", crate::render::LOCAL_SECRETS_FILE)?;
+                writeln!(
+                    out,
+                    "==> {} <==\n# (generated on write: random, git-ignored, mode 0600)",
+                    crate::render::LOCAL_SECRETS_FILE
+                )?;
             }
         }
     }
@@ -213,10 +235,16 @@ pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     let catalog = Catalog::builtin()?;
     if !args.dir.is_dir() {
-        return Err(usage(format!("{} is not a directory; give an overlay directory", args.dir.display())));
+        return Err(usage(format!(
+            "{} is not a directory; give an overlay directory",
+            args.dir.display()
+        )));
     }
     let findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
@@ -231,7 +259,8 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             if findings.is_empty() {
                 writeln!(out, "{}: clean", args.dir.display())?;
             } else {
-                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                 for f in &findings {
                     let sev = match (f.severity, color) {
                         (Severity::Error, true) => "\x1b[31mERROR\x1b[0m",
@@ -239,10 +268,18 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                         (Severity::Note, true) => "\x1b[33mnote \x1b[0m",
                         (Severity::Note, false) => "note ",
                     };
-                    let answer = f.answer.as_ref().map(|a| format!(" [change `{a}`]")).unwrap_or_default();
+                    let answer = f
+                        .answer
+                        .as_ref()
+                        .map(|a| format!(" [change `{a}`]"))
+                        .unwrap_or_default();
                     writeln!(out, "{sev}  {:<40} {}{answer}", f.file, f.message)?;
                 }
-                writeln!(out, "{errors} error(s), {} note(s)", findings.len() - errors)?;
+                writeln!(
+                    out,
+                    "{errors} error(s), {} note(s)",
+                    findings.len() - errors
+                )?;
             }
         }
     }

@@ -77,10 +77,15 @@ pub fn ensure_hostname(value: &str) -> Result<(), String> {
         return Err(format!("`{value}` is longer than 253 characters"));
     }
     if value.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(format!("`{value}` has upper-case letters; DNS names in Kubernetes are lower case: use `{}`", value.to_ascii_lowercase()));
+        return Err(format!(
+            "`{value}` has upper-case letters; DNS names in Kubernetes are lower case: use `{}`",
+            value.to_ascii_lowercase()
+        ));
     }
     if value.contains("://") || value.contains('/') || value.contains(':') {
-        return Err(format!("`{value}` is not a bare host name; drop the scheme, port and path"));
+        return Err(format!(
+            "`{value}` is not a bare host name; drop the scheme, port and path"
+        ));
     }
     let labels: Vec<&str> = value.split('.').collect();
     if labels.len() < 2 {
@@ -91,8 +96,13 @@ pub fn ensure_hostname(value: &str) -> Result<(), String> {
             "`{value}` is not an RFC 1123 host name (label `{bad}`: use a-z, 0-9 and inner hyphens, at most 63 characters)"
         ));
     }
-    if labels.last().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(format!("`{value}` looks like an IP address; give a DNS name"));
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "`{value}` looks like an IP address; give a DNS name"
+        ));
     }
     Ok(())
 }
@@ -179,13 +189,15 @@ pub fn ensure_aws_region(value: &str) -> Result<(), String> {
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[0].len() == 2
-        && parts
-            .last()
-            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+        && parts.last().is_some_and(|n| {
+            !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else {
-        Err(format!("`{value}` is not an AWS region such as `us-east-1`"))
+        Err(format!(
+            "`{value}` is not an AWS region such as `us-east-1`"
+        ))
     }
 }
 
@@ -226,11 +238,17 @@ pub fn ensure_gcp_location(value: &str) -> Result<(), String> {
             && p[0].bytes().all(|b| b.is_ascii_lowercase())
             && p[1].len() >= 2
             && p[1].bytes().last().is_some_and(|b| b.is_ascii_digit())
-            && p[1].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && p[1]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     };
     let ok = match parts.len() {
         2 => region_ok(&parts),
-        3 => region_ok(&parts[..2]) && parts[2].len() == 1 && parts[2].bytes().all(|b| b.is_ascii_lowercase()),
+        3 => {
+            region_ok(&parts[..2])
+                && parts[2].len() == 1
+                && parts[2].bytes().all(|b| b.is_ascii_lowercase())
+        }
         _ => false,
     };
     if ok {
@@ -252,7 +270,9 @@ pub fn ensure_uuid(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{value}` is not a UUID such as `00000000-0000-0000-0000-000000000000`"))
+        Err(format!(
+            "`{value}` is not a UUID such as `00000000-0000-0000-0000-000000000000`"
+        ))
     }
 }
 
@@ -268,11 +288,7 @@ pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     let ok = value
         .strip_prefix("https://")
         .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
-        .and_then(|host| {
-            VAULT_SUFFIXES
-                .iter()
-                .find_map(|s| host.strip_suffix(s))
-        })
+        .and_then(|host| VAULT_SUFFIXES.iter().find_map(|s| host.strip_suffix(s)))
         .is_some_and(|name| {
             (3..=24).contains(&name.len())
                 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -283,27 +299,39 @@ pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{value}` is not a Key Vault URL such as `https://caracal-prod.vault.azure.net`"))
+        Err(format!(
+            "`{value}` is not a Key Vault URL such as `https://caracal-prod.vault.azure.net`"
+        ))
     }
 }
 
 /// An `https://` or `http://` URL with a host.
 pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| (!https_only).then(|| value.strip_prefix("http://")).flatten());
+    let rest = value.strip_prefix("https://").or_else(|| {
+        (!https_only)
+            .then(|| value.strip_prefix("http://"))
+            .flatten()
+    });
     let Some(rest) = rest else {
-        let want = if https_only { "https://" } else { "http:// or https://" };
+        let want = if https_only {
+            "https://"
+        } else {
+            "http:// or https://"
+        };
         return Err(format!("`{value}` is not a URL starting with {want}"));
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.parse::<u16>().is_ok() {
-            h
-        } else {
-            host
-        }
-    });
+    let host =
+        host.rsplit_once(':').map_or(
+            host,
+            |(h, port)| {
+                if port.parse::<u16>().is_ok() {
+                    h
+                } else {
+                    host
+                }
+            },
+        );
     if host.parse::<IpAddr>().is_ok() || ensure_hostname(host).is_ok() || is_label(host) {
         Ok(())
     } else {
@@ -318,12 +346,11 @@ pub struct CharClass {
 }
 
 impl CharClass {
-    /// Parses `^[A-Za-z0-9_-]+$`.
-    pub fn parse(pattern: &str) -> Result<Self, ()> {
+    /// Parses `^[A-Za-z0-9_-]+$`; `None` if the pattern has another shape.
+    pub fn parse(pattern: &str) -> Option<Self> {
         let body = pattern
             .strip_prefix("^[")
-            .and_then(|p| p.strip_suffix("]+$"))
-            .ok_or(())?;
+            .and_then(|p| p.strip_suffix("]+$"))?;
         let chars: Vec<char> = body.chars().collect();
         let mut ranges = Vec::new();
         let mut i = 0;
@@ -336,14 +363,13 @@ impl CharClass {
                 i += 1;
             }
         }
-        Ok(Self { ranges })
+        Some(Self { ranges })
     }
 
     /// Whether every character of `s` is in the class and `s` is not empty.
     pub fn matches(&self, s: &str) -> bool {
         !s.is_empty()
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| self.ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)))
     }
 }
@@ -406,13 +432,17 @@ mod tests {
         assert!(c.matches("caracal-postgres_password"));
         assert!(!c.matches("caracal/postgres"));
         assert!(!c.matches(""));
-        assert!(CharClass::parse("[a-z]").is_err());
+        assert!(CharClass::parse("[a-z]").is_none());
     }
 
     #[test]
     fn urls_need_a_scheme_and_host() {
         assert!(ensure_url("https://s3.us-east-1.amazonaws.com", true).is_ok());
-        assert!(ensure_url("http://otel-collector.observability.svc.cluster.local:4317", false).is_ok());
+        assert!(ensure_url(
+            "http://otel-collector.observability.svc.cluster.local:4317",
+            false
+        )
+        .is_ok());
         assert!(ensure_url("http://x.example.com", true).is_err());
         assert!(ensure_url("s3.amazonaws.com", false).is_err());
     }

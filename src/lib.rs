@@ -47,7 +47,11 @@ pub enum BuildError {
 }
 
 /// Answers → plan → files, with the built-in catalog and templates.
-pub fn build(answers: &Answers, catalog: &Catalog, templates: &Templates) -> Result<(plan::Plan, RenderedTree), BuildError> {
+pub fn build(
+    answers: &Answers,
+    catalog: &Catalog,
+    templates: &Templates,
+) -> Result<(plan::Plan, RenderedTree), BuildError> {
     let plan = plan::plan(answers, catalog)?;
     let tree = render::render(&plan, templates)?;
     Ok((plan, tree))

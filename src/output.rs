@@ -89,7 +89,9 @@ pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(
             *s == FileState::Edited
                 && p != ANSWERS_FILE
                 && tree.files.get(p).is_none_or(|new| {
-                    fs_err::read_to_string(dir.join(p)).map(|old| &old != new).unwrap_or(true)
+                    fs_err::read_to_string(dir.join(p))
+                        .map(|old| &old != new)
+                        .unwrap_or(true)
                 })
         })
         .map(|(p, _)| p)
@@ -149,7 +151,10 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
         fs_err::rename(stage.path().join(path), &to)?;
     }
     if report.generated_secrets {
-        fs_err::rename(stage.path().join(LOCAL_SECRETS_FILE), dir.join(LOCAL_SECRETS_FILE))?;
+        fs_err::rename(
+            stage.path().join(LOCAL_SECRETS_FILE),
+            dir.join(LOCAL_SECRETS_FILE),
+        )?;
     }
     for (path, recorded) in old_digests {
         if tree.files.contains_key(&path) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::answers::{Answers, DnsMode, EgressEntry, Endpoint, Exposure, Scalar, SignInProvider};
+use crate::answers::{Answers, DnsMode, Endpoint, Exposure, SignInProvider};
 use crate::catalog::{Catalog, Cloud, Labels, Profile};
 use crate::error::{Problem, Problems};
 use crate::manifest::*;
@@ -114,8 +114,9 @@ pub struct PlannedManifest {
 }
 
 fn fill(s: &str, vars: &[(&str, &str)]) -> String {
-    vars.iter()
-        .fold(s.to_string(), |acc, (k, v)| acc.replace(&format!("{{{k}}}"), v))
+    vars.iter().fold(s.to_string(), |acc, (k, v)| {
+        acc.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 /// Plans an overlay: completes and validates the answers, then decides every file.
@@ -155,7 +156,7 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     for e in Endpoint::EXPOSABLE {
         let x = a.endpoints.get(&e).copied().unwrap_or(Exposure::Disabled);
         let host = a.hosts.get(&e).cloned().unwrap_or_default();
-        let spec = cloud.exposures.get(x.key());
+        let spec = validate::effective_exposure(&cloud, &a, x);
         let (Some(spec), false) = (spec, x == Exposure::Disabled) else {
             ingress.insert(
                 e.key().to_string(),
@@ -185,7 +186,11 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         let mut tls_secret_name = None;
         let mut certificate = String::new();
         if let Some(mode) = &tls_mode {
-            annotations.extend(mode.annotations.iter().map(|(k, v)| (k.clone(), fill(v, &vars))));
+            annotations.extend(
+                mode.annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), fill(v, &vars))),
+            );
             if mode.tls_secret {
                 tls_secret_name = Some(format!("{release}-{}-tls", e.key()));
             }
@@ -193,7 +198,10 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
                 manifests.push(PlannedManifest {
                     template: m.template.clone(),
                     path: fill(&m.path, &vars),
-                    context: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                    context: vars
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
                 });
             }
             certificate = format!("{} ({})", mode.title, mode.describe);
@@ -219,12 +227,19 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         });
     }
     for x in &used_exposures {
-        if let Some(spec) = cloud.exposures.get(x) {
+        if let Some(spec) =
+            Exposure::from_key(x).and_then(|x| validate::effective_exposure(&cloud, &a, x))
+        {
             for m in &spec.manifests {
-                let vars = [("release", release.as_str()), ("namespace", namespace.as_str())];
+                let vars = [
+                    ("release", release.as_str()),
+                    ("namespace", namespace.as_str()),
+                ];
                 let class = fill(&spec.class_name, &vars);
-                let mut context: BTreeMap<String, String> =
-                    vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                let mut context: BTreeMap<String, String> = vars
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
                 context.insert("className".into(), class);
                 manifests.push(PlannedManifest {
                     template: m.template.clone(),
@@ -273,26 +288,52 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
             }
         };
         for x in &used_exposures {
-            let Some(spec) = cloud.exposures.get(x) else { continue };
+            let Some(spec) =
+                Exposure::from_key(x).and_then(|x| validate::effective_exposure(&cloud, &a, x))
+            else {
+                continue;
+            };
             for c in &spec.admit {
-                push(Peer::cidr(&c.cidr), format!("`{}` ({} load balancer front ends and health checks)", c.cidr, x), &mut from);
+                push(
+                    Peer::cidr(&c.cidr),
+                    format!(
+                        "`{}` ({} load balancer front ends and health checks)",
+                        c.cidr, x
+                    ),
+                    &mut from,
+                );
             }
             if a.ingress_controller.is_none() {
                 if let Some(dc) = &spec.default_controller {
                     let vars = [("release", release.as_str())];
-                    let labels: Labels = dc.pod_labels.iter().map(|(k, v)| (k.clone(), fill(v, &vars))).collect();
-                    let what = format!("pods {} in namespace `{}` (the {x} ingress controller)", fmt_labels(&labels), dc.namespace);
+                    let labels: Labels = dc
+                        .pod_labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), fill(v, &vars)))
+                        .collect();
+                    let what = format!(
+                        "pods {} in namespace `{}` (the {x} ingress controller)",
+                        fmt_labels(&labels),
+                        dc.namespace
+                    );
                     push(Peer::pods(&dc.namespace, &labels), what, &mut from);
                 }
             }
         }
         if let Some(ic) = &a.ingress_controller {
             if let Some(ns) = &ic.namespace {
-                let what = format!("pods {} in namespace `{ns}` (your ingress controller)", fmt_labels(&ic.pod_labels));
+                let what = format!(
+                    "pods {} in namespace `{ns}` (your ingress controller)",
+                    fmt_labels(&ic.pod_labels)
+                );
                 push(Peer::pods(ns, &ic.pod_labels), what, &mut from);
             }
             for c in &ic.cidrs {
-                push(Peer::cidr(c), format!("`{c}` (your load balancer's source range)"), &mut from);
+                push(
+                    Peer::cidr(c),
+                    format!("`{c}` (your load balancer's source range)"),
+                    &mut from,
+                );
             }
         }
         let mut ports: Vec<u32> = ingresses
@@ -308,8 +349,24 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     }
     let mut egress_summary = Vec::new();
     match dns.mode {
-        DnsMode::Cluster => egress_summary.push(format!("DNS (53/UDP+TCP) to the cluster resolver: {}", cloud.dns.peers.iter().map(|p| p.cidr.clone().unwrap_or_else(|| format!("{} in `{}`", fmt_labels(&p.pod_labels), p.namespace.clone().unwrap_or_default()))).collect::<Vec<_>>().join(", "))),
-        DnsMode::Cidr => egress_summary.push(format!("DNS (53/UDP+TCP) to `{}`", dns.cidr.clone().unwrap_or_default())),
+        DnsMode::Cluster => egress_summary.push(format!(
+            "DNS (53/UDP+TCP) to the cluster resolver: {}",
+            cloud
+                .dns
+                .peers
+                .iter()
+                .map(|p| p.cidr.clone().unwrap_or_else(|| format!(
+                    "{} in `{}`",
+                    fmt_labels(&p.pod_labels),
+                    p.namespace.clone().unwrap_or_default()
+                )))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        DnsMode::Cidr => egress_summary.push(format!(
+            "DNS (53/UDP+TCP) to `{}`",
+            dns.cidr.clone().unwrap_or_default()
+        )),
         DnsMode::Open => egress_summary.push("DNS (53/UDP+TCP) to anywhere".into()),
     }
     egress_summary.push(format!("Postgres ({pg_port}), Redis ({redis_port}) and OTLP (4317/4318): always allowed by the chart"));
@@ -328,7 +385,14 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         } else {
             out.push(rule);
         }
-        egress_summary.push(format!("{why}: `{cidr}` on {}", ports.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")));
+        egress_summary.push(format!(
+            "{why}: `{cidr}` on {}",
+            ports
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     };
     if let Some(c) = &pg.cidr {
         add_egress(c, vec![pg_port], "Postgres".into(), &mut extra_egress);
@@ -337,7 +401,12 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         add_egress(c, vec![redis_port], "Redis".into(), &mut extra_egress);
     }
     for f in &cloud.fixed_egress {
-        add_egress(&f.cidr, f.ports.iter().map(|p| u32::from(*p)).collect(), f.reason.clone(), &mut extra_egress);
+        add_egress(
+            &f.cidr,
+            f.ports.iter().map(|p| u32::from(*p)).collect(),
+            f.reason.clone(),
+            &mut extra_egress,
+        );
     }
     for (cat, entries) in egress.categories() {
         let why = match cat {
@@ -362,21 +431,35 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
             s.to_string(),
             ServiceValues {
                 replicas: profile.replicas,
-                hpa: Some(Toggle { enabled: profile.autoscaling }),
-                pdb: Some(Toggle { enabled: profile.disruption_budgets }),
+                hpa: Some(Toggle {
+                    enabled: profile.autoscaling,
+                }),
+                pdb: Some(Toggle {
+                    enabled: profile.disruption_budgets,
+                }),
                 ..Default::default()
             },
         );
     }
-    let exposed = |e: Endpoint| a.endpoints.get(&e).is_some_and(|x| *x != Exposure::Disabled);
+    let exposed = |e: Endpoint| {
+        a.endpoints
+            .get(&e)
+            .is_some_and(|x| *x != Exposure::Disabled)
+    };
     if let Some(sts) = services.get_mut("sts") {
         if exposed(Endpoint::Sts) {
-            sts.issuer_url = Some(format!("https://{}", a.hosts.get(&Endpoint::Sts).cloned().unwrap_or_default()));
+            sts.issuer_url = Some(format!(
+                "https://{}",
+                a.hosts.get(&Endpoint::Sts).cloned().unwrap_or_default()
+            ));
         }
     }
     if let Some(web) = services.get_mut("web") {
         web.public_url = Some(if exposed(Endpoint::Web) {
-            format!("https://{}", a.hosts.get(&Endpoint::Web).cloned().unwrap_or_default())
+            format!(
+                "https://{}",
+                a.hosts.get(&Endpoint::Web).cloned().unwrap_or_default()
+            )
         } else {
             format!("http://localhost:{}", Endpoint::Web.port())
         });
@@ -385,12 +468,27 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     }
     if let Some(audit) = services.get_mut("audit") {
         if let Some(x) = &a.audit_export {
-            audit.extra_env.push(EnvVar::literal("AUDIT_EXPORT_S3_ENDPOINT", x.endpoint.clone().unwrap_or_default()));
-            audit.extra_env.push(EnvVar::literal("AUDIT_EXPORT_S3_BUCKET", x.bucket.clone().unwrap_or_default()));
-            audit.extra_env.push(EnvVar::literal("AUDIT_EXPORT_S3_REGION", x.region.clone().unwrap_or_default()));
+            audit.extra_env.push(EnvVar::literal(
+                "AUDIT_EXPORT_S3_ENDPOINT",
+                x.endpoint.clone().unwrap_or_default(),
+            ));
+            audit.extra_env.push(EnvVar::literal(
+                "AUDIT_EXPORT_S3_BUCKET",
+                x.bucket.clone().unwrap_or_default(),
+            ));
+            audit.extra_env.push(EnvVar::literal(
+                "AUDIT_EXPORT_S3_REGION",
+                x.region.clone().unwrap_or_default(),
+            ));
         }
-        let days = a.retention.as_ref().and_then(|r| r.audit_days).unwrap_or(profile.audit_retention_days);
-        audit.extra_env.push(EnvVar::literal("AUDIT_RETENTION_DAYS", days.to_string()));
+        let days = a
+            .retention
+            .as_ref()
+            .and_then(|r| r.audit_days)
+            .unwrap_or(profile.audit_retention_days);
+        audit
+            .extra_env
+            .push(EnvVar::literal("AUDIT_RETENTION_DAYS", days.to_string()));
     }
 
     let identity_value = a.identity.get(&cloud.identity.field).cloned();
@@ -426,7 +524,10 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
                 ssl_mode: if in_cluster_pg { "disable" } else { "require" }.into(),
             },
             auth_database: NameOnly {
-                name: pg.auth_database.clone().unwrap_or_else(|| "caracal_auth".into()),
+                name: pg
+                    .auth_database
+                    .clone()
+                    .unwrap_or_else(|| "caracal_auth".into()),
             },
             redis: RedisValues {
                 host: redis.host.clone().unwrap_or_default(),
@@ -444,59 +545,81 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         },
         replay_persistence: ReplayPersistence {
             enabled: true,
-            storage_class_name: a.storage_class.clone().unwrap_or_else(|| cloud.storage_class.clone()),
+            storage_class_name: a
+                .storage_class
+                .clone()
+                .unwrap_or_else(|| cloud.storage_class.clone()),
             size: profile.replay_size.clone(),
         },
-        service_monitor: Toggle { enabled: profile.monitoring },
-        alert_rules: Toggle { enabled: profile.monitoring },
+        service_monitor: Toggle {
+            enabled: profile.monitoring,
+        },
+        alert_rules: Toggle {
+            enabled: profile.monitoring,
+        },
         services,
         ingress,
     };
 
     // Secrets.
     let runtime_keys = runtime_keys(&a);
-    let (secret_entries, external_secret, store, store_service_account) = if profile.external_secrets {
-        let prefix = a.secret_store.get("keyPrefix").cloned().unwrap_or_else(|| cloud.secret_store.key_prefix.clone());
-        let entries = secret_entries(&a, &cloud, &prefix);
-        let store_name = format!("{release}-secrets");
-        let es = external_secret(&a, &entries, &store_name, &namespace);
-        let sa_name = format!("{release}-external-secrets");
-        let fields: BTreeMap<String, String> = cloud
-            .secret_store
-            .fields
-            .iter()
-            .map(|f| (f.name.clone(), a.secret_store.get(&f.name).cloned().unwrap_or_default()))
-            .collect();
-        let sa = PlainObject {
-            api_version: "v1".into(),
-            kind: "ServiceAccount".into(),
-            metadata: Metadata {
-                name: sa_name.clone(),
-                namespace: Some(namespace.clone()),
-                labels: part_of(&release),
-                annotations: sa_annotations.clone(),
-            },
-            automount_service_account_token: Some(false),
+    let (secret_entries, external_secret, store, store_service_account) =
+        if profile.external_secrets {
+            let prefix = a
+                .secret_store
+                .get("keyPrefix")
+                .cloned()
+                .unwrap_or_else(|| cloud.secret_store.key_prefix.clone());
+            let entries = secret_entries(&a, &cloud, &prefix);
+            let store_name = format!("{release}-secrets");
+            let es = external_secret(&a, &entries, &store_name, &namespace);
+            let sa_name = format!("{release}-external-secrets");
+            let fields: BTreeMap<String, String> = cloud
+                .secret_store
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    a.secret_store
+                        .get(&f.name)
+                        .map(|v| (f.name.clone(), v.clone()))
+                })
+                .collect();
+            let sa = PlainObject {
+                api_version: "v1".into(),
+                kind: "ServiceAccount".into(),
+                metadata: Metadata {
+                    name: sa_name.clone(),
+                    namespace: Some(namespace.clone()),
+                    labels: part_of(&release),
+                    annotations: sa_annotations.clone(),
+                },
+                automount_service_account_token: Some(false),
+            };
+            (
+                entries,
+                Some(es),
+                Some(StorePlan {
+                    name: store_name,
+                    template: cloud.secret_store.template.clone(),
+                    service_account: sa_name,
+                    namespace: namespace.clone(),
+                    fields,
+                }),
+                Some(sa),
+            )
+        } else {
+            (Vec::new(), None, None, None)
         };
-        (
-            entries,
-            Some(es),
-            Some(StorePlan {
-                name: store_name,
-                template: cloud.secret_store.template.clone(),
-                service_account: sa_name,
-                namespace: namespace.clone(),
-                fields,
-            }),
-            Some(sa),
-        )
-    } else {
-        (Vec::new(), None, None, None)
-    };
     let mut ns_labels = part_of(&release);
     ns_labels.insert("kubernetes.io/metadata.name".into(), namespace.clone());
-    ns_labels.insert("pod-security.kubernetes.io/audit".into(), "restricted".into());
-    ns_labels.insert("pod-security.kubernetes.io/warn".into(), "restricted".into());
+    ns_labels.insert(
+        "pod-security.kubernetes.io/audit".into(),
+        "restricted".into(),
+    );
+    ns_labels.insert(
+        "pod-security.kubernetes.io/warn".into(),
+        "restricted".into(),
+    );
     let namespace_obj = PlainObject {
         api_version: "v1".into(),
         kind: "Namespace".into(),
@@ -531,7 +654,10 @@ fn part_of(release: &str) -> Labels {
     let mut l = Labels::new();
     l.insert("app.kubernetes.io/part-of".into(), "caracal".into());
     l.insert("app.kubernetes.io/instance".into(), release.into());
-    l.insert("app.kubernetes.io/managed-by".into(), "caracal-wizard".into());
+    l.insert(
+        "app.kubernetes.io/managed-by".into(),
+        "caracal-wizard".into(),
+    );
     l
 }
 
@@ -632,12 +758,27 @@ fn secret_entries(a: &Answers, cloud: &Cloud, prefix: &str) -> Vec<SecretEntry> 
     ];
     if let Some(s) = &a.sign_in {
         match s.provider {
-            SignInProvider::Smtp => list.push(("smtp-url", "smtpUrl", "SMTP URL (smtps://user:password@host:465) for sign-in mail", true)),
+            SignInProvider::Smtp => list.push((
+                "smtp-url",
+                "smtpUrl",
+                "SMTP URL (smtps://user:password@host:465) for sign-in mail",
+                true,
+            )),
             _ => {
                 if s.client_id.is_none() {
-                    list.push(("sign-in-client-id", "signInClientId", "OAuth client ID of the console's sign-in app", true));
+                    list.push((
+                        "sign-in-client-id",
+                        "signInClientId",
+                        "OAuth client ID of the console's sign-in app",
+                        true,
+                    ));
                 }
-                list.push(("sign-in-client-secret", "signInClientSecret", "OAuth client secret of the console's sign-in app", true));
+                list.push((
+                    "sign-in-client-secret",
+                    "signInClientSecret",
+                    "OAuth client secret of the console's sign-in app",
+                    true,
+                ));
             }
         }
     }
@@ -652,11 +793,20 @@ fn secret_entries(a: &Answers, cloud: &Cloud, prefix: &str) -> Vec<SecretEntry> 
             vars.push((format!("{k}:label"), label.to_string()));
         }
     }
-    vars.push(("azureVaultName".into(), a.secret_store.get("azureVaultUrl").and_then(|u| u.strip_prefix("https://")).and_then(|h| h.split('.').next()).unwrap_or_default().to_string()));
+    vars.push((
+        "azureVaultName".into(),
+        a.secret_store
+            .get("azureVaultUrl")
+            .and_then(|u| u.strip_prefix("https://"))
+            .and_then(|h| h.split('.').next())
+            .unwrap_or_default()
+            .to_string(),
+    ));
     list.into_iter()
         .map(|(name, var, purpose, must_match)| {
             let key = format!("{prefix}{name}");
-            let mut v: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut v: Vec<(&str, &str)> =
+                vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             v.push(("key", key.as_str()));
             SecretEntry {
                 command: fill(&cloud.secret_store.create_command, &v),
@@ -669,7 +819,12 @@ fn secret_entries(a: &Answers, cloud: &Cloud, prefix: &str) -> Vec<SecretEntry> 
         .collect()
 }
 
-fn external_secret(a: &Answers, entries: &[SecretEntry], store: &str, namespace: &str) -> ExternalSecret {
+fn external_secret(
+    a: &Answers,
+    entries: &[SecretEntry],
+    store: &str,
+    namespace: &str,
+) -> ExternalSecret {
     let pg = a.postgres.clone().unwrap_or_default();
     let redis = a.redis.clone().unwrap_or_default();
     let host = pg.host.unwrap_or_default();
@@ -677,17 +832,28 @@ fn external_secret(a: &Answers, entries: &[SecretEntry], store: &str, namespace:
     let db = pg.database.unwrap_or_else(|| "caracal".into());
     let auth_db = pg.auth_database.unwrap_or_else(|| "caracal_auth".into());
     let mut data = BTreeMap::new();
-    let derived = |role: &str| format!("{{{{ printf \"%s:caracal{role}\" .pgPassword | sha256sum }}}}");
-    data.insert("postgresPassword".to_string(), "{{ .pgPassword }}".to_string());
+    let derived =
+        |role: &str| format!("{{{{ printf \"%s:caracal{role}\" .pgPassword | sha256sum }}}}");
+    data.insert(
+        "postgresPassword".to_string(),
+        "{{ .pgPassword }}".to_string(),
+    );
     for role in DB_ROLES {
         data.insert(format!("{role}DbPassword"), derived(role));
         let database = if role == "auth" { &auth_db } else { &db };
         data.insert(
             format!("{role}DatabaseUrl"),
-            format!("postgres://caracal{role}:{}@{host}:{port}/{database}?sslmode=require", derived(role)),
+            format!(
+                "postgres://caracal{role}:{}@{host}:{port}/{database}?sslmode=require",
+                derived(role)
+            ),
         );
     }
-    let scheme = if redis.tls.unwrap_or(false) { "rediss" } else { "redis" };
+    let scheme = if redis.tls.unwrap_or(false) {
+        "rediss"
+    } else {
+        "redis"
+    };
     data.insert(
         "redisUrl".into(),
         format!(
@@ -737,17 +903,6 @@ fn external_secret(a: &Answers, entries: &[SecretEntry], store: &str, namespace:
         },
     }
 }
-
-/// Whether a scalar TLS value is set.
-pub fn tls_is_set(v: &Scalar) -> bool {
-    match v {
-        Scalar::Bool(b) => *b,
-        Scalar::Str(s) => !s.is_empty(),
-    }
-}
-
-#[allow(unused)]
-fn _assert_entry(_: &EgressEntry) {}
 
 #[cfg(test)]
 mod tests;

@@ -43,10 +43,18 @@ impl Templates {
     }
 
     fn render(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
-        self.tera.render(name, ctx).map_err(|e| RenderError::Template {
-            template: name.into(),
-            reason: error_chain(&e),
-        })
+        let mut out = self
+            .tera
+            .render(name, ctx)
+            .map_err(|e| RenderError::Template {
+                template: name.into(),
+                reason: error_chain(&e),
+            })?;
+        // Every file ends with exactly one newline, whatever the template's tail.
+        let trimmed = out.trim_end_matches('\n').len();
+        out.truncate(trimmed);
+        out.push('\n');
+        Ok(out)
     }
 }
 
@@ -96,13 +104,15 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     let fullname = format!("{release}-caracal");
     let evaluation = plan.profile.evaluation;
     let mut files = BTreeMap::new();
-    let helm_command = format!(
-        "helm upgrade --install {release} <chart> -n {namespace} -f values.yaml"
-    );
+    let helm_command =
+        format!("helm upgrade --install {release} <chart> -n {namespace} -f values.yaml");
 
     // Non-Helm manifests.
     let mut resources = vec!["namespace.yaml".to_string()];
-    files.insert("namespace.yaml".to_string(), yaml("namespace.yaml", &plan.namespace)?);
+    files.insert(
+        "namespace.yaml".to_string(),
+        yaml("namespace.yaml", &plan.namespace)?,
+    );
     let mut extra_files: Vec<BTreeMap<&str, String>> = Vec::new();
     let mut note = |path: &str, what: &str| {
         let mut m = BTreeMap::new();
@@ -110,9 +120,11 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         m.insert("what", what.to_string());
         extra_files.push(m);
     };
-    if let (Some(store), Some(sa), Some(es)) =
-        (&plan.store, &plan.store_service_account, &plan.external_secret)
-    {
+    if let (Some(store), Some(sa), Some(es)) = (
+        &plan.store,
+        &plan.store_service_account,
+        &plan.external_secret,
+    ) {
         let mut ctx = Context::new();
         ctx.insert("name", &store.name);
         ctx.insert("service_account", &store.service_account);
@@ -121,12 +133,24 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         ctx.insert("release", release);
         ctx.insert(
             "key_prefix",
-            a.secret_store.get("keyPrefix").map(String::as_str).unwrap_or(""),
+            a.secret_store
+                .get("keyPrefix")
+                .map(String::as_str)
+                .unwrap_or(""),
         );
         let paths = [
-            ("external-secrets/service-account.yaml", "the ServiceAccount External Secrets authenticates as (workload identity)"),
-            ("external-secrets/cluster-secret-store.yaml", "ClusterSecretStore for the cloud's secret manager"),
-            ("external-secrets/external-secret.yaml", "ExternalSecret composing the runtime Secret `caracal-runtime`"),
+            (
+                "external-secrets/service-account.yaml",
+                "the ServiceAccount External Secrets authenticates as (workload identity)",
+            ),
+            (
+                "external-secrets/cluster-secret-store.yaml",
+                "ClusterSecretStore for the cloud's secret manager",
+            ),
+            (
+                "external-secrets/external-secret.yaml",
+                "ExternalSecret composing the runtime Secret `caracal-runtime`",
+            ),
         ];
         files.insert(
             paths[0].0.into(),
@@ -190,8 +214,9 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     ctx.insert("namespace", namespace);
     ctx.insert("fullname", &fullname);
     let identity_value = a.identity.get(&plan.cloud.identity.field).cloned();
-    let pod_labels_note = (!v.global.pod_labels.is_empty())
-        .then(|| "The pod label lets the identity webhook inject the workload identity token.".to_string());
+    let pod_labels_note = (!v.global.pod_labels.is_empty()).then(|| {
+        "The pod label lets the identity webhook inject the workload identity token.".to_string()
+    });
     ctx.insert("pod_labels_note", &pod_labels_note);
     ctx.insert(
         "identity_note",
@@ -203,7 +228,10 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         }),
     );
     let secrets_note = if evaluation {
-        format!("The chart creates `{}` from secrets.local.yaml (git-ignored): pass it with -f.", v.secrets.runtime_secret_name)
+        format!(
+            "The chart creates `{}` from secrets.local.yaml (git-ignored): pass it with -f.",
+            v.secrets.runtime_secret_name
+        )
     } else {
         format!(
             "The chart only reads `{}`; External Secrets writes it from {} (external-secrets/).",
@@ -220,11 +248,19 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     };
     ctx.insert(
         "postgres_where",
-        &where_(&v.secrets.database.host, crate::validate::IN_CLUSTER_POSTGRES, &plan.cloud.products.postgres),
+        &where_(
+            &v.secrets.database.host,
+            crate::validate::IN_CLUSTER_POSTGRES,
+            &plan.cloud.products.postgres,
+        ),
     );
     ctx.insert(
         "redis_where",
-        &where_(&v.secrets.redis.host, crate::validate::IN_CLUSTER_REDIS, &plan.cloud.products.redis),
+        &where_(
+            &v.secrets.redis.host,
+            crate::validate::IN_CLUSTER_REDIS,
+            &plan.cloud.products.redis,
+        ),
     );
     ctx.insert("egress_summary", &plan.egress_summary);
     ctx.insert("ingress_summary", &plan.ingress_summary);
@@ -238,7 +274,9 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         .services
         .get("sts")
         .and_then(|s| s.issuer_url.clone())
-        .unwrap_or_else(|| format!("http://{fullname}-sts:8080 (in-cluster only: the STS is not exposed)"));
+        .unwrap_or_else(|| {
+            format!("http://{fullname}-sts:8080 (in-cluster only: the STS is not exposed)")
+        });
     ctx.insert("issuer", &issuer);
     let web_origin = v
         .services
@@ -246,7 +284,11 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         .and_then(|s| s.public_url.clone())
         .unwrap_or_default();
     ctx.insert("web_origin", &web_origin);
-    let audit_days = a.retention.as_ref().and_then(|r| r.audit_days).unwrap_or(365);
+    let audit_days = a
+        .retention
+        .as_ref()
+        .and_then(|r| r.audit_days)
+        .unwrap_or(365);
     ctx.insert("audit_days", &audit_days);
     let ax = a.audit_export.clone().unwrap_or_default();
     ctx.insert("audit_export", &a.audit_export.is_some());
@@ -255,19 +297,37 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     ctx.insert("audit_region", &ax.region.unwrap_or_default());
     ctx.insert("ingresses", &plan.ingresses);
     ctx.insert("global", &section("global", &v.global)?);
-    ctx.insert("service_account", &section("serviceAccount", &v.service_account)?);
+    ctx.insert(
+        "service_account",
+        &section("serviceAccount", &v.service_account)?,
+    );
     ctx.insert("secrets", &section("secrets", &v.secrets)?);
-    ctx.insert("network_policy", &section("networkPolicy", &v.network_policy)?);
-    ctx.insert("replay_persistence", &section("replayPersistence", &v.replay_persistence)?);
-    ctx.insert("service_monitor", &section("serviceMonitor", &v.service_monitor)?);
+    ctx.insert(
+        "network_policy",
+        &section("networkPolicy", &v.network_policy)?,
+    );
+    ctx.insert(
+        "replay_persistence",
+        &section("replayPersistence", &v.replay_persistence)?,
+    );
+    ctx.insert(
+        "service_monitor",
+        &section("serviceMonitor", &v.service_monitor)?,
+    );
     ctx.insert("alert_rules", &section("alertRules", &v.alert_rules)?);
     ctx.insert("services", &section("services", &v.services)?);
     ctx.insert("ingress", &section("ingress", &v.ingress)?);
-    files.insert("values.yaml".into(), templates.render("values.yaml.tera", &ctx)?);
+    files.insert(
+        "values.yaml".into(),
+        templates.render("values.yaml.tera", &ctx)?,
+    );
 
     // README.md
     ctx.insert("extra_files", &extra_files);
-    ctx.insert("in_cluster", &(v.secrets.database.host == crate::validate::IN_CLUSTER_POSTGRES));
+    ctx.insert(
+        "in_cluster",
+        &(v.secrets.database.host == crate::validate::IN_CLUSTER_POSTGRES),
+    );
     ctx.insert("postgres_host", &v.secrets.database.host);
     ctx.insert("postgres_port", &v.secrets.database.port);
     ctx.insert("postgres_database", &v.secrets.database.name);
@@ -280,7 +340,10 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     ctx.insert("redis_scheme", if redis_tls { "rediss" } else { "redis" });
     ctx.insert("postgres_product", &plan.cloud.products.postgres);
     ctx.insert("redis_product", &plan.cloud.products.redis);
-    ctx.insert("postgres_checklist", &plan.cloud.products.postgres_checklist);
+    ctx.insert(
+        "postgres_checklist",
+        &plan.cloud.products.postgres_checklist,
+    );
     ctx.insert("redis_checklist", &plan.cloud.products.redis_checklist);
     ctx.insert("immutable_backups", &plan.cloud.products.immutable_backups);
     ctx.insert("regulated", &plan.profile.require_audit_export);
@@ -288,9 +351,19 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     ctx.insert("secret_provider", &plan.cloud.secret_store.provider);
     ctx.insert("runtime_keys", &plan.runtime_keys);
     ctx.insert("runtime_key_count", &plan.runtime_keys.len());
-    ctx.insert("store_service_account", &plan.store.as_ref().map(|s| s.service_account.clone()).unwrap_or_default());
+    ctx.insert(
+        "store_service_account",
+        &plan
+            .store
+            .as_ref()
+            .map(|s| s.service_account.clone())
+            .unwrap_or_default(),
+    );
     ctx.insert("identity_annotation", &plan.cloud.identity.annotation);
-    ctx.insert("identity_value", &identity_value.clone().unwrap_or_default());
+    ctx.insert(
+        "identity_value",
+        &identity_value.clone().unwrap_or_default(),
+    );
     ctx.insert(
         "identity_pod_label",
         &plan
@@ -301,8 +374,12 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
             .map(|(k, v)| format!("{k}: \"{v}\""))
             .next(),
     );
-    ctx.insert("identity_hint_sentence", &format!("The identity is {}.", plan.cloud.identity.hint));
-    let subjects = format!(
+    ctx.insert(
+        "identity_hint_sentence",
+        &format!("The identity is {}.", plan.cloud.identity.hint),
+    );
+    let subjects =
+        format!(
         "system:serviceaccount:{namespace}:{fullname}` and `system:serviceaccount:{namespace}:{}",
         plan.store.as_ref().map(|s| s.service_account.clone()).unwrap_or_default()
     );
@@ -315,16 +392,29 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     let mut prerequisites: Vec<String> = Vec::new();
     let exposures: Vec<&str> = plan.ingresses.iter().map(|i| i.exposure.as_str()).collect();
     if !plan.ingresses.is_empty() {
-        if let Some(spec) = plan.cloud.exposures.get(Exposure::Public.key()).filter(|_| exposures.contains(&"public")) {
+        if let Some(spec) = plan
+            .cloud
+            .exposures
+            .get(Exposure::Public.key())
+            .filter(|_| exposures.contains(&"public"))
+        {
             prerequisites.push(format!("the controller behind {}", spec.describe));
         }
-        if let Some(spec) = plan.cloud.exposures.get(Exposure::Internal.key()).filter(|_| exposures.contains(&"internal")) {
+        if let Some(spec) = plan
+            .cloud
+            .exposures
+            .get(Exposure::Internal.key())
+            .filter(|_| exposures.contains(&"internal"))
+        {
             prerequisites.push(format!("the controller behind {}", spec.describe));
         }
         if a.tls.contains_key("clusterIssuer") {
             prerequisites.push(format!(
                 "cert-manager with the ClusterIssuer `{}`",
-                a.tls.get("clusterIssuer").map(|s| s.to_string()).unwrap_or_default()
+                a.tls
+                    .get("clusterIssuer")
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
             ));
         }
     }
@@ -336,15 +426,29 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         "provider_egress",
         &(open_https
             || !plan.cloud.fixed_egress.is_empty()
-            || eg.categories().iter().any(|(c, v)| (*c == "providerApis" || *c == "identityProvider") && !v.is_empty())),
+            || eg
+                .categories()
+                .iter()
+                .any(|(c, v)| (*c == "providerApis" || *c == "identityProvider") && !v.is_empty())),
     );
     ctx.insert(
         "object_store_egress",
-        &(a.audit_export.is_some() && (open_https || eg.categories().iter().any(|(c, v)| *c == "objectStore" && !v.is_empty()))),
+        &(a.audit_export.is_some()
+            && (open_https
+                || eg
+                    .categories()
+                    .iter()
+                    .any(|(c, v)| *c == "objectStore" && !v.is_empty()))),
     );
     ctx.insert("warnings", &plan.warnings);
-    files.insert("README.md".into(), templates.render("README.md.tera", &ctx)?);
-    files.insert(".gitignore".into(), templates.render("gitignore.tera", &Context::new())?);
+    files.insert(
+        "README.md".into(),
+        templates.render("README.md.tera", &ctx)?,
+    );
+    files.insert(
+        ".gitignore".into(),
+        templates.render("gitignore.tera", &Context::new())?,
+    );
 
     // The answers, with digests of everything above.
     let mut answers = plan.answers.clone();

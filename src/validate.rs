@@ -8,7 +8,7 @@ use crate::answers::{
     Answers, Dns, DnsMode, Egress, EgressEntry, Endpoint, Exposure, Postgres, Redis, Retention,
     Scalar, SignIn, SignInProvider, VERSION,
 };
-use crate::catalog::{Catalog, Cloud, Profile};
+use crate::catalog::{Catalog, Cloud, ExposureSpec, Profile};
 use crate::error::{Problem, Problems};
 use crate::format::{self, CharClass, Format};
 
@@ -112,6 +112,30 @@ pub fn check(answers: &Answers, catalog: &Catalog) -> Result<Checked, Problems> 
     }
 }
 
+/// How endpoints of exposure `x` are served: the cloud's load balancer, or the
+/// operator's own controller when `ingressController.className` (public) or
+/// `internalClassName` (internal) names its class.
+pub fn effective_exposure(cloud: &Cloud, a: &Answers, x: Exposure) -> Option<ExposureSpec> {
+    let own = a.ingress_controller.as_ref().and_then(|ic| match x {
+        Exposure::Public => ic.class_name.clone(),
+        Exposure::Internal => ic.internal_class_name.clone(),
+        Exposure::Disabled => None,
+    });
+    match own {
+        Some(class) => Some(ExposureSpec {
+            describe: format!("your ingress controller (class `{class}`)"),
+            class_name: class,
+            annotations: Default::default(),
+            admit: Vec::new(),
+            default_controller: None,
+            controller_hint: Some("give `ingressController.namespace` and `podLabels` of your controller's pods (or `cidrs`)".into()),
+            tls: vec!["clusterIssuer".into()],
+            manifests: Vec::new(),
+        }),
+        None => cloud.exposures.get(x.key()).cloned(),
+    }
+}
+
 /// Whether the answers name managed Postgres/Redis, or the profile needs them.
 fn is_managed(host: Option<&String>, profile: &Profile) -> bool {
     profile.managed_dependencies || host.is_some_and(|h| !h.is_empty())
@@ -142,7 +166,12 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
             let scalar = match v {
                 serde_yaml::Value::Bool(b) => Scalar::Bool(*b),
                 serde_yaml::Value::String(s) => Scalar::Str(s.clone()),
-                other => Scalar::Str(serde_yaml::to_string(other).unwrap_or_default().trim().to_string()),
+                other => Scalar::Str(
+                    serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                ),
             };
             a.tls.insert(k.clone(), scalar);
         }
@@ -153,7 +182,8 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
     }
     pg.port.get_or_insert(5432);
     pg.database.get_or_insert_with(|| "caracal".into());
-    pg.auth_database.get_or_insert_with(|| "caracal_auth".into());
+    pg.auth_database
+        .get_or_insert_with(|| "caracal_auth".into());
     pg.user.get_or_insert_with(|| "caracal".into());
     a.postgres = Some(pg);
     let mut redis = a.redis.take().unwrap_or_default();
@@ -171,10 +201,7 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
         (Some(false), None) => redis.port = Some(6379),
         (None, Some(port)) => {
             redis.tls = Some(
-                cloud
-                    .redis_tls_ports
-                    .iter()
-                    .any(|p| u32::from(*p) == port)
+                cloud.redis_tls_ports.iter().any(|p| u32::from(*p) == port)
                     || cloud.redis_defaults.tls,
             )
         }
@@ -191,14 +218,22 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
         cloud
             .default_egress
             .get(cat)
-            .map(|v| v.iter().map(|c| EgressEntry::Cidr(c.cidr.clone())).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|c| EgressEntry::Cidr(c.cidr.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     egress
         .identity_provider
         .get_or_insert_with(|| defaults("identityProvider"));
-    egress.object_store.get_or_insert_with(|| defaults("objectStore"));
-    egress.provider_apis.get_or_insert_with(|| defaults("providerApis"));
+    egress
+        .object_store
+        .get_or_insert_with(|| defaults("objectStore"));
+    egress
+        .provider_apis
+        .get_or_insert_with(|| defaults("providerApis"));
     egress.other.get_or_insert_with(Vec::new);
     egress.open_https.get_or_insert(profile.open_https_default);
     a.egress = Some(egress);
@@ -274,7 +309,10 @@ impl Validator<'_> {
 
     fn names(&mut self) {
         let release = self.a.release().to_string();
-        if release.len() > 53 || !release.split('.').count().eq(&1) || format::ensure_k8s_name(&release).is_err() {
+        if release.len() > 53
+            || !release.split('.').count().eq(&1)
+            || format::ensure_k8s_name(&release).is_err()
+        {
             self.err("release", format!("`{release}` is not a Helm release name (lower-case letters, digits and `-`, at most 53 characters)"));
         }
         let ns = self.a.namespace().to_string();
@@ -331,7 +369,13 @@ impl Validator<'_> {
         for (e, host) in self.a.hosts.clone() {
             let path = format!("hosts.{e}");
             if !e.is_exposable() {
-                self.err(path, format!("{} has no Ingress, so it has no host; remove this key", e.title()));
+                self.err(
+                    path,
+                    format!(
+                        "{} has no Ingress, so it has no host; remove this key",
+                        e.title()
+                    ),
+                );
                 continue;
             }
             if let Err(msg) = format::ensure_hostname(&host) {
@@ -342,7 +386,11 @@ impl Validator<'_> {
                 self.err(path, "a wildcard is not a host; give one name per endpoint");
                 continue;
             }
-            let exposed = self.a.endpoints.get(&e).is_some_and(|x| *x != Exposure::Disabled);
+            let exposed = self
+                .a
+                .endpoints
+                .get(&e)
+                .is_some_and(|x| *x != Exposure::Disabled);
             if exposed {
                 if let Some(other) = seen.insert(host.clone(), e) {
                     self.err(path, format!("`{host}` is also the host of `{other}`; each exposed endpoint needs its own host"));
@@ -363,10 +411,9 @@ impl Validator<'_> {
         }
         let used: BTreeSet<&'static str> = exposed.iter().map(|(_, x)| x.key()).collect();
         let allowed_for = |x: &str| -> Vec<String> {
-            self.cloud
-                .exposures
-                .get(x)
-                .map(|s| s.tls.clone())
+            Exposure::from_key(x)
+                .and_then(|x| effective_exposure(self.cloud, self.a, x))
+                .map(|s| s.tls)
                 .unwrap_or_default()
         };
         if self.a.tls.is_empty() {
@@ -386,7 +433,10 @@ impl Validator<'_> {
             return;
         }
         if self.a.tls.len() > 1 {
-            self.err("tls", "give exactly one certificate source, e.g. `{clusterIssuer: letsencrypt-prod}`");
+            self.err(
+                "tls",
+                "give exactly one certificate source, e.g. `{clusterIssuer: letsencrypt-prod}`",
+            );
             return;
         }
         let Some((mode_id, value)) = self.a.tls.iter().next() else {
@@ -394,23 +444,34 @@ impl Validator<'_> {
         };
         let path = format!("tls.{mode_id}");
         let Some(mode) = self.catalog.tls_mode(mode_id) else {
-            let all: Vec<String> = self.catalog.tls_modes.iter().map(|m| m.id.clone()).collect();
-            self.err(path, format!("unknown certificate source; use one of: {}", all.join(", ")));
+            let all: Vec<String> = self
+                .catalog
+                .tls_modes
+                .iter()
+                .map(|m| m.id.clone())
+                .collect();
+            self.err(
+                path,
+                format!("unknown certificate source; use one of: {}", all.join(", ")),
+            );
             return;
         };
         for x in &used {
             let allowed = allowed_for(x);
             if !allowed.contains(mode_id) {
-                let why = self
-                    .cloud
-                    .exposures
-                    .get(*x)
-                    .map(|s| s.describe.clone())
+                let why = Exposure::from_key(x)
+                    .and_then(|x| effective_exposure(self.cloud, self.a, x))
+                    .map(|s| s.describe)
                     .unwrap_or_default();
+                let own = if x == &"public" {
+                    "className"
+                } else {
+                    "internalClassName"
+                };
                 self.err(
                     path.clone(),
                     format!(
-                        "{} can't serve {x} endpoints on {} ({why}); use {}",
+                        "{} can't serve {x} endpoints on {} ({why}); use {}, or run your own ingress controller and name its class in `ingressController.{own}`",
                         mode.title,
                         self.cloud.id,
                         allowed
@@ -424,7 +485,10 @@ impl Validator<'_> {
         }
         match (mode.format, value) {
             (Format::Bool, Scalar::Bool(true)) => {}
-            (Format::Bool, _) => self.err(path, "set it to `true`, or choose another certificate source"),
+            (Format::Bool, _) => self.err(
+                path,
+                "set it to `true`, or choose another certificate source",
+            ),
             (f, Scalar::Str(s)) => {
                 let s = s.clone();
                 self.ensure(&path, f, &s)
@@ -464,7 +528,9 @@ impl Validator<'_> {
         let ok = !value.is_empty()
             && value.len() <= 63
             && value.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
             self.err(path, format!("`{value}` is not a plain Postgres identifier (lower-case letters, digits, `_`)"));
         }
@@ -495,7 +561,11 @@ impl Validator<'_> {
         if let Some(c) = &pg.cidr {
             self.cidr("postgres.cidr", c);
         }
-        for (k, v) in [("database", &pg.database), ("authDatabase", &pg.auth_database), ("user", &pg.user)] {
+        for (k, v) in [
+            ("database", &pg.database),
+            ("authDatabase", &pg.auth_database),
+            ("user", &pg.user),
+        ] {
             if let Some(v) = v {
                 self.ident(&format!("postgres.{k}"), v);
             }
@@ -530,15 +600,34 @@ impl Validator<'_> {
             self.cidr("redis.cidr", c);
         }
         if r.database.is_some_and(|d| d > 15) {
-            self.err("redis.database", "managed Redis offers databases 0–15; use 0 unless you share the instance");
+            self.err(
+                "redis.database",
+                "managed Redis offers databases 0–15; use 0 unless you share the instance",
+            );
         }
         let tls = r.tls.unwrap_or(false);
-        let tls_ports: Vec<u32> = self.cloud.redis_tls_ports.iter().map(|p| u32::from(*p)).collect();
+        let tls_ports: Vec<u32> = self
+            .cloud
+            .redis_tls_ports
+            .iter()
+            .map(|p| u32::from(*p))
+            .collect();
         if !tls && port != 6379 && tls_ports.contains(&port) {
             self.err("redis.tls", format!("port {port} is the TLS port of {}; set `redis.tls: true` (the runtime Secret then uses rediss://)", self.cloud.products.redis));
         }
         if tls && !tls_ports.contains(&port) {
-            self.warn("redis.port", format!("{} usually serves TLS on {}; check the port of your instance", self.cloud.products.redis, tls_ports.iter().map(u32::to_string).collect::<Vec<_>>().join(" or ")));
+            self.warn(
+                "redis.port",
+                format!(
+                    "{} usually serves TLS on {}; check the port of your instance",
+                    self.cloud.products.redis,
+                    tls_ports
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            );
         }
         if !self.profile.external_secrets && tls {
             self.err("redis.tls", "an evaluation's temporary Secret is built by the chart, which always writes redis:// URLs; set `redis.tls: false` or use the production profile");
@@ -549,19 +638,30 @@ impl Validator<'_> {
     }
 
     fn dns(&mut self) {
-        let Some(dns) = self.a.dns.clone() else { return };
+        let Some(dns) = self.a.dns.clone() else {
+            return;
+        };
         match dns.mode {
             DnsMode::Cluster => {
                 if dns.cidr.is_some() {
-                    self.err("dns.cidr", "only used with `dns.mode: cidr`; remove it or set the mode");
+                    self.err(
+                        "dns.cidr",
+                        "only used with `dns.mode: cidr`; remove it or set the mode",
+                    );
                 }
             }
             DnsMode::Cidr => match &dns.cidr {
-                None => self.err("dns.cidr", "required with `dns.mode: cidr`; give the resolver's CIDR, e.g. `10.0.0.10/32`"),
+                None => self.err(
+                    "dns.cidr",
+                    "required with `dns.mode: cidr`; give the resolver's CIDR, e.g. `10.0.0.10/32`",
+                ),
                 Some(c) => {
                     if let Some(net) = self.cidr("dns.cidr", c) {
                         if net.prefix_len() == 0 {
-                            self.err("dns.cidr", "a /0 is open DNS; use `dns.mode: cluster` or a resolver's CIDR");
+                            self.err(
+                                "dns.cidr",
+                                "a /0 is open DNS; use `dns.mode: cluster` or a resolver's CIDR",
+                            );
                         }
                     }
                 }
@@ -579,10 +679,16 @@ impl Validator<'_> {
         if let Some(ic) = self.a.ingress_controller.clone() {
             if let Some(ns) = &ic.namespace {
                 if ns.contains('.') || format::ensure_k8s_name(ns).is_err() {
-                    self.err("ingressController.namespace", format!("`{ns}` is not a namespace name"));
+                    self.err(
+                        "ingressController.namespace",
+                        format!("`{ns}` is not a namespace name"),
+                    );
                 }
             } else if !ic.pod_labels.is_empty() {
-                self.err("ingressController.namespace", "required with `podLabels`: NetworkPolicy peers select pods within a namespace");
+                self.err(
+                    "ingressController.namespace",
+                    "required with `podLabels`: NetworkPolicy peers select pods within a namespace",
+                );
             }
             for (i, c) in ic.cidrs.iter().enumerate() {
                 if let Some(net) = self.cidr(&format!("ingressController.cidrs[{i}]"), c) {
@@ -591,6 +697,31 @@ impl Validator<'_> {
                     }
                 }
             }
+            for (k, v) in [
+                ("className", &ic.class_name),
+                ("internalClassName", &ic.internal_class_name),
+            ] {
+                if let Some(v) = v {
+                    if format::ensure_k8s_name(v).is_err() {
+                        self.err(
+                            format!("ingressController.{k}"),
+                            format!("`{v}` is not an IngressClass name"),
+                        );
+                    }
+                }
+            }
+            let wants_internal = exposed.iter().any(|(_, x)| *x == Exposure::Internal);
+            if ic.class_name.is_some()
+                && ic.internal_class_name.is_none()
+                && wants_internal
+                && self
+                    .cloud
+                    .exposures
+                    .get("internal")
+                    .is_some_and(|s| !s.manifests.is_empty() || s.default_controller.is_none())
+            {
+                self.warn("ingressController.internalClassName", format!("internal endpoints use {}; set `internalClassName` if your own controller serves them", self.cloud.exposures.get("internal").map(|s| s.describe.clone()).unwrap_or_default()));
+            }
             if ic.namespace.is_none() && ic.cidrs.is_empty() {
                 self.err("ingressController", "give `namespace` (and `podLabels`) of the controller pods, or `cidrs` the load balancer sends from");
             }
@@ -598,7 +729,7 @@ impl Validator<'_> {
         }
         let mut needs: BTreeSet<String> = BTreeSet::new();
         for (_, x) in exposed {
-            if let Some(spec) = self.cloud.exposures.get(x.key()) {
+            if let Some(spec) = effective_exposure(self.cloud, self.a, x) {
                 if spec.default_controller.is_none() {
                     if let Some(h) = &spec.controller_hint {
                         needs.insert(h.clone());
@@ -607,12 +738,17 @@ impl Validator<'_> {
             }
         }
         for hint in needs {
-            self.err("ingressController", format!("required on {}: {hint}", self.cloud.id));
+            self.err(
+                "ingressController",
+                format!("required on {}: {hint}", self.cloud.id),
+            );
         }
     }
 
     fn egress(&mut self) {
-        let Some(eg) = self.a.egress.clone() else { return };
+        let Some(eg) = self.a.egress.clone() else {
+            return;
+        };
         let open = eg.open_https.unwrap_or(false);
         if open && !self.profile.open_https {
             self.err("egress.openHttps", format!("HTTPS to anywhere is refused in profile `{}`; list the CIDRs under `egress.identityProvider`, `egress.providerApis`, `egress.objectStore` and `egress.other`", self.profile.id));
@@ -627,7 +763,10 @@ impl Validator<'_> {
                 }
                 let ports = entry.ports();
                 if ports.is_empty() {
-                    self.err(format!("{path}.ports"), "list at least one port, or write the CIDR alone for 443");
+                    self.err(
+                        format!("{path}.ports"),
+                        "list at least one port, or write the CIDR alone for 443",
+                    );
                 }
                 for p in ports {
                     self.port(&format!("{path}.ports"), p);
@@ -635,15 +774,39 @@ impl Validator<'_> {
             }
         }
         if self.profile.require_egress && !open {
-            let has = |e: &Egress, cat: &str| e.categories().iter().any(|(c, v)| *c == cat && !v.is_empty());
+            let has = |e: &Egress, cat: &str| {
+                e.categories()
+                    .iter()
+                    .any(|(c, v)| *c == cat && !v.is_empty())
+            };
             if !has(&eg, "identityProvider") && !has(&eg, "providerApis") {
-                let hint = self.cloud.egress_hints.get("providerApis").cloned().unwrap_or_default();
-                let idp = self.cloud.egress_hints.get("identityProvider").cloned().unwrap_or_default();
+                let hint = self
+                    .cloud
+                    .egress_hints
+                    .get("providerApis")
+                    .cloned()
+                    .unwrap_or_default();
+                let idp = self
+                    .cloud
+                    .egress_hints
+                    .get("identityProvider")
+                    .cloned()
+                    .unwrap_or_default();
                 self.err("egress.providerApis", format!("workload identity and the secret backend need HTTPS egress on {}: {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`)", self.cloud.id));
             }
             if self.a.audit_export.is_some() && !has(&eg, "objectStore") {
-                let hint = self.cloud.egress_hints.get("objectStore").cloned().unwrap_or_default();
-                self.err("egress.objectStore", format!("audit export needs egress to its object store: {hint}; list its CIDRs"));
+                let hint = self
+                    .cloud
+                    .egress_hints
+                    .get("objectStore")
+                    .cloned()
+                    .unwrap_or_default();
+                self.err(
+                    "egress.objectStore",
+                    format!(
+                        "audit export needs egress to its object store: {hint}; list its CIDRs"
+                    ),
+                );
             }
         }
     }
@@ -652,7 +815,13 @@ impl Validator<'_> {
         let spec = &self.cloud.identity;
         for k in self.a.identity.keys() {
             if *k != spec.field {
-                self.err(format!("identity.{k}"), format!("not an identity on {}; use `identity.{}` ({})", self.cloud.id, spec.field, spec.hint));
+                self.err(
+                    format!("identity.{k}"),
+                    format!(
+                        "not an identity on {}; use `identity.{}` ({})",
+                        self.cloud.id, spec.field, spec.hint
+                    ),
+                );
             }
         }
         match self.a.identity.get(&spec.field).cloned() {
@@ -670,28 +839,52 @@ impl Validator<'_> {
         if !self.profile.external_secrets {
             return;
         }
-        let known: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).chain(["keyPrefix"]).collect();
+        let known: Vec<&str> = spec
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(["keyPrefix"])
+            .collect();
         for k in self.a.secret_store.keys() {
             if !known.contains(&k.as_str()) {
-                self.err(format!("secretStore.{k}"), format!("not a {} setting; use {}", spec.provider, known.join(", ")));
+                self.err(
+                    format!("secretStore.{k}"),
+                    format!("not a {} setting; use {}", spec.provider, known.join(", ")),
+                );
             }
         }
         for f in &spec.fields {
             match self.a.secret_store.get(&f.name).cloned() {
                 Some(v) => self.ensure(&format!("secretStore.{}", f.name), f.format, &v),
-                None => self.err(format!("secretStore.{}", f.name), format!("required for {}: {}", spec.provider, f.hint)),
+                None if f.optional => {}
+                None => self.err(
+                    format!("secretStore.{}", f.name),
+                    format!("required for {}: {}", spec.provider, f.hint),
+                ),
             }
         }
         if let Some(prefix) = self.a.secret_store.get("keyPrefix").cloned() {
-            let ok = CharClass::parse(&spec.key_pattern).is_ok_and(|c| c.matches(&format!("{prefix}x")));
+            let ok = CharClass::parse(&spec.key_pattern)
+                .is_some_and(|c| c.matches(&format!("{prefix}x")));
             if !ok {
-                self.err("secretStore.keyPrefix", format!("`{prefix}` can't start a {} secret name (allowed: {}); e.g. `{}`", spec.provider, spec.key_pattern, spec.key_prefix));
+                self.err(
+                    "secretStore.keyPrefix",
+                    format!(
+                        "`{prefix}` can't start a {} secret name (allowed: {}); e.g. `{}`",
+                        spec.provider, spec.key_pattern, spec.key_prefix
+                    ),
+                );
             }
         }
     }
 
     fn observability(&mut self) {
-        if let Some(url) = self.a.monitoring.as_ref().and_then(|m| m.otlp_endpoint.clone()) {
+        if let Some(url) = self
+            .a
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.otlp_endpoint.clone())
+        {
             if let Err(e) = format::ensure_url(&url, false) {
                 self.err("monitoring.otlpEndpoint", e);
             }
@@ -735,16 +928,26 @@ impl Validator<'_> {
                 }
             }
         }
-        let days = self.a.retention.as_ref().and_then(|r| r.audit_days).unwrap_or(365);
+        let days = self
+            .a
+            .retention
+            .as_ref()
+            .and_then(|r| r.audit_days)
+            .unwrap_or(365);
         if !(1..=36500).contains(&days) {
-            self.err("retention.auditDays", format!("{days} is out of range; give 1–36500 days"));
+            self.err(
+                "retention.auditDays",
+                format!("{days} is out of range; give 1–36500 days"),
+            );
         } else if self.profile.require_audit_export && days < 365 {
             self.err("retention.auditDays", format!("{days} days is too short for profile `{}`: incident evidence is kept at least 365 days (default 2555, seven years)", self.profile.id));
         }
     }
 
     fn sign_in(&mut self) {
-        let Some(s) = self.a.sign_in.clone() else { return };
+        let Some(s) = self.a.sign_in.clone() else {
+            return;
+        };
         if self.profile.evaluation {
             self.err("signIn", "an evaluation's Secret is built by the chart and can't carry sign-in credentials; remove `signIn` (evaluation uses placeholders) or use the production profile");
             return;
@@ -762,8 +965,14 @@ impl Validator<'_> {
                 if s.from.is_some() {
                     self.err("signIn.from", "only used with `provider: smtp`");
                 }
-                if s.client_id.as_deref().is_some_and(|c| c.trim().is_empty() || c.contains(char::is_whitespace)) {
-                    self.err("signIn.clientId", "must be the OAuth client ID without spaces");
+                if s.client_id
+                    .as_deref()
+                    .is_some_and(|c| c.trim().is_empty() || c.contains(char::is_whitespace))
+                {
+                    self.err(
+                        "signIn.clientId",
+                        "must be the OAuth client ID without spaces",
+                    );
                 }
             }
         }

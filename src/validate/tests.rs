@@ -1,1 +1,369 @@
+use super::*;
+use crate::answers::Answers;
 
+fn catalog() -> Catalog {
+    Catalog::builtin().expect("catalog")
+}
+
+const EKS_PROD: &str = r#"
+version: 1
+cloud: eks
+profile: production
+domain: caracal.example.com
+tls: {awsCertificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/0b3c2a1e-1111-2222-3333-444455556666"}
+postgres: {host: pg.example.internal, cidr: 10.60.0.0/16}
+redis: {host: redis.example.internal, cidr: 10.60.0.0/16}
+ingressController: {cidrs: [10.60.0.0/16]}
+egress: {providerApis: [10.60.0.0/16]}
+identity: {awsRoleArn: "arn:aws:iam::111122223333:role/caracal"}
+secretStore: {awsRegion: us-east-1}
+"#;
+
+fn answers(base: &str, sets: &[&str]) -> Answers {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    Answers::parse("test", base, &sets).expect("parses")
+}
+
+fn problems(base: &str, sets: &[&str]) -> Vec<Problem> {
+    match check(&answers(base, sets), &catalog()) {
+        Ok(_) => Vec::new(),
+        Err(p) => p.0,
+    }
+}
+
+#[test]
+fn valid_production_answers_pass() {
+    assert_eq!(problems(EKS_PROD, &[]), vec![]);
+}
+
+#[test]
+fn evaluation_needs_only_cloud_profile_and_domain() {
+    for cloud in ["eks", "gke", "aks"] {
+        let text = format!("cloud: {cloud}\nprofile: evaluation\ndomain: caracal.example.com\n");
+        let checked = check(&answers(&text, &[]), &catalog()).expect("valid");
+        let a = checked.answers;
+        assert_eq!(a.version, Some(1));
+        assert_eq!(
+            a.postgres.unwrap().host.as_deref(),
+            Some(IN_CLUSTER_POSTGRES)
+        );
+        assert_eq!(a.redis.unwrap().host.as_deref(), Some(IN_CLUSTER_REDIS));
+        assert!(a.endpoints.values().all(|x| *x == Exposure::Disabled));
+    }
+}
+
+/// Each bad answer names its key path; the table is (sets, expected path, words in the message).
+#[test]
+fn bad_answers_name_the_field() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["cloud=azure"], "cloud", "choose one of: aks, eks, gke"),
+        (
+            &["profile=staging"],
+            "profile",
+            "evaluation, production, private, regulated",
+        ),
+        (&["domain=Caracal_Example"], "domain", "upper-case"),
+        (&["domain=caracal"], "domain", "single label"),
+        (&["hosts.web=console..example.com"], "hosts.web", "RFC 1123"),
+        (
+            &["hosts.audit=audit.example.com"],
+            "hosts.audit",
+            "no Ingress",
+        ),
+        (
+            &[
+                "hosts.sts=console.caracal.example.com",
+                "endpoints.sts=public",
+            ],
+            "hosts.sts",
+            "also the host",
+        ),
+        (
+            &["endpoints.audit=public"],
+            "endpoints.audit",
+            "private by design",
+        ),
+        (
+            &["endpoints.control=internal"],
+            "endpoints.control",
+            "private by design",
+        ),
+        (
+            &["postgres.cidr=10.60.0.1/16"],
+            "postgres.cidr",
+            "host bits",
+        ),
+        (&["postgres.cidr=10.60.0.0"], "postgres.cidr", "/32"),
+        (&["postgres.port=70000"], "postgres.port", "not a TCP port"),
+        (
+            &["postgres.host=postgres.default.svc.cluster.local"],
+            "postgres.host",
+            "in-cluster default",
+        ),
+        (
+            &["redis.host=redis.default.svc.cluster.local"],
+            "redis.host",
+            "in-cluster default",
+        ),
+        (
+            &["identity.awsRoleArn=arn:aws:iam::1234:role/x"],
+            "identity.awsRoleArn",
+            "IAM role ARN",
+        ),
+        (
+            &["identity.gcpServiceAccount=x@y.iam.gserviceaccount.com"],
+            "identity.gcpServiceAccount",
+            "not an identity on eks",
+        ),
+        (
+            &["secretStore.awsRegion=mars"],
+            "secretStore.awsRegion",
+            "AWS region",
+        ),
+        (
+            &["secretStore.keyPrefix=caracal prod/"],
+            "secretStore.keyPrefix",
+            "secret name",
+        ),
+        (
+            &["tls.awsCertificateArn=arn:aws:acm:us-east-1:1:certificate/x"],
+            "tls.awsCertificateArn",
+            "ACM certificate ARN",
+        ),
+        (
+            &["tls={clusterIssuer: letsencrypt-prod}"],
+            "tls.clusterIssuer",
+            "can't serve public endpoints on eks",
+        ),
+        (
+            &["dns.mode=open"],
+            "dns.mode",
+            "refused in profile `production`",
+        ),
+        (
+            &["dns.mode=cidr"],
+            "dns.cidr",
+            "required with `dns.mode: cidr`",
+        ),
+        (
+            &["egress.other=[0.0.0.0/33]"],
+            "egress.other[0]",
+            "not a CIDR",
+        ),
+        (
+            &["egress.providerApis=[]"],
+            "egress.providerApis",
+            "workload identity and the secret backend",
+        ),
+        (&["ingressController=null"], "ingressController", "VPC"),
+        (
+            &["monitoring.otlpEndpoint=otel:4317"],
+            "monitoring.otlpEndpoint",
+            "URL",
+        ),
+        (
+            &["retention.auditDays=0"],
+            "retention.auditDays",
+            "out of range",
+        ),
+        (&["release=Caracal"], "release", "Helm release name"),
+        (&["namespace=caracal.prod"], "namespace", "namespace name"),
+        (&["version=2"], "version", "newer"),
+        (&["signIn.provider=smtp"], "signIn.from", "sender address"),
+        (
+            &["auditExport.bucket=x"],
+            "auditExport.endpoint",
+            "required",
+        ),
+        (
+            &[
+                "redis.tls=false",
+                "redis.port=6380",
+                "cloud=aks",
+                "identity={azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}",
+                "secretStore={azureVaultUrl: 'https://kv-caracal.vault.azure.net'}",
+                "tls={clusterIssuer: letsencrypt}",
+                "ingressController=null",
+            ],
+            "redis.tls",
+            "TLS port",
+        ),
+    ];
+    for (sets, path, words) in cases {
+        let found = problems(EKS_PROD, sets);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.path == *path && p.message.contains(words)),
+            "{sets:?}: expected `{path}` mentioning {words:?}, got {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let found = problems(
+        EKS_PROD,
+        &[
+            "domain=bad_domain",
+            "postgres.cidr=nope",
+            "identity.awsRoleArn=x",
+            "endpoints.audit=public",
+        ],
+    );
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    for want in [
+        "domain",
+        "postgres.cidr",
+        "identity.awsRoleArn",
+        "endpoints.audit",
+    ] {
+        assert!(paths.contains(&want), "{want} missing from {paths:?}");
+    }
+}
+
+#[test]
+fn private_refuses_public_endpoints() {
+    let found = problems(EKS_PROD, &["profile=private", "endpoints.web=public"]);
+    let p = found
+        .iter()
+        .find(|p| p.path == "endpoints.web")
+        .expect("web refused");
+    assert!(
+        p.message
+            .contains("`public` is not allowed in profile `private`"),
+        "{p}"
+    );
+    assert!(p.message.contains("`internal`"), "{p}");
+    // Its defaults are all internal or disabled.
+    let a = check(&answers(EKS_PROD, &["profile=private"]), &catalog())
+        .expect("valid")
+        .answers;
+    assert!(a.endpoints.values().all(|x| *x != Exposure::Public));
+}
+
+#[test]
+fn managed_profiles_require_postgres_and_redis_hosts() {
+    for profile in ["production", "private", "regulated"] {
+        let found = problems(
+            EKS_PROD,
+            &[&format!("profile={profile}"), "postgres=null", "redis=null"],
+        );
+        for path in ["postgres.host", "redis.host"] {
+            let p = found.iter().find(|p| p.path == path);
+            assert!(
+                p.is_some_and(|p| p.message.contains("managed")),
+                "{profile} {path}: {found:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn regulated_requires_audit_export_and_refuses_open_egress() {
+    let found = problems(EKS_PROD, &["profile=regulated"]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.path == "auditExport" && p.message.contains("requires audit export")),
+        "{found:#?}"
+    );
+    let found = problems(
+        EKS_PROD,
+        &[
+            "profile=regulated",
+            "auditExport={endpoint: 'https://s3.us-east-1.amazonaws.com', bucket: audit-logs, region: us-east-1}",
+            "egress.objectStore=[10.61.0.0/16]",
+            "egress.openHttps=true",
+            "egress.other=[0.0.0.0/0]",
+            "dns.mode=open",
+        ],
+    );
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec!["dns.mode", "egress.openHttps", "egress.other[0]"],
+        "{found:#?}"
+    );
+    // The same egress is fine in production.
+    let found = problems(
+        EKS_PROD,
+        &["egress.openHttps=true", "egress.other=[0.0.0.0/0]"],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn regulated_keeps_evidence_at_least_a_year() {
+    let found = problems(
+        EKS_PROD,
+        &[
+            "profile=regulated",
+            "auditExport={endpoint: 'https://s3.us-east-1.amazonaws.com', bucket: audit-logs, region: us-east-1}",
+            "egress.objectStore=[10.61.0.0/16]",
+            "retention.auditDays=90",
+        ],
+    );
+    assert!(
+        found.iter().any(|p| p.path == "retention.auditDays"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn defaults_follow_cloud_and_profile() {
+    let c = catalog();
+    let a = check(&answers(EKS_PROD, &["profile=regulated", "auditExport={endpoint: 'https://s3.amazonaws.com', bucket: b-audit, region: us-east-1}", "egress.objectStore=[10.61.0.0/16]"]), &c)
+        .expect("valid")
+        .answers;
+    assert_eq!(a.retention.unwrap().audit_days, Some(2555));
+    assert_eq!(a.storage_class.as_deref(), Some("gp3"));
+    assert_eq!(
+        a.secret_store.get("keyPrefix").map(String::as_str),
+        Some("caracal/")
+    );
+    let r = a.redis.unwrap();
+    assert_eq!((r.port, r.tls), (Some(6379), Some(true)));
+    assert_eq!(a.hosts[&Endpoint::Web], "console.caracal.example.com");
+    assert_eq!(a.hosts[&Endpoint::Sts], "sts.caracal.example.com");
+}
+
+#[test]
+fn aks_redis_defaults_to_its_tls_port() {
+    let text = "cloud: aks\nprofile: production\ndomain: caracal.example.com\npostgres: {host: pg.postgres.database.azure.com}\nredis: {host: r.redis.cache.windows.net}\n";
+    let a = complete(
+        &answers(text, &[]),
+        catalog().cloud("aks").unwrap(),
+        catalog().profile("production").unwrap(),
+    );
+    let r = a.redis.unwrap();
+    assert_eq!((r.port, r.tls), (Some(6380), Some(true)));
+    assert_eq!(
+        a.secret_store.get("keyPrefix").map(String::as_str),
+        Some("caracal-")
+    );
+}
+
+#[test]
+fn internal_endpoints_on_gke_refuse_managed_certificates() {
+    let text = "cloud: gke\nprofile: private\ndomain: caracal.example.com\ntls: {gkeManagedCertificates: true}\n";
+    let found = problems(text, &[]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.path == "tls.gkeManagedCertificates" && p.message.contains("internal")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn own_ingress_controller_allows_cert_manager_on_eks() {
+    let found = problems(
+        EKS_PROD,
+        &[
+            "tls={clusterIssuer: letsencrypt-prod}",
+            "ingressController={namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}, className: nginx, internalClassName: nginx-internal}",
+        ],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}

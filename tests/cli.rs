@@ -1,0 +1,360 @@
+//! The non-interactive command line: exit codes, what is written, and what never is.
+mod common;
+
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    common::fixtures().join(format!("{name}.yaml"))
+}
+
+#[test]
+fn new_writes_a_complete_overlay() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("overlay");
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(fixture("eks-production"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Production on Amazon EKS"));
+    let tree = common::read_tree(&out);
+    let names: Vec<&str> = tree.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        vec![
+            ".gitignore",
+            "README.md",
+            "caracal-wizard.yaml",
+            "external-secrets/cluster-secret-store.yaml",
+            "external-secrets/external-secret.yaml",
+            "external-secrets/service-account.yaml",
+            "kustomization.yaml",
+            "namespace.yaml",
+            "values.yaml",
+        ]
+    );
+    // No stray staging directory is left beside it.
+    let siblings: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1);
+}
+
+#[test]
+fn two_runs_give_byte_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, path) in common::fixture_files() {
+        let a = tmp.path().join(format!("{name}-a"));
+        let b = tmp.path().join(format!("{name}-b"));
+        for out in [&a, &b] {
+            common::cmd()
+                .args(["new", "--answers"])
+                .arg(&path)
+                .arg("--out")
+                .arg(out)
+                .assert()
+                .success();
+        }
+        let (mut ta, mut tb) = (common::read_tree(&a), common::read_tree(&b));
+        // Temporary evaluation secrets are random by design; everything else is identical.
+        let sa = ta.remove("secrets.local.yaml");
+        let sb = tb.remove("secrets.local.yaml");
+        assert_eq!(ta, tb, "{name}");
+        assert_eq!(sa.is_some(), name.ends_with("evaluation"), "{name}");
+        if let (Some(sa), Some(sb)) = (sa, sb) {
+            assert_ne!(sa, sb, "{name}: fresh random secrets per overlay");
+        }
+        // A re-run into the same directory changes nothing, secrets included.
+        let before = common::read_tree(&a);
+        common::cmd()
+            .args(["new", "--answers"])
+            .arg(&path)
+            .arg("--out")
+            .arg(&a)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("0 file(s) changed"));
+        assert_eq!(before, common::read_tree(&a), "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn evaluation_secrets_are_private_and_git_ignored() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("eval");
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(fixture("gke-evaluation"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(out.join("secrets.local.yaml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let ignore = std::fs::read_to_string(out.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "secrets.local.yaml"));
+    let secrets = std::fs::read_to_string(out.join("secrets.local.yaml")).unwrap();
+    assert!(secrets.contains("postgresPassword:"));
+    // No other file carries a value from it.
+    let pw = secrets
+        .lines()
+        .find(|l| l.contains("postgresPassword:"))
+        .unwrap()
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    for (file, bytes) in common::read_tree(&out) {
+        if file != "secrets.local.yaml" {
+            assert!(!String::from_utf8_lossy(&bytes).contains(&pw), "{file}");
+        }
+    }
+}
+
+/// Bad answers exit 2, name the field and write nothing.
+#[test]
+fn bad_answers_exit_2_name_the_field_and_write_nothing() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("eks-production", &["cloud=openstack"], "`cloud`"),
+        ("eks-production", &["domain=not a domain"], "`domain`"),
+        (
+            "eks-production",
+            &["postgres.cidr=10.0.0.0/99"],
+            "`postgres.cidr`",
+        ),
+        (
+            "eks-production",
+            &["identity.awsRoleArn=arn:aws:iam::role/x"],
+            "`identity.awsRoleArn`",
+        ),
+        ("eks-private", &["endpoints.web=public"], "`endpoints.web`"),
+        (
+            "eks-production",
+            &["postgres.host=null", "postgres.cidr=null"],
+            "`postgres.host`",
+        ),
+        ("eks-regulated", &["auditExport=null"], "`auditExport`"),
+        (
+            "gke-regulated",
+            &["egress.other=[0.0.0.0/0]"],
+            "`egress.other[0]`",
+        ),
+        ("aks-production", &["endpoints.web=off"], "`endpoints.web`"),
+        (
+            "aks-production",
+            &["unknownKey=1"],
+            "unknown key `unknownKey`",
+        ),
+        ("aks-production", &["broken"], "--set `broken`"),
+    ];
+    for (name, sets, needle) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("overlay");
+        let mut c = common::cmd();
+        c.args(["new", "--answers"])
+            .arg(fixture(name))
+            .arg("--out")
+            .arg(&out);
+        for s in *sets {
+            c.args(["--set", s]);
+        }
+        c.assert().code(2).stderr(predicate::str::contains(*needle));
+        assert!(!out.exists(), "{sets:?} wrote something");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            0,
+            "{sets:?} left files"
+        );
+    }
+}
+
+#[test]
+fn missing_or_malformed_answers_files_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::cmd()
+        .args(["new", "--answers", "nope.yaml", "--out"])
+        .arg(tmp.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.yaml"));
+    let bad = tmp.path().join("bad.yaml");
+    std::fs::write(&bad, "cloud: [eks\n").unwrap();
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(tmp.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid YAML"));
+    assert!(!tmp.path().join("o").exists());
+}
+
+#[test]
+fn hand_edited_overlays_are_not_clobbered_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("overlay");
+    let answers = fixture("aks-private");
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(&answers)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let values = out.join("values.yaml");
+    let edited = std::fs::read_to_string(&values).unwrap() + "# tuned by hand\n";
+    std::fs::write(&values, &edited).unwrap();
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(&answers)
+        .args(["--out"])
+        .arg(&out)
+        .args(["--set", "endpoints.api=disabled"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("values.yaml").and(predicate::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&values).unwrap(), edited);
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(&answers)
+        .arg("--out")
+        .arg(&out)
+        .args(["--set", "endpoints.api=disabled", "--force"])
+        .assert()
+        .success();
+    assert!(!std::fs::read_to_string(&values)
+        .unwrap()
+        .contains("# tuned by hand"));
+}
+
+#[test]
+fn a_directory_not_written_by_the_wizard_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(fixture("eks-production"))
+        .arg("--out")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not written by caracal-wizard"));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn dry_run_and_preview_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("overlay");
+    common::cmd()
+        .args(["new", "--dry-run", "--answers"])
+        .arg(fixture("gke-regulated"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("create").and(predicate::str::contains("nothing written")),
+        );
+    assert!(!out.exists());
+    common::cmd()
+        .args(["preview", "--file", "values.yaml", "--answers"])
+        .arg(fixture("gke-regulated"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("AUDIT_EXPORT_S3_BUCKET")
+                .and(predicate::str::contains("==>").not()),
+        );
+    common::cmd()
+        .args(["preview", "--answers"])
+        .arg(fixture("gke-regulated"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "==> external-secrets/external-secret.yaml <==",
+        ));
+    common::cmd()
+        .args(["preview", "--file", "nope.yaml", "--answers"])
+        .arg(fixture("gke-regulated"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("values.yaml"));
+}
+
+#[test]
+fn answers_can_come_from_stdin_with_sets() {
+    common::cmd()
+        .args([
+            "preview",
+            "--file",
+            "values.yaml",
+            "--answers",
+            "-",
+            "--set",
+            "endpoints.web=public",
+        ])
+        .write_stdin("cloud: aks\nprofile: evaluation\ndomain: demo.example.com\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("host: console.demo.example.com"));
+}
+
+#[test]
+fn check_reports_clean_overlays_and_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, path) in common::fixture_files() {
+        let out = tmp.path().join(&name);
+        common::cmd()
+            .args(["new", "--answers"])
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        common::cmd()
+            .arg("check")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("clean"));
+    }
+    // A plaintext secret typed into values.yaml is an error naming the file.
+    let out = tmp.path().join("eks-production");
+    let values = out.join("values.yaml");
+    let text = std::fs::read_to_string(&values).unwrap().replace(
+        "secrets:\n",
+        "secrets:\n  plaintext:\n    postgresPassword: hunter2\n",
+    );
+    std::fs::write(&values, text).unwrap();
+    common::cmd()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("secrets.plaintext holds values"));
+    let json = common::cmd()
+        .args(["check", "--format", "json"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["severity"] == "error"));
+    // Not an overlay at all: unusable input.
+    common::cmd().arg("check").arg(tmp.path()).assert().code(2);
+}
