@@ -88,7 +88,7 @@ pub struct SecretStoreSpec {
     pub key_prefix: String,
     /// Regex every secret name must match on this cloud.
     pub key_pattern: String,
-    /// Shell command creating one entry with a random value; `{key}` and field names are filled in.
+    /// Shell command creating one entry; `{key}`, `{value}` (a shell expression) and field names are filled in.
     pub create_command: String,
 }
 
@@ -130,6 +130,8 @@ pub struct ExposureSpec {
     pub manifests: Vec<ManifestSpec>,
     /// One-line description for humans.
     pub describe: String,
+    /// What the cluster must run to serve it.
+    pub requires: String,
 }
 
 /// A pod-selector peer of an ingress controller.

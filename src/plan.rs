@@ -70,6 +70,8 @@ pub struct PlannedIngress {
     pub load_balancer: String,
     /// Where its certificate comes from.
     pub certificate: String,
+    /// What the cluster must run to serve it.
+    pub requires: String,
 }
 
 /// One entry in the cloud's secret manager.
@@ -81,7 +83,7 @@ pub struct SecretEntry {
     pub variable: String,
     /// What it is.
     pub purpose: String,
-    /// Shell command creating it with a random value (or a note).
+    /// Shell command creating it: with a random value, or from a silent prompt for real values.
     pub command: String,
     /// Whether the value must be set by hand (a password the server already has).
     pub must_match: bool,
@@ -204,7 +206,10 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
                         .collect(),
                 });
             }
-            certificate = format!("{} ({})", mode.title, mode.describe);
+            certificate = match mode.format {
+                crate::format::Format::Bool => mode.title.clone(),
+                _ => format!("{} `{tls_value}`", mode.title),
+            };
         }
         ingress.insert(
             e.key().to_string(),
@@ -224,6 +229,7 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
             url: format!("https://{host}"),
             load_balancer: spec.describe.clone(),
             certificate,
+            requires: spec.requires.clone(),
         });
     }
     for x in &used_exposures {
@@ -808,8 +814,19 @@ fn secret_entries(a: &Answers, cloud: &Cloud, prefix: &str) -> Vec<SecretEntry> 
             let mut v: Vec<(&str, &str)> =
                 vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             v.push(("key", key.as_str()));
+            let value = if must_match {
+                "\"$V\""
+            } else {
+                "\"$(openssl rand -hex 32)\""
+            };
+            v.push(("value", value));
+            let create = fill(&cloud.secret_store.create_command, &v);
             SecretEntry {
-                command: fill(&cloud.secret_store.create_command, &v),
+                command: if must_match {
+                    format!("read -rsp '{key}: ' V && {create}; unset V")
+                } else {
+                    create
+                },
                 key,
                 variable: var.into(),
                 purpose: purpose.into(),

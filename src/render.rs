@@ -5,7 +5,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
-use crate::answers::Exposure;
 use crate::error::RenderError;
 use crate::manifest::{self, Kustomization};
 use crate::plan::Plan;
@@ -390,33 +389,17 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     };
     ctx.insert("identity_binding", &binding);
     let mut prerequisites: Vec<String> = Vec::new();
-    let exposures: Vec<&str> = plan.ingresses.iter().map(|i| i.exposure.as_str()).collect();
-    if !plan.ingresses.is_empty() {
-        if let Some(spec) = plan
-            .cloud
-            .exposures
-            .get(Exposure::Public.key())
-            .filter(|_| exposures.contains(&"public"))
-        {
-            prerequisites.push(format!("the controller behind {}", spec.describe));
+    for i in &plan.ingresses {
+        if !prerequisites.contains(&i.requires) {
+            prerequisites.push(i.requires.clone());
         }
-        if let Some(spec) = plan
-            .cloud
-            .exposures
-            .get(Exposure::Internal.key())
-            .filter(|_| exposures.contains(&"internal"))
-        {
-            prerequisites.push(format!("the controller behind {}", spec.describe));
-        }
-        if a.tls.contains_key("clusterIssuer") {
-            prerequisites.push(format!(
-                "cert-manager with the ClusterIssuer `{}`",
-                a.tls
-                    .get("clusterIssuer")
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
-            ));
-        }
+    }
+    if let Some(issuer) = a
+        .tls
+        .get("clusterIssuer")
+        .filter(|_| !plan.ingresses.is_empty())
+    {
+        prerequisites.push(format!("cert-manager with the ClusterIssuer `{issuer}`"));
     }
     ctx.insert("prerequisites", &prerequisites);
     let eg = a.egress.clone().unwrap_or_default();

@@ -124,6 +124,7 @@ pub fn effective_exposure(cloud: &Cloud, a: &Answers, x: Exposure) -> Option<Exp
     match own {
         Some(class) => Some(ExposureSpec {
             describe: format!("your ingress controller (class `{class}`)"),
+            requires: format!("your ingress controller serving IngressClass `{class}`"),
             class_name: class,
             annotations: Default::default(),
             admit: Vec::new(),
