@@ -102,15 +102,19 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         }
     };
     let mut evaluation = false;
+    let mut plan = None;
     if let Some(a) = &answers {
         evaluation = catalog.profile(&a.profile).is_some_and(|p| p.evaluation);
-        if let Err(problems) = crate::plan::plan(a, catalog) {
-            for p in problems.0 {
-                findings.push(Finding::error(
-                    ANSWERS_FILE,
-                    p.message.clone(),
-                    Some(&p.path),
-                ));
+        match crate::plan::plan(a, catalog) {
+            Ok(p) => plan = Some(p),
+            Err(problems) => {
+                for p in problems.0 {
+                    findings.push(Finding::error(
+                        ANSWERS_FILE,
+                        p.message.clone(),
+                        Some(&p.path),
+                    ));
+                }
             }
         }
     }
@@ -133,7 +137,12 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
             format!("not valid YAML: {e}"),
             None,
         )),
-        Some(Ok(v)) => check_values(&v, evaluation, &mut findings),
+        Some(Ok(v)) => {
+            check_values(&v, evaluation, &mut findings);
+            if let Some(plan) = &plan {
+                check_promises(&v, plan, &mut findings);
+            }
+        }
     }
     // No plaintext secret anywhere Git would pick up.
     scan_for_secrets(dir, dir, &mut findings)?;
@@ -265,6 +274,121 @@ fn check_values(v: &serde_yaml::Value, evaluation: bool, findings: &mut Vec<Find
             "serviceMonitor.enabled is not true: production profiles scrape every service",
             Some("profile"),
         ));
+    }
+}
+
+/// Checks that `values.yaml` as it is on disk still keeps what the answers promise.
+fn check_promises(v: &serde_yaml::Value, plan: &crate::plan::Plan, findings: &mut Vec<Finding>) {
+    let f = "values.yaml";
+    let typed: Option<crate::manifest::NetworkPolicyValues> = get(v, &["networkPolicy"])
+        .cloned()
+        .and_then(|np| serde_yaml::from_value(np).ok());
+    let Some(np) = typed else {
+        findings.push(Finding::error(
+            f,
+            "networkPolicy is missing or malformed",
+            None,
+        ));
+        return;
+    };
+    let want = &plan.values.network_policy;
+    let has_rule = |rules: &[crate::manifest::EgressRule], cidr: &str, port: u32| {
+        rules.iter().any(|r| {
+            (r.to.is_empty()
+                || r.to
+                    .iter()
+                    .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr == cidr)))
+                && (r.ports.is_empty() || r.ports.iter().any(|p| p.port == port))
+        })
+    };
+    let egress = plan.answers.egress.clone().unwrap_or_default();
+    for (cat, entries) in egress.categories() {
+        for e in entries {
+            for port in e.ports() {
+                if !np.allow_open_https && !has_rule(&np.extra_egress, e.cidr(), port) {
+                    findings.push(Finding::error(f, format!("egress to `{}` on {port} ({cat}) is missing from networkPolicy.extraEgress", e.cidr()), Some(&format!("egress.{cat}"))));
+                }
+            }
+        }
+    }
+    if np.dns_egress.is_empty() && !np.allow_open_dns && !want.dns_egress.is_empty() {
+        findings.push(Finding::error(
+            f,
+            "DNS egress the answers ask for is missing from networkPolicy.dnsEgress",
+            Some("dns.mode"),
+        ));
+    }
+    if np.allow_open_https && !plan.profile.open_https {
+        findings.push(Finding::error(
+            f,
+            format!(
+                "networkPolicy.allowOpenHttps is true, which profile `{}` refuses",
+                plan.profile.id
+            ),
+            Some("egress.openHttps"),
+        ));
+    }
+    if np.allow_open_dns && !plan.profile.open_dns {
+        findings.push(Finding::error(
+            f,
+            format!(
+                "networkPolicy.allowOpenDns is true, which profile `{}` refuses",
+                plan.profile.id
+            ),
+            Some("dns.mode"),
+        ));
+    }
+    if !plan.profile.open_cidr {
+        for r in np.extra_egress.iter().chain(np.dns_egress.iter()) {
+            let open = r.to.is_empty()
+                || r.to
+                    .iter()
+                    .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr.ends_with("/0")));
+            if open {
+                findings.push(Finding::error(f, format!("an egress rule reaches everywhere (no peer or a /0), which profile `{}` refuses", plan.profile.id), Some("egress.other")));
+            }
+        }
+    }
+    // Origins must match their hosts.
+    let ingress_host = |name: &str| -> Option<String> {
+        let enabled = get(v, &["ingress", name, "enabled"])
+            .and_then(|b| b.as_bool())
+            .unwrap_or(name == "web");
+        enabled.then(|| {
+            get(v, &["ingress", name, "host"])
+                .and_then(|h| h.as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+    };
+    let service_url = |name: &str, key: &str| {
+        get(v, &["services", name, key])
+            .and_then(|u| u.as_str())
+            .map(str::to_string)
+    };
+    if let Some(host) = ingress_host("web") {
+        let origin = service_url("web", "publicUrl");
+        if origin.as_deref() != Some(format!("https://{host}").as_str()) {
+            findings.push(Finding::error(f, format!("services.web.publicUrl is {} but the console's Ingress host is `{host}`: browsers would be refused", origin.unwrap_or_else(|| "unset".into())), Some("hosts.web")));
+        }
+    }
+    if let Some(host) = ingress_host("sts") {
+        let issuer = service_url("sts", "issuerUrl");
+        if issuer.as_deref() != Some(format!("https://{host}").as_str()) {
+            findings.push(Finding::error(f, format!("services.sts.issuerUrl is {} but the STS Ingress host is `{host}`: verifiers outside the cluster would reject its mandates", issuer.unwrap_or_else(|| "unset".into())), Some("hosts.sts")));
+        }
+    }
+    for (name, want_ing) in &plan.values.ingress {
+        let enabled = get(v, &["ingress", name, "enabled"])
+            .and_then(|b| b.as_bool())
+            .unwrap_or(name == "web");
+        if enabled && !want_ing.enabled {
+            findings.push(Finding::error(
+                f,
+                format!("ingress.{name} is enabled but the answers keep it `disabled`"),
+                Some(&format!("endpoints.{name}")),
+            ));
+        }
     }
 }
 

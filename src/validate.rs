@@ -723,6 +723,19 @@ impl Validator<'_> {
             {
                 self.warn("ingressController.internalClassName", format!("internal endpoints use {}; set `internalClassName` if your own controller serves them", self.cloud.exposures.get("internal").map(|s| s.describe.clone()).unwrap_or_default()));
             }
+            if ic.cidrs.is_empty() && ic.namespace.is_some() {
+                for (_, x) in &exposed {
+                    let Some(spec) = effective_exposure(self.cloud, self.a, *x) else {
+                        continue;
+                    };
+                    if spec.default_controller.is_none() && spec.admit.is_empty() {
+                        if let Some(hint) = &spec.controller_hint {
+                            self.warn("ingressController", format!("{x} endpoints on {} are served by {}, whose traffic no pod selector matches: {hint}", self.cloud.id, spec.describe));
+                            break;
+                        }
+                    }
+                }
+            }
             if ic.namespace.is_none() && ic.cidrs.is_empty() {
                 self.err("ingressController", "give `namespace` (and `podLabels`) of the controller pods, or `cidrs` the load balancer sends from");
             }

@@ -358,3 +358,40 @@ fn check_reports_clean_overlays_and_findings() {
     // Not an overlay at all: unusable input.
     common::cmd().arg("check").arg(tmp.path()).assert().code(2);
 }
+
+/// Hand edits that break what the answers promised are reported with the answer to change.
+#[test]
+fn check_names_the_answer_behind_each_broken_promise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = |name: &str| {
+        let out = tmp.path().join(name);
+        common::cmd()
+            .args(["new", "--force", "--answers"])
+            .arg(fixture("eks-regulated"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("open", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n", "[change `egress.other`]"),
+        ("origin", "publicUrl: https://console.caracal.example.com", "publicUrl: https://caracal.example.com", "[change `hosts.web`]"),
+        ("issuer", "issuerUrl: https://sts.caracal.example.com", "issuerUrl: https://auth.example.com", "[change `hosts.sts`]"),
+        ("objectstore", "        cidr: 10.61.0.0/16\n", "        cidr: 10.62.0.0/16\n", "[change `egress.objectStore`]"),
+        ("dns", "allowOpenDns: false", "allowOpenDns: true", "[change `dns.mode`]"),
+    ];
+    for (name, from, to, needle) in cases {
+        let out = fresh(name);
+        let values = out.join("values.yaml");
+        let text = std::fs::read_to_string(&values).unwrap();
+        assert!(text.contains(from), "{name}: fixture lacks {from:?}");
+        std::fs::write(&values, text.replacen(from, to, 1)).unwrap();
+        common::cmd()
+            .arg("check")
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(*needle));
+    }
+}
