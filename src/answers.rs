@@ -487,8 +487,8 @@ impl Answers {
 
     /// Types a YAML document of answers.
     pub fn from_value(source_name: &str, doc: serde_yaml::Value) -> Result<Self, AnswersError> {
-        let answers: Answers = serde_path_to_error::deserialize(doc).map_err(|e| {
-            let path = e.path().to_string();
+        let answers: Answers = serde_path_to_error::deserialize(doc.clone()).map_err(|e| {
+            let path = name_map_key(&doc, &e.path().to_string());
             let reason = e.into_inner().to_string();
             AnswersError::Parse {
                 source_name: source_name.to_string(),
@@ -513,6 +513,41 @@ impl Answers {
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("caracal")
     }
+}
+
+/// serde_path_to_error writes `?` for a key of an enum-keyed map (`endpoints.?`); find
+/// the entry that fails on its own and name its key instead.
+fn name_map_key(doc: &serde_yaml::Value, path: &str) -> String {
+    let Some(map_path) = path.strip_suffix(".?") else {
+        return path.to_string();
+    };
+    let keys: Vec<&str> = map_path.split('.').collect();
+    let Some(map) = keys
+        .iter()
+        .try_fold(doc, |cur, k| cur.get(*k))
+        .and_then(|m| m.as_mapping())
+    else {
+        return path.to_string();
+    };
+    for (k, v) in map {
+        let mut single = serde_yaml::Mapping::new();
+        single.insert(k.clone(), v.clone());
+        let mut trial = doc.clone();
+        let slot = keys
+            .iter()
+            .try_fold(&mut trial, |cur, key| cur.get_mut(*key));
+        if let Some(slot) = slot {
+            *slot = serde_yaml::Value::Mapping(single);
+        }
+        let fails_here = serde_path_to_error::deserialize::<_, Answers>(trial)
+            .is_err_and(|e| e.path().to_string() == path);
+        if fails_here {
+            if let Some(name) = k.as_str() {
+                return format!("{map_path}.{name}");
+            }
+        }
+    }
+    path.to_string()
 }
 
 /// Makes serde's wording friendlier for operators.
