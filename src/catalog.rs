@@ -423,7 +423,7 @@ impl Catalog {
 
 /// Key patterns are a bracket class anchored at both ends: `^[...]+$`.
 fn regex_lite_is_valid(pattern: &str) -> Result<(), ()> {
-    crate::format::CharClass::parse(pattern).map(|_| ())
+    crate::format::CharClass::parse(pattern).map(|_| ()).map_err(|_| ())
 }
 
 #[cfg(test)]

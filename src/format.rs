@@ -311,6 +311,11 @@ pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
     }
 }
 
+/// A pattern that is not of the form `^[...]+$`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a character class pattern of the form `^[...]+$`")]
+pub struct NotACharClass;
+
 /// A character class pattern `^[...]+$`, as the catalogs write secret-name rules.
 #[derive(Debug, Clone)]
 pub struct CharClass {
@@ -319,11 +324,11 @@ pub struct CharClass {
 
 impl CharClass {
     /// Parses `^[A-Za-z0-9_-]+$`.
-    pub fn parse(pattern: &str) -> Result<Self, ()> {
+    pub fn parse(pattern: &str) -> Result<Self, NotACharClass> {
         let body = pattern
             .strip_prefix("^[")
             .and_then(|p| p.strip_suffix("]+$"))
-            .ok_or(())?;
+            .ok_or(NotACharClass)?;
         let chars: Vec<char> = body.chars().collect();
         let mut ranges = Vec::new();
         let mut i = 0;
