@@ -10,6 +10,9 @@ use crate::catalog::Catalog;
 use crate::check::{self, Severity};
 use crate::render::Templates;
 
+mod migrate;
+pub use migrate::{run_migrate, MigrateArgs, Prefer};
+
 /// Exit code for bad input: nothing was written.
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code for check findings.
@@ -35,6 +38,8 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Re-validate an overlay directory; exit 1 with findings.
     Check(CheckArgs),
+    /// Move an overlay to another profile, keeping your answers and hand edits.
+    Migrate(MigrateArgs),
 }
 
 /// `new`.

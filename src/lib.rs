@@ -10,6 +10,7 @@
 //! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
 //! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
 //! - [`check`]: re-validates an overlay directory
+//! - [`migrate`]: moves an overlay to another profile, merging hand edits (pure core)
 //! - [`error`]: error types of the core
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod error;
 pub mod format;
 pub mod manifest;
+pub mod migrate;
 pub mod output;
 pub mod plan;
 pub mod render;

@@ -9,6 +9,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::New(args) => cli::run_new(&args),
         Command::Preview(args) => cli::run_preview(&args),
         Command::Check(args) => cli::run_check(&args),
+        Command::Migrate(args) => cli::run_migrate(&args),
     }
 }
 

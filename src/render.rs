@@ -94,6 +94,26 @@ pub fn digest(contents: &str) -> String {
     s
 }
 
+/// The answers file for `answers`, recording the digest of every file in `files`.
+///
+/// `render` calls it with what it rendered; `migrate` calls it again with the merged
+/// files it actually writes, so the digests always describe the bytes on disk.
+pub fn answers_file(
+    answers: &crate::answers::Answers,
+    files: &BTreeMap<String, String>,
+) -> Result<String, RenderError> {
+    let mut answers = answers.clone();
+    answers.digests = files
+        .iter()
+        .filter(|(p, _)| p.as_str() != ANSWERS_FILE)
+        .map(|(p, c)| (p.clone(), digest(c)))
+        .collect();
+    Ok(format!(
+        "# caracal-wizard answers (version 1): the input to re-runs and migrations.\n# `digests` records what the wizard last wrote, so hand edits are noticed.\n{}",
+        yaml(ANSWERS_FILE, &answers)?
+    ))
+}
+
 /// Renders every file of the overlay.
 pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, RenderError> {
     let a = &plan.answers;
@@ -434,15 +454,8 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     );
 
     // The answers, with digests of everything above.
-    let mut answers = plan.answers.clone();
-    answers.digests = files.iter().map(|(p, c)| (p.clone(), digest(c))).collect();
-    files.insert(
-        ANSWERS_FILE.into(),
-        format!(
-            "# caracal-wizard answers (version 1): the input to re-runs and migrations.\n# `digests` records what the wizard last wrote, so hand edits are noticed.\n{}",
-            yaml(ANSWERS_FILE, &answers)?
-        ),
-    );
+    let answers_text = answers_file(&plan.answers, &files)?;
+    files.insert(ANSWERS_FILE.into(), answers_text);
     Ok(RenderedTree {
         files,
         needs_local_secrets: evaluation,
