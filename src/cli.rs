@@ -170,34 +170,60 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
         writeln!(out, "dry run: nothing written")?;
         return Ok(0);
     }
-    let report = crate::output::write_tree(&args.out, &tree, args.force).map_err(|e| match e {
-        crate::error::WriteError::Io(_) => anyhow::Error::from(e),
-        other => usage(format!("{other}\nnothing was written")),
-    })?;
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "Wrote {} ({} on {}): {} file(s) changed, {} unchanged{}.",
+    let report = write(&args.out, &tree, args.force)?;
+    let headline = format!(
+        "Wrote {} ({} on {})",
         args.out.display(),
         plan.profile.title,
-        plan.cloud.title,
+        plan.cloud.title
+    );
+    print_write_report(&headline, &args.out, &report)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "Next: read {}",
+        args.out.join("README.md").display()
+    )?;
+    Ok(0)
+}
+
+/// Writes `tree` into `dir`; refusals (hand edits, a foreign directory) are bad input (exit 2).
+pub fn write(
+    dir: &Path,
+    tree: &crate::render::RenderedTree,
+    force: bool,
+) -> anyhow::Result<crate::output::WriteReport> {
+    crate::output::write_tree(dir, tree, force).map_err(|e| match e {
+        crate::error::WriteError::Io(_) => anyhow::Error::from(e),
+        other => usage(format!("{other}\nnothing was written")),
+    })
+}
+
+/// Prints what a write did: `headline: N file(s) changed, …`, and any generated secrets.
+pub fn print_write_report(
+    headline: &str,
+    dir: &Path,
+    report: &crate::output::WriteReport,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let removed = if report.removed.is_empty() {
+        String::new()
+    } else {
+        format!(", {} removed", report.removed.len())
+    };
+    writeln!(
+        out,
+        "{headline}: {} file(s) changed, {} unchanged{removed}.",
         report.written.len(),
         report.unchanged.len(),
-        if report.removed.is_empty() {
-            String::new()
-        } else {
-            format!(", {} removed", report.removed.len())
-        }
     )?;
     if report.generated_secrets {
         writeln!(
             out,
             "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).",
-            args.out.join(crate::render::LOCAL_SECRETS_FILE).display()
+            dir.join(crate::render::LOCAL_SECRETS_FILE).display()
         )?;
     }
-    writeln!(out, "Next: read {}", args.out.join("README.md").display())?;
-    Ok(0)
+    Ok(())
 }
 
 /// `preview`.

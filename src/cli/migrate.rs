@@ -191,30 +191,12 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
             return Ok(super::EXIT_CANCELLED);
         }
     }
-    let report = crate::output::write_tree(&args.dir, &plan.tree(), true).map_err(|e| match e {
-        crate::error::WriteError::Io(_) => anyhow::Error::from(e),
-        other => usage(format!("{other}\nnothing was written")),
-    })?;
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "\nMigrated {} to profile `{}`: {} file(s) changed, {} unchanged{}.",
+    let report = super::write(&args.dir, &plan.tree(), true)?;
+    let headline = format!(
+        "\nMigrated {} to profile `{}`",
         args.dir.display(),
-        plan.to_profile,
-        report.written.len(),
-        report.unchanged.len(),
-        if report.removed.is_empty() {
-            String::new()
-        } else {
-            format!(", {} removed", report.removed.len())
-        }
-    )?;
-    if report.generated_secrets {
-        writeln!(
-            out,
-            "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).",
-            args.dir.join(crate::render::LOCAL_SECRETS_FILE).display()
-        )?;
-    }
+        plan.to_profile
+    );
+    super::print_write_report(&headline, &args.dir, &report)?;
     Ok(0)
 }
