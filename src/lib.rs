@@ -11,6 +11,7 @@
 //! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
 //! - [`check`]: re-validates an overlay directory
 //! - [`error`]: error types of the core
+//! - [`wizard`]: the question table and the state machine both front ends drive
 #![forbid(unsafe_code)]
 
 pub mod answers;
@@ -24,6 +25,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod validate;
+pub mod wizard;
 
 /// Assets and templates embedded at build time.
 pub mod embedded {
