@@ -12,6 +12,7 @@
 //! - [`check`]: re-validates an overlay directory
 //! - [`error`]: error types of the core
 //! - [`wizard`]: the question table and the state machine both front ends drive
+//! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts
 #![forbid(unsafe_code)]
 
 pub mod answers;
@@ -20,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod format;
+pub mod frontend;
 pub mod manifest;
 pub mod output;
 pub mod plan;
