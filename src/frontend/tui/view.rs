@@ -141,11 +141,9 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
         .map(|q| detail_lines(q, width.saturating_sub(2)));
     // The focused question's details get their lines first (up to half the pane); the
     // field list takes the rest and scrolls to keep the focus visible.
-    let detail_h = detail
-        .as_ref()
-        .map_or(0, |d| d.len() as u16 + 2)
-        .min(area.height / 2)
-        .max(area.height.saturating_sub(lines.len() as u16 + 1).min(3));
+    let wanted = detail.as_ref().map_or(0, |d| d.len() as u16 + 2);
+    let room_after_fields = area.height.saturating_sub(lines.len() as u16 + 1);
+    let detail_h = wanted.min(room_after_fields.max(area.height / 2));
     let fields_h = (lines.len() as u16 + 1).min(area.height.saturating_sub(detail_h));
     let [fields_area, detail_area, _] = Layout::vertical([
         Constraint::Length(fields_h),
