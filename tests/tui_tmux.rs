@@ -29,6 +29,11 @@ struct Tmux {
 impl Tmux {
     /// Starts `args` of the binary in a `w`×`h` pane; exit code and `stty -a` land in `dir`.
     fn start(dir: &Path, w: u16, h: u16, args: &[&str]) -> Self {
+        Self::start_env(dir, w, h, "", args)
+    }
+
+    /// As [`Tmux::start`], with `env` (`VAR=value …`) before the command.
+    fn start_env(dir: &Path, w: u16, h: u16, env: &str, args: &[&str]) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
         let socket = format!(
             "cw-{}-{}",
@@ -37,7 +42,7 @@ impl Tmux {
         );
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         let script = format!(
-            "CARACAL_WIZARD_DATA_DIR='{data}' '{BIN}' {args}; echo $? > '{dir}/code.tmp'; stty -a > '{dir}/stty'; mv '{dir}/code.tmp' '{dir}/code'; exec sleep 120",
+            "{env} CARACAL_WIZARD_DATA_DIR='{data}' '{BIN}' {args}; echo $? > '{dir}/code.tmp'; stty -a > '{dir}/stty'; mv '{dir}/code.tmp' '{dir}/code'; exec sleep 120",
             data = dir.join("data").display(),
             args = quoted.join(" "),
             dir = dir.display(),
@@ -269,4 +274,49 @@ fn tmux_ctrl_c_restores_the_terminal_writes_nothing_and_the_draft_resumes() {
     t.send("Escape");
     assert_eq!(t.exit_code(), 130);
     assert!(!out.exists());
+}
+
+#[test]
+fn tmux_plain_mode_with_a_dumb_terminal_writes_what_new_writes() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain-out");
+    let answers = example("aks-private");
+    let t = Tmux::start_env(
+        dir.path(),
+        100,
+        30,
+        "TERM=dumb",
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    t.wait_for("Step 1 of 8: Cloud");
+    // Accept every prompt's default (the prefilled answer), then confirm the write.
+    let start = Instant::now();
+    while !dir.path().join("code").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "plain mode did not finish:\n{}",
+            t.screen()
+        );
+        t.send("Enter");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    assert_eq!(t.exit_code(), 0, "{}", t.screen());
+    let reference = dir.path().join("new-out");
+    Command::new(BIN)
+        .args([
+            "new",
+            "--answers",
+            &answers,
+            "--out",
+            &reference.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        tree(&out) == tree(&reference),
+        "plain mode wrote different bytes than `new --answers`"
+    );
 }

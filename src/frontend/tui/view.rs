@@ -481,7 +481,7 @@ fn draw_preview(f: &mut Frame, area: Rect, tui: &Tui) {
         .take(height)
         .map(|(i, (text, changed))| {
             let mut spans = vec![
-                Span::styled(format!("{:>digits$}", i + 1), dim()),
+                Span::styled(format!("{:>digits$} ", i + 1), dim()),
                 if *changed {
                     Span::styled("+ ", Style::new().fg(Color::Green).bold())
                 } else {
@@ -591,8 +591,19 @@ fn highlight_markdown(line: &str) -> Vec<Span<'static>> {
 }
 
 fn draw_status(f: &mut Frame, area: Rect, tui: &Tui) {
+    let files = &tui.preview.files;
     let text = match &tui.ui.status {
         Some(s) => Line::styled(format!(" {s}"), Style::new().fg(Color::Yellow)),
+        // Narrow: the preview is hidden, so say what it holds and what the last answer did.
+        None if area.width < WIDE && !tui.ui.preview_open && !files.is_empty() => {
+            let changed: Vec<&PreviewFile> = files.iter().filter(|f| f.has_changes()).collect();
+            let what = match changed.as_slice() {
+                [] => String::new(),
+                [f] => format!("; the last answer changed {}", f.path),
+                [f, more @ ..] => format!("; the last answer changed {} and {} more", f.path, more.len()),
+            };
+            Line::styled(format!(" Tab: preview of the {} files{what}", files.len()), dim())
+        }
         None => Line::from(""),
     };
     f.render_widget(Paragraph::new(text), area);
