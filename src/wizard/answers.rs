@@ -12,6 +12,30 @@ pub fn set(answers: &mut Answers, path: &str, raw: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Sets `path` to a YAML value taken from other answers (creating parent maps).
+pub fn set_value(
+    answers: &mut Answers,
+    path: &str,
+    value: serde_yaml::Value,
+) -> Result<(), String> {
+    let mut doc = to_value(answers);
+    let mut cur = &mut doc;
+    for k in path.split('.') {
+        if !cur.is_mapping() {
+            *cur = serde_yaml::Value::Mapping(Default::default());
+        }
+        let serde_yaml::Value::Mapping(m) = cur else {
+            return Err(format!("`{path}` can't be set"));
+        };
+        cur = m
+            .entry(serde_yaml::Value::String(k.to_string()))
+            .or_insert(serde_yaml::Value::Null);
+    }
+    *cur = value;
+    *answers = Answers::from_value(path, doc).map_err(|e| explain(&e))?;
+    Ok(())
+}
+
 /// Removes `path`, so the profile's or cloud's default applies again.
 pub fn unset(answers: &mut Answers, path: &str) -> Result<(), String> {
     let mut doc = to_value(answers);

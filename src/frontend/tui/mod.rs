@@ -10,7 +10,9 @@ use ratatui::backend::Backend;
 use ratatui::Terminal;
 use similar::{ChangeTag, TextDiff};
 
+use crate::answers::Answers;
 use crate::render::{RenderedTree, Templates};
+use crate::wizard::answers as paths;
 use crate::wizard::{Msg, Outcome, QuestionId, Step, Wizard};
 
 use self::keys::{Input, KeyContext};
@@ -86,15 +88,22 @@ pub struct Preview {
 impl Preview {
     fn rebuild(&mut self, wizard: &Wizard, templates: &Templates) {
         self.revision = wizard.revision();
-        match crate::build(wizard.answers(), wizard.catalog(), templates) {
+        let answers = wizard.answers();
+        let (answers, stand_ins) = match with_stand_ins(answers, wizard) {
+            Some((a, n)) => (a, n),
+            None => (answers.clone(), 0),
+        };
+        match crate::build(&answers, wizard.catalog(), templates) {
             Ok((_, tree)) => {
                 self.files = files_of(&tree, &self.files);
-                self.note = None;
+                self.note = (stand_ins > 0).then(|| {
+                    format!("{stand_ins} unanswered value(s) shown from the built-in example")
+                });
             }
             Err(crate::BuildError::Invalid(p)) => {
                 let n = p.0.len();
                 self.note = Some(if self.files.is_empty() {
-                    format!("The preview appears once the answers are complete ({n} to go).")
+                    format!("The preview appears once cloud and profile are chosen ({n} to go).")
                 } else {
                     format!("Showing the last valid answers: {n} problem(s) to fix.")
                 });
@@ -105,6 +114,49 @@ impl Preview {
             Err(e) => self.note = Some(e.to_string()),
         }
     }
+}
+
+/// The answers with values from the built-in example of the same cloud standing in for
+/// required answers not given yet, so a first-time user sees the overlay take shape from the
+/// first step. Only unanswered keys are filled; the user's own answers, valid or not, stay.
+fn with_stand_ins(answers: &Answers, wizard: &Wizard) -> Option<(Answers, usize)> {
+    let catalog = wizard.catalog();
+    crate::validate::check(answers, catalog).err()?;
+    catalog.cloud(&answers.cloud)?;
+    catalog.profile(&answers.profile)?;
+    let example = crate::embedded::ASSETS
+        .iter()
+        .filter(|(p, _)| p.starts_with("examples/"))
+        .filter_map(|(p, t)| Answers::parse(p, t, &[]).ok())
+        .filter(|e| e.cloud == answers.cloud)
+        .max_by_key(|e| e.profile == answers.profile)?;
+    let mut filled = answers.clone();
+    let mut count = 0;
+    // Each round may reveal the next required key (e.g. the TLS value once endpoints exist).
+    for _ in 0..4 {
+        let Err(problems) = crate::validate::check(&filled, catalog) else {
+            return Some((filled, count));
+        };
+        let mut progress = false;
+        for p in problems.0 {
+            let path = p.path.split('[').next().unwrap_or(&p.path);
+            if paths::get(answers, path).is_some() {
+                continue;
+            }
+            if let Some(v) = paths::get(&example, path) {
+                if paths::set_value(&mut filled, path, v).is_ok() {
+                    count += 1;
+                    progress = true;
+                }
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    crate::validate::check(&filled, catalog)
+        .ok()
+        .map(|_| (filled, count))
 }
 
 /// Order of the preview tabs: what an operator reads first.

@@ -86,6 +86,23 @@ fn a_fresh_start_shows_the_cloud_choices() {
 }
 
 #[test]
+fn the_preview_shows_from_the_profile_step_with_example_stand_ins() {
+    let mut t = tui(Answers::default());
+    assert!(t.preview.files.is_empty());
+    t.handle(Input::Choose(1));
+    t.handle(Input::Wizard(Msg::Next));
+    t.handle(Input::Choose(1));
+    assert_eq!(t.wizard.answers().profile, "evaluation");
+    t.handle(Input::Choose(1));
+    assert_eq!(t.wizard.answers().profile, "production");
+    assert!(!t.preview.files.is_empty(), "{:?}", t.preview.note);
+    let note = t.preview.note.clone().unwrap_or_default();
+    assert!(note.contains("from the built-in example"), "{note}");
+    let answers = &t.wizard.answers();
+    assert!(answers.postgres.is_none(), "stand-ins never become answers");
+}
+
+#[test]
 fn private_profile_shows_public_disabled_with_reason() {
     let mut t = tui(example("aks-private"));
     t.handle(Input::Wizard(Msg::Next));

@@ -600,9 +600,16 @@ fn draw_status(f: &mut Frame, area: Rect, tui: &Tui) {
             let what = match changed.as_slice() {
                 [] => String::new(),
                 [f] => format!("; the last answer changed {}", f.path),
-                [f, more @ ..] => format!("; the last answer changed {} and {} more", f.path, more.len()),
+                [f, more @ ..] => format!(
+                    "; the last answer changed {} and {} more",
+                    f.path,
+                    more.len()
+                ),
             };
-            Line::styled(format!(" Tab: preview of the {} files{what}", files.len()), dim())
+            Line::styled(
+                format!(" Tab: preview of the {} files{what}", files.len()),
+                dim(),
+            )
         }
         None => Line::from(""),
     };
