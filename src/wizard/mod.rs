@@ -11,9 +11,10 @@ use crate::format::Format;
 use crate::validate;
 
 pub mod answers;
+pub mod question;
 pub mod questions;
 
-pub use questions::{Choice, Kind, Question, QuestionId, Step};
+pub use question::{Choice, Kind, Question, QuestionId, Step};
 
 /// What the user did, in the wizard's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
