@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::check::{self, Severity};
+use crate::frontend::{draft, prompt, tui, Session};
 use crate::render::Templates;
+use crate::wizard::Wizard;
 
 mod migrate;
 pub use migrate::{run_migrate, MigrateArgs, Prefer};
@@ -23,15 +25,23 @@ pub const EXIT_CANCELLED: i32 = 130;
 /// Writes ready-to-commit Helm overlays for Caracal on EKS, GKE and AKS.
 #[derive(Debug, Parser)]
 #[command(name = "caracal-wizard", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; without a command, the wizard runs.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Options of the wizard when no command is given.
+    #[command(flatten)]
+    pub wizard: WizardArgs,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Answer the questions in a full-screen wizard with a live preview (the default).
+    Wizard(WizardArgs),
+    /// The wizard prefilled with a fictional example, writing to a temporary directory.
+    Demo(DemoArgs),
     /// Write an overlay from an answers file, without questions (for CI).
     New(NewArgs),
     /// Print the files an answers file would produce, writing nothing.
@@ -60,6 +70,37 @@ pub struct NewArgs {
     /// Show what would change, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// The wizard.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WizardArgs {
+    /// Prefill every answer from this answers file (each stays editable).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Directory to write the overlay into.
+    #[arg(long, value_name = "DIR", default_value = "caracal-overlay")]
+    pub out: PathBuf,
+    /// Prefill an answer, like helm: `--set endpoints.api=internal` (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Line prompts instead of the full-screen UI (screen readers, simple terminals).
+    #[arg(long)]
+    pub plain: bool,
+    /// Overwrite files edited by hand since the wizard wrote them.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `demo`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Write here instead of a new temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Line prompts instead of the full-screen UI.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// `preview`.
@@ -170,18 +211,28 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
         writeln!(out, "dry run: nothing written")?;
         return Ok(0);
     }
-    let report = write(&args.out, &tree, args.force)?;
+    write_tree(&args.out, &plan, &tree, args.force)
+}
+
+/// Writes the overlay and says what happened.
+fn write_tree(
+    out_dir: &Path,
+    plan: &crate::plan::Plan,
+    tree: &crate::render::RenderedTree,
+    force: bool,
+) -> anyhow::Result<i32> {
+    let report = write(out_dir, tree, force)?;
     let headline = format!(
         "Wrote {} ({} on {})",
-        args.out.display(),
+        out_dir.display(),
         plan.profile.title,
         plan.cloud.title
     );
-    print_write_report(&headline, &args.out, &report)?;
+    print_write_report(&headline, out_dir, &report)?;
     writeln!(
         std::io::stdout().lock(),
         "Next: read {}",
-        args.out.join("README.md").display()
+        out_dir.join("README.md").display()
     )?;
     Ok(0)
 }
@@ -224,6 +275,90 @@ pub fn print_write_report(
         )?;
     }
     Ok(())
+}
+
+/// The wizard (`caracal-wizard`, `caracal-wizard wizard`).
+pub fn run_wizard(args: &WizardArgs) -> anyhow::Result<i32> {
+    let answers = match &args.answers {
+        Some(path) => load_answers(path, &args.sets)?,
+        None => Answers::parse("--set", "", &args.sets).map_err(usage)?,
+    };
+    let session = Session {
+        out: args.out.clone(),
+        force: args.force,
+        drafts: draft::data_dir(),
+    };
+    interactive(answers, &session, args.plain)
+}
+
+/// `demo`: the wizard prefilled with the built-in EKS production example.
+pub fn run_demo(args: &DemoArgs) -> anyhow::Result<i32> {
+    let name = "examples/eks-production.yaml";
+    let text = crate::embedded::ASSETS
+        .iter()
+        .find(|(p, _)| *p == name)
+        .map(|(_, t)| *t)
+        .context("the built-in example is missing (a bug)")?;
+    let answers = Answers::parse(name, text, &[])?;
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => {
+            let mut suffix = [0u8; 4];
+            getrandom::fill(&mut suffix)
+                .map_err(|e| anyhow::anyhow!("no randomness for a temporary name: {e}"))?;
+            let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+            std::env::temp_dir().join(format!("caracal-demo-{hex}"))
+        }
+    };
+    // Demo runs leave no draft behind: they are for presentations, not for real installs.
+    let session = Session {
+        out,
+        force: false,
+        drafts: None,
+    };
+    interactive(answers, &session, args.plain)
+}
+
+fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Result<i32> {
+    let catalog = Catalog::builtin()?;
+    let templates = Templates::builtin()?;
+    let saved = session.drafts.as_deref().and_then(draft::load);
+    let finished = if plain || !tui::is_supported() {
+        let mut p = prompt::Inquire;
+        let wizard = match saved {
+            Some(d) if prompt::offer_resume(&d, &mut p).unwrap_or(false) => {
+                Wizard::resume(catalog, d.answers.clone(), d.step())
+            }
+            _ => Wizard::new(catalog, answers),
+        };
+        match prompt::run(wizard, session, &templates, &mut p) {
+            Ok(f) => f,
+            Err(e) => return Err(usage(e)),
+        }
+    } else {
+        let mut screen = tui::Tui::new(
+            Wizard::new(catalog, answers),
+            session.clone(),
+            templates,
+            saved,
+        );
+        tui::run(&mut screen).context("the terminal failed")?
+    };
+    let Some(answers) = finished else {
+        let kept = if session.drafts.is_some() {
+            " (the draft is kept: run caracal-wizard again to resume)"
+        } else {
+            ""
+        };
+        eprintln!("caracal-wizard: cancelled; nothing written{kept}");
+        return Ok(EXIT_CANCELLED);
+    };
+    let (plan, tree) = build(&answers)?;
+    let code = write_tree(&session.out, &plan, &tree, session.force)?;
+    if let Some(dir) = &session.drafts {
+        draft::clear(dir);
+    }
+    Ok(code)
 }
 
 /// `preview`.

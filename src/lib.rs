@@ -12,6 +12,8 @@
 //! - [`check`]: re-validates an overlay directory
 //! - [`migrate`]: moves an overlay to another profile, merging hand edits (pure core)
 //! - [`error`]: error types of the core
+//! - [`wizard`]: the question table and the state machine both front ends drive
+//! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts
 #![forbid(unsafe_code)]
 
 pub mod answers;
@@ -20,12 +22,14 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod format;
+pub mod frontend;
 pub mod manifest;
 pub mod migrate;
 pub mod output;
 pub mod plan;
 pub mod render;
 pub mod validate;
+pub mod wizard;
 
 /// Assets and templates embedded at build time.
 pub mod embedded {

@@ -6,10 +6,13 @@ use clap::Parser;
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::New(args) => cli::run_new(&args),
-        Command::Preview(args) => cli::run_preview(&args),
-        Command::Check(args) => cli::run_check(&args),
-        Command::Migrate(args) => cli::run_migrate(&args),
+        None => cli::run_wizard(&cli.wizard),
+        Some(Command::Wizard(args)) => cli::run_wizard(&args),
+        Some(Command::Demo(args)) => cli::run_demo(&args),
+        Some(Command::New(args)) => cli::run_new(&args),
+        Some(Command::Preview(args)) => cli::run_preview(&args),
+        Some(Command::Check(args)) => cli::run_check(&args),
+        Some(Command::Migrate(args)) => cli::run_migrate(&args),
     }
 }
 

@@ -1,0 +1,86 @@
+//! Drafts: the answers and step saved after every step, so a stopped run can resume.
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::Answers;
+use crate::wizard::{Step, Wizard};
+
+/// Environment variable overriding the data directory (tests, portable installs).
+pub const DATA_DIR_ENV: &str = "CARACAL_WIZARD_DATA_DIR";
+
+const FILE: &str = "draft.json";
+
+/// A saved run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Key of the step to resume at.
+    pub step: String,
+    /// The answers so far.
+    pub answers: Answers,
+}
+
+impl Draft {
+    /// The draft of `wizard` as it is now.
+    pub fn of(wizard: &Wizard) -> Self {
+        Self {
+            step: wizard.step().key().to_string(),
+            answers: wizard.answers().clone(),
+        }
+    }
+
+    /// The step to resume at.
+    pub fn step(&self) -> Step {
+        Step::from_key(&self.step).unwrap_or(Step::Cloud)
+    }
+}
+
+/// The platform's data directory for caracal-wizard, or `$CARACAL_WIZARD_DATA_DIR`.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("dev", "caracal", "caracal-wizard")
+        .map(|d| d.data_dir().to_path_buf())
+}
+
+/// The saved draft in `dir`, if there is a readable one.
+pub fn load(dir: &Path) -> Option<Draft> {
+    let text = fs_err::read_to_string(dir.join(FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Saves `draft` in `dir` (atomically: a half-written draft is never read back).
+pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
+    fs_err::create_dir_all(dir)?;
+    let text = serde_json::to_string_pretty(draft).map_err(std::io::Error::other)?;
+    let tmp = dir.join(format!("{FILE}.tmp"));
+    fs_err::write(&tmp, text)?;
+    fs_err::rename(&tmp, dir.join(FILE))
+}
+
+/// Removes the draft in `dir` (after a finished write).
+pub fn clear(dir: &Path) {
+    // Nothing to do when there is none; any other failure only means a stale offer later.
+    let _ = std::fs::remove_file(dir.join(FILE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_draft_loads_back_and_clears() {
+        let dir = tempfile::tempdir().unwrap();
+        let draft = Draft {
+            step: "hosts".into(),
+            answers: Answers::parse("t", "cloud: eks\nprofile: production\n", &[]).unwrap(),
+        };
+        assert_eq!(load(dir.path()), None);
+        save(dir.path(), &draft).unwrap();
+        assert_eq!(load(dir.path()), Some(draft.clone()));
+        assert_eq!(draft.step(), Step::Hosts);
+        clear(dir.path());
+        assert_eq!(load(dir.path()), None);
+    }
+}

@@ -1,0 +1,293 @@
+//! Plain mode: the wizard's questions as line prompts (inquire), for screen readers and
+//! terminals that can't host the full-screen UI. Talks to a [`Prompter`] so tests can script it.
+use crate::render::Templates;
+use crate::wizard::{Kind, Msg, Outcome, Question, Step, Wizard};
+
+use super::draft::{self, Draft};
+use super::review::Review;
+use super::{Finished, Session};
+
+/// Typed at a text prompt (or chosen in a list) to go back one step.
+pub const BACK: &str = "<";
+
+/// A reply to one prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply<T> {
+    /// The answer.
+    Value(T),
+    /// Go back one step.
+    Back,
+}
+
+/// Why prompting stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// Esc or Ctrl-C.
+    #[error("cancelled")]
+    Cancelled,
+    /// No terminal, or the terminal failed.
+    #[error("{0}")]
+    Terminal(String),
+}
+
+/// Line prompts. [`Inquire`] asks a person; tests use a script.
+pub trait Prompter {
+    /// One of `options`, starting at `start`.
+    fn select(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        options: &[String],
+        start: usize,
+    ) -> Result<Reply<usize>, PromptError>;
+    /// One line of text, `default` when the user just presses Enter.
+    fn text(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        default: &str,
+    ) -> Result<Reply<String>, PromptError>;
+    /// Yes or no.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError>;
+    /// A line of output.
+    fn say(&mut self, line: &str);
+}
+
+/// Runs the wizard with line prompts. `Ok(None)` when the user cancelled.
+pub fn run(
+    mut wizard: Wizard,
+    session: &Session,
+    templates: &Templates,
+    prompter: &mut dyn Prompter,
+) -> Result<Finished, PromptError> {
+    match drive(&mut wizard, session, templates, prompter) {
+        Err(PromptError::Cancelled) => Ok(None),
+        other => other,
+    }
+}
+
+fn drive(
+    wizard: &mut Wizard,
+    session: &Session,
+    templates: &Templates,
+    p: &mut dyn Prompter,
+) -> Result<Finished, PromptError> {
+    loop {
+        let (n, m) = wizard.position();
+        let step = wizard.step();
+        p.say(&format!("Step {n} of {m}: {}", step.title()));
+        if step == Step::Review {
+            let review = Review::of(wizard, templates, &session.out, session.force);
+            say_review(p, &review, session);
+            if review.blocked.is_some() && review.problems.is_empty() {
+                // Nothing in the wizard fixes the target; go back or cancel.
+                if p.confirm("Go back to change the answers?", true)? {
+                    wizard.update(Msg::Back);
+                    continue;
+                }
+                return Err(PromptError::Cancelled);
+            }
+            let question = format!(
+                "Write {} files to {}?",
+                review.files.len(),
+                session.out.display()
+            );
+            if review.problems.is_empty() && !p.confirm(&question, true)? {
+                wizard.update(Msg::Back);
+                continue;
+            }
+            if let Some(Outcome::Finished(a)) = wizard.update(Msg::Next) {
+                return Ok(Some(*a));
+            }
+            continue;
+        }
+        if ask_step(wizard, p, false)? {
+            wizard.update(Msg::Back);
+            continue;
+        }
+        loop {
+            wizard.update(Msg::Next);
+            if wizard.step() != step {
+                break;
+            }
+            // Stopped: ask again only what has a problem.
+            if ask_step(wizard, p, true)? {
+                wizard.update(Msg::Back);
+                break;
+            }
+        }
+        save_draft(wizard, session);
+    }
+}
+
+/// Asks the current step's questions (or only those with problems); `true` means "back".
+fn ask_step(
+    wizard: &mut Wizard,
+    p: &mut dyn Prompter,
+    only_problems: bool,
+) -> Result<bool, PromptError> {
+    let mut i = 0;
+    loop {
+        // The set of questions can change with each answer (e.g. the TLS value follows the source).
+        let qs: Vec<Question> = wizard.questions().into_iter().cloned().collect();
+        let Some(q) = qs.get(i) else { return Ok(false) };
+        i += 1;
+        let problems: Vec<String> = wizard
+            .problems_for(q.id)
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if only_problems && problems.is_empty() {
+            continue;
+        }
+        for msg in &problems {
+            p.say(&format!("  problem with {}: {msg}", q.prompt));
+        }
+        loop {
+            match ask(q, p)? {
+                Reply::Back => return Ok(true),
+                Reply::Value(v) => {
+                    wizard.update(Msg::Answer(q.id, v));
+                    match wizard.rejected(q.id) {
+                        Some(r) => p.say(&format!("  not accepted: {}", r.message)),
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn ask(q: &Question, p: &mut dyn Prompter) -> Result<Reply<String>, PromptError> {
+    let help = format!("{} [{}]", q.explain, q.path);
+    match &q.kind {
+        Kind::Choice(choices) => {
+            let mut options: Vec<String> = choices
+                .iter()
+                .map(|c| match &c.disabled {
+                    Some(why) => format!("{} (unavailable: {why})", c.label),
+                    None => format!("{}: {}", c.label, c.explain),
+                })
+                .collect();
+            options.push(format!("{BACK} back to the previous step"));
+            let start = choices
+                .iter()
+                .position(|c| Some(&c.value) == q.value.as_ref())
+                .unwrap_or(0);
+            match p.select(&q.prompt, &help, &options, start)? {
+                Reply::Value(i) if i < choices.len() => Ok(Reply::Value(choices[i].value.clone())),
+                _ => Ok(Reply::Back),
+            }
+        }
+        Kind::Text { hint } | Kind::List { hint } => {
+            let help = format!("{help}; {hint}; `{BACK}` goes back");
+            match p.text(&q.prompt, &help, q.value.as_deref().unwrap_or(""))? {
+                Reply::Value(v) if v.trim() == BACK => Ok(Reply::Back),
+                other => Ok(other),
+            }
+        }
+    }
+}
+
+fn say_review(p: &mut dyn Prompter, review: &Review, session: &Session) {
+    for (step, rows) in &review.summary {
+        p.say(&format!("{}:", step.title()));
+        for (q, v) in rows {
+            p.say(&format!("  {q}: {v}"));
+        }
+    }
+    for problem in &review.problems {
+        p.say(&format!("problem: {problem}"));
+    }
+    for f in &review.findings {
+        p.say(f);
+    }
+    p.say(&format!("Files in {}:", session.out.display()));
+    for (path, change) in &review.files {
+        p.say(&format!("  {:<6} {path}", change.word()));
+    }
+    for line in &review.diff {
+        p.say(line);
+    }
+    if let Some(b) = &review.blocked {
+        p.say(&format!("can't write: {b}"));
+    }
+}
+
+fn save_draft(wizard: &Wizard, session: &Session) {
+    if let Some(dir) = &session.drafts {
+        // A draft is a convenience: failing to save one must not stop the wizard.
+        let _ = draft::save(dir, &Draft::of(wizard));
+    }
+}
+
+/// Asks whether to resume `draft`.
+pub fn offer_resume(draft: &Draft, p: &mut dyn Prompter) -> Result<bool, PromptError> {
+    p.confirm(
+        &format!(
+            "Resume the draft saved at \"{}\" ({} on {})?",
+            draft.step().title(),
+            draft.answers.profile,
+            draft.answers.cloud
+        ),
+        true,
+    )
+}
+
+/// The real prompts, through inquire.
+pub struct Inquire;
+
+fn inquire_error(e: inquire::InquireError) -> PromptError {
+    match e {
+        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => PromptError::Cancelled,
+        inquire::InquireError::NotTTY => PromptError::Terminal(
+            "plain mode needs a terminal for its prompts; without one, use `caracal-wizard new --answers FILE --out DIR`".into(),
+        ),
+        other => PromptError::Terminal(other.to_string()),
+    }
+}
+
+impl Prompter for Inquire {
+    fn select(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        options: &[String],
+        start: usize,
+    ) -> Result<Reply<usize>, PromptError> {
+        let chosen = inquire::Select::new(prompt, options.to_vec())
+            .with_help_message(help)
+            .with_starting_cursor(start)
+            .with_page_size(options.len())
+            .raw_prompt()
+            .map_err(inquire_error)?;
+        Ok(Reply::Value(chosen.index))
+    }
+
+    fn text(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        default: &str,
+    ) -> Result<Reply<String>, PromptError> {
+        let mut t = inquire::Text::new(prompt).with_help_message(help);
+        if !default.is_empty() {
+            t = t.with_default(default);
+        }
+        Ok(Reply::Value(t.prompt().map_err(inquire_error)?))
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError> {
+        inquire::Confirm::new(prompt)
+            .with_default(default)
+            .prompt()
+            .map_err(inquire_error)
+    }
+
+    fn say(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+//! The review both front ends show before writing: a summary of the answers, the findings
+//! of the overlay checks, the files to write and what changes in an existing target.
+use std::path::Path;
+
+use similar::TextDiff;
+
+use crate::catalog::Catalog;
+use crate::check::{self, Severity};
+use crate::output;
+use crate::render::{RenderedTree, Templates, ANSWERS_FILE};
+use crate::wizard::{Step, Wizard};
+
+/// What writing does to one file of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// New file.
+    Create,
+    /// Different contents.
+    Modify,
+    /// Already identical.
+    Same,
+}
+
+impl Change {
+    /// A word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Change::Create => "create",
+            Change::Modify => "change",
+            Change::Same => "same",
+        }
+    }
+}
+
+/// Everything the review step shows.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// Per step: question and effective value (`(default)` marked).
+    pub summary: Vec<(Step, Vec<(String, String)>)>,
+    /// Problems that stop the write, with the answer to change.
+    pub problems: Vec<String>,
+    /// Warnings and findings of the overlay checks.
+    pub findings: Vec<String>,
+    /// The files to write and what happens to each.
+    pub files: Vec<(String, Change)>,
+    /// A unified diff against the existing target, when there is one.
+    pub diff: Vec<String>,
+    /// Why Enter can't write (e.g. hand-edited files in the target).
+    pub blocked: Option<String>,
+}
+
+impl Review {
+    /// The review of `wizard`'s answers against the target `out`.
+    ///
+    /// Reads the target to compare; writes only into a temporary directory, to run the
+    /// overlay checks on the rendered files.
+    pub fn of(wizard: &Wizard, templates: &Templates, out: &Path, force: bool) -> Self {
+        let mut review = Review {
+            summary: summary(wizard),
+            ..Review::default()
+        };
+        for p in wizard.problems() {
+            review.problems.push(p.problem.to_string());
+        }
+        for r in wizard
+            .steps()
+            .iter()
+            .flat_map(|s| wizard.questions_of(*s))
+            .filter_map(|q| wizard.rejected(q.id).map(|r| (q, r)))
+        {
+            review
+                .problems
+                .push(format!("`{}`: {}", r.0.path, r.1.message));
+        }
+        if !review.problems.is_empty() {
+            review.blocked = Some(format!(
+                "{} problem(s) in the answers; Enter goes to the first step to fix",
+                review.problems.len()
+            ));
+            return review;
+        }
+        let tree = match crate::build(wizard.answers(), wizard.catalog(), templates) {
+            Ok((plan, tree)) => {
+                review
+                    .findings
+                    .extend(plan.warnings.iter().map(|w| format!("warning: {w}")));
+                tree
+            }
+            Err(e) => {
+                review.blocked = Some(e.to_string());
+                return review;
+            }
+        };
+        review
+            .findings
+            .extend(check_findings(&tree, wizard.catalog()));
+        for (path, contents) in &tree.files {
+            let old = fs_err::read_to_string(out.join(path)).ok();
+            let change = match &old {
+                None => Change::Create,
+                Some(o) if o == contents => Change::Same,
+                Some(_) => Change::Modify,
+            };
+            if let (Change::Modify, Some(old)) = (change, &old) {
+                // The answers file changes with every digest; its diff is noise.
+                if path != ANSWERS_FILE {
+                    let diff = TextDiff::from_lines(old.as_str(), contents.as_str());
+                    let text = diff
+                        .unified_diff()
+                        .context_radius(1)
+                        .header(&format!("a/{path}"), &format!("b/{path}"))
+                        .to_string();
+                    review.diff.extend(text.lines().map(str::to_string));
+                }
+            }
+            review.files.push((path.clone(), change));
+        }
+        if let Err(e) = output::ensure_writable(out, &tree, force) {
+            review.blocked = Some(e.to_string());
+        }
+        review
+    }
+}
+
+fn summary(wizard: &Wizard) -> Vec<(Step, Vec<(String, String)>)> {
+    wizard
+        .steps()
+        .iter()
+        .filter(|s| **s != Step::Review)
+        .map(|s| {
+            let rows = wizard
+                .questions_of(*s)
+                .iter()
+                .map(|q| {
+                    let label = q
+                        .choices()
+                        .iter()
+                        .find(|c| Some(&c.value) == q.value.as_ref())
+                        .map(|c| c.label.clone());
+                    let value = label
+                        .or_else(|| q.value.clone())
+                        .unwrap_or_else(|| "—".into());
+                    let value = if q.is_default && q.value.is_some() {
+                        format!("{value} (default)")
+                    } else {
+                        value
+                    };
+                    (q.prompt.clone(), value)
+                })
+                .collect();
+            (*s, rows)
+        })
+        .collect()
+}
+
+/// Runs `caracal-wizard check` on the rendered files in a scratch directory.
+fn check_findings(tree: &RenderedTree, catalog: &Catalog) -> Vec<String> {
+    let Ok(scratch) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    let dir = scratch.path().join("overlay");
+    if output::write_tree(&dir, tree, false).is_err() {
+        return Vec::new();
+    }
+    match check::check_dir(&dir, catalog) {
+        Ok(findings) => findings
+            .into_iter()
+            .map(|f| {
+                let sev = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Note => "note",
+                };
+                format!("{sev}: {}: {}", f.file, f.message)
+            })
+            .collect(),
+        Err(e) => vec![format!("error: {e}")],
+    }
+}

@@ -1,0 +1,175 @@
+//! The only key translator of the full-screen UI: key events → [`Input`]s.
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::wizard::Msg;
+
+/// What a key means in the full-screen UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A message for the wizard (next, back, cancel).
+    Wizard(Msg),
+    /// Move the focus between the questions of the step.
+    Field(isize),
+    /// Change the focused choice.
+    Choose(isize),
+    /// Type a character into the focused text field.
+    Type(char),
+    /// Delete before the cursor.
+    Erase,
+    /// Delete at the cursor.
+    EraseForward,
+    /// Move the text cursor.
+    Cursor(isize),
+    /// Move the text cursor to the start (`false`) or end (`true`).
+    CursorEdge(bool),
+    /// Show or hide (narrow) / focus (wide) the preview.
+    TogglePreview,
+    /// Another file of the preview.
+    File(isize),
+    /// Scroll the preview or the review.
+    Scroll(isize),
+    /// Show the key help.
+    Help,
+    /// Hide the key help.
+    CloseHelp,
+    /// Resume the saved draft (`true`) or start over (`false`).
+    Resume(bool),
+}
+
+/// The little the translator needs to know about the screen.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyContext {
+    /// The help overlay is open.
+    pub help: bool,
+    /// The resume question is showing.
+    pub resume: bool,
+    /// The preview has the focus.
+    pub preview: bool,
+    /// The focused question takes text.
+    pub text: bool,
+    /// The step is the review (↑↓ scroll it).
+    pub review: bool,
+    /// The step has exactly one question, a choice (↑↓ choose).
+    pub single_choice: bool,
+}
+
+/// Translates one key event.
+pub fn translate(key: KeyEvent, ctx: KeyContext) -> Option<Input> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        return Some(Input::Wizard(Msg::Cancel));
+    }
+    if ctx.resume {
+        return match key.code {
+            KeyCode::Enter | KeyCode::Char('y' | 'Y' | 'r') => Some(Input::Resume(true)),
+            KeyCode::Char('n' | 'N') => Some(Input::Resume(false)),
+            KeyCode::Esc => Some(Input::Wizard(Msg::Cancel)),
+            _ => None,
+        };
+    }
+    if ctx.help {
+        return Some(Input::CloseHelp);
+    }
+    let input = match key.code {
+        KeyCode::Esc => Input::Wizard(Msg::Cancel),
+        KeyCode::F(1) => Input::Help,
+        KeyCode::Char('?') if !ctx.text || ctx.preview => Input::Help,
+        KeyCode::Tab | KeyCode::BackTab => Input::TogglePreview,
+        KeyCode::Enter => Input::Wizard(Msg::Next),
+        KeyCode::PageUp if !ctx.preview => Input::Wizard(Msg::Back),
+        // The preview has the focus: arrows browse it.
+        KeyCode::Left if ctx.preview => Input::File(-1),
+        KeyCode::Right if ctx.preview => Input::File(1),
+        KeyCode::Up if ctx.preview => Input::Scroll(-1),
+        KeyCode::Down if ctx.preview => Input::Scroll(1),
+        KeyCode::PageUp => Input::Scroll(-10),
+        KeyCode::PageDown if ctx.preview || ctx.review => Input::Scroll(10),
+        KeyCode::Home if ctx.preview => Input::Scroll(isize::MIN),
+        KeyCode::End if ctx.preview => Input::Scroll(isize::MAX),
+        _ if ctx.preview => return None,
+        KeyCode::Up if ctx.review => Input::Scroll(-1),
+        KeyCode::Down if ctx.review => Input::Scroll(1),
+        KeyCode::Up if ctx.single_choice => Input::Choose(-1),
+        KeyCode::Down if ctx.single_choice => Input::Choose(1),
+        KeyCode::Up => Input::Field(-1),
+        KeyCode::Down => Input::Field(1),
+        KeyCode::Left if ctx.text => Input::Cursor(-1),
+        KeyCode::Right if ctx.text => Input::Cursor(1),
+        KeyCode::Left => Input::Choose(-1),
+        KeyCode::Right | KeyCode::Char(' ') if !ctx.text => Input::Choose(1),
+        KeyCode::Home if ctx.text => Input::CursorEdge(false),
+        KeyCode::End if ctx.text => Input::CursorEdge(true),
+        KeyCode::Backspace if ctx.text => Input::Erase,
+        KeyCode::Delete if ctx.text => Input::EraseForward,
+        KeyCode::Char(c) if ctx.text && !ctrl => Input::Type(c),
+        _ => return None,
+    };
+    Some(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn ctrl_c_cancels_everywhere() {
+        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for ctx in [
+            KeyContext::default(),
+            KeyContext {
+                help: true,
+                ..Default::default()
+            },
+            KeyContext {
+                resume: true,
+                ..Default::default()
+            },
+            KeyContext {
+                text: true,
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(translate(c, ctx), Some(Input::Wizard(Msg::Cancel)));
+        }
+    }
+
+    #[test]
+    fn question_mark_is_help_except_while_typing() {
+        let text = KeyContext {
+            text: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            translate(key(KeyCode::Char('?')), KeyContext::default()),
+            Some(Input::Help)
+        );
+        assert_eq!(
+            translate(key(KeyCode::Char('?')), text),
+            Some(Input::Type('?'))
+        );
+        assert_eq!(translate(key(KeyCode::F(1)), text), Some(Input::Help));
+    }
+
+    #[test]
+    fn page_up_goes_back_and_enter_goes_on() {
+        let ctx = KeyContext {
+            text: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            translate(key(KeyCode::PageUp), ctx),
+            Some(Input::Wizard(Msg::Back))
+        );
+        assert_eq!(
+            translate(key(KeyCode::Enter), ctx),
+            Some(Input::Wizard(Msg::Next))
+        );
+    }
+}

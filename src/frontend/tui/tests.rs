@@ -1,0 +1,258 @@
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+
+use super::*;
+use crate::answers::Answers;
+use crate::catalog::Catalog;
+
+fn example(name: &str) -> Answers {
+    let path = format!("examples/{name}.yaml");
+    let text = crate::embedded::ASSETS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
+        .unwrap();
+    Answers::parse(&path, text, &[]).unwrap()
+}
+
+fn tui(answers: Answers) -> Tui {
+    let session = Session {
+        // Never created: the review only reads it.
+        out: PathBuf::from("/nonexistent/caracal-overlay"),
+        force: false,
+        drafts: None,
+    };
+    Tui::new(
+        Wizard::new(Catalog::builtin().unwrap(), answers),
+        session,
+        Templates::builtin().unwrap(),
+        None,
+    )
+}
+
+fn render(tui: &Tui, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::draw(f, tui)).unwrap();
+    terminal
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Runs the real loop on a `TestBackend` with scripted events.
+fn drive(tui: &mut Tui, events: Vec<Event>) -> Finished {
+    let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    let mut events: VecDeque<Event> = events.into();
+    run_loop(&mut terminal, tui, || {
+        events
+            .pop_front()
+            .ok_or_else(|| io::Error::other("script ran out of events"))
+    })
+    .unwrap()
+}
+
+#[test]
+fn every_step_at_80x24_and_120x36() {
+    for name in ["eks-production", "gke-regulated"] {
+        let mut t = tui(example(name));
+        loop {
+            let step = t.wizard.step();
+            for (w, h) in [(80, 24), (120, 36)] {
+                let terminal = render(&t, w, h);
+                insta::assert_snapshot!(
+                    format!("{name}_{}_{w}x{h}", step.key()),
+                    terminal.backend()
+                );
+            }
+            if step == Step::Review {
+                break;
+            }
+            t.handle(Input::Wizard(Msg::Next));
+            assert_ne!(t.wizard.step(), step, "{name} stuck at {step:?}");
+        }
+    }
+}
+
+#[test]
+fn a_fresh_start_shows_the_cloud_choices() {
+    let mut t = tui(Answers::default());
+    insta::assert_snapshot!("fresh_cloud_80x24", render(&t, 80, 24).backend());
+    t.handle(Input::Wizard(Msg::Next));
+    insta::assert_snapshot!("fresh_cloud_next_80x24", render(&t, 80, 24).backend());
+}
+
+#[test]
+fn the_preview_shows_from_the_profile_step_with_example_stand_ins() {
+    let mut t = tui(Answers::default());
+    assert!(t.preview.files.is_empty());
+    t.handle(Input::Choose(1));
+    t.handle(Input::Wizard(Msg::Next));
+    t.handle(Input::Choose(1));
+    assert_eq!(t.wizard.answers().profile, "evaluation");
+    t.handle(Input::Choose(1));
+    assert_eq!(t.wizard.answers().profile, "production");
+    assert!(!t.preview.files.is_empty(), "{:?}", t.preview.note);
+    let note = t.preview.note.clone().unwrap_or_default();
+    assert!(note.contains("from the built-in example"), "{note}");
+    let answers = &t.wizard.answers();
+    assert!(answers.postgres.is_none(), "stand-ins never become answers");
+}
+
+#[test]
+fn private_profile_shows_public_disabled_with_reason() {
+    let mut t = tui(example("aks-private"));
+    t.handle(Input::Wizard(Msg::Next));
+    t.handle(Input::Wizard(Msg::Next));
+    assert_eq!(t.wizard.step(), Step::Endpoints);
+    let screen = render(&t, 80, 24).backend().to_string();
+    assert!(
+        screen.contains("public: unavailable, a private cluster has no public"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn narrow_preview_is_a_toggled_panel_and_help_opens() {
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::TogglePreview);
+    insta::assert_snapshot!("preview_panel_80x24", render(&t, 80, 24).backend());
+    t.handle(Input::TogglePreview);
+    t.handle(Input::Help);
+    insta::assert_snapshot!("help_80x24", render(&t, 80, 24).backend());
+}
+
+#[test]
+fn typing_updates_the_preview_and_marks_the_changed_lines() {
+    let mut t = tui(example("eks-production"));
+    for _ in 0..4 {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    assert_eq!(t.wizard.step(), Step::Data);
+    t.handle(Input::Field(1));
+    assert_eq!(t.ui.edit.as_ref().map(|e| e.text.as_str()), Some("5432"));
+    t.handle(Input::Erase);
+    t.handle(Input::Type('3'));
+    assert_eq!(
+        t.wizard.answers().postgres.as_ref().unwrap().port,
+        Some(5433)
+    );
+    let values = &t.preview.files[0];
+    assert_eq!(values.path, "values.yaml");
+    let marked: Vec<&String> = values
+        .lines
+        .iter()
+        .zip(&values.changed)
+        .filter(|(_, c)| **c)
+        .map(|(l, _)| l)
+        .collect();
+    assert!(
+        marked.iter().any(|l| l.contains("port: 5433")),
+        "{marked:?}"
+    );
+    insta::assert_snapshot!("typing_marks_changes_120x36", render(&t, 120, 36).backend());
+}
+
+#[test]
+fn an_invalid_field_is_shown_inline_and_back_still_works() {
+    let mut t = tui(example("eks-production"));
+    for _ in 0..3 {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    assert_eq!(t.wizard.step(), Step::Hosts);
+    // Focus is on the domain; break it.
+    t.handle(Input::Type('!'));
+    t.handle(Input::Wizard(Msg::Next));
+    assert_eq!(t.wizard.step(), Step::Hosts);
+    insta::assert_snapshot!("invalid_domain_80x24", render(&t, 80, 24).backend());
+    t.handle(Input::Wizard(Msg::Back));
+    assert_eq!(t.wizard.step(), Step::Endpoints);
+}
+
+#[test]
+fn enter_through_every_step_finishes_with_the_prefilled_answers() {
+    for name in [
+        "eks-production",
+        "gke-regulated",
+        "aks-private",
+        "evaluation",
+    ] {
+        let answers = example(name);
+        let mut t = tui(answers.clone());
+        let steps = t.wizard.steps().len();
+        let got = drive(&mut t, vec![key(KeyCode::Enter); steps]);
+        assert_eq!(got, Some(answers), "{name}");
+    }
+}
+
+#[test]
+fn ctrl_c_and_esc_cancel() {
+    let mut t = tui(example("eks-production"));
+    let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(drive(&mut t, vec![key(KeyCode::Enter), ctrl_c]), None);
+    let mut t = tui(example("eks-production"));
+    assert_eq!(
+        drive(&mut t, vec![Event::Resize(80, 24), key(KeyCode::Esc)]),
+        None
+    );
+}
+
+#[test]
+fn a_draft_is_offered_and_resumes_at_its_step() {
+    let draft = Draft {
+        step: "hosts".into(),
+        answers: example("gke-regulated"),
+    };
+    let session = Session {
+        out: PathBuf::from("/nonexistent/caracal-overlay"),
+        force: false,
+        drafts: None,
+    };
+    let mut t = Tui::new(
+        Wizard::new(Catalog::builtin().unwrap(), Answers::default()),
+        session,
+        Templates::builtin().unwrap(),
+        Some(draft),
+    );
+    insta::assert_snapshot!("resume_offer_80x24", render(&t, 80, 24).backend());
+    t.handle(Input::Resume(true));
+    assert_eq!(t.wizard.step(), Step::Hosts);
+    assert_eq!(t.wizard.position(), (4, 9));
+}
+
+/// Release-build timing of a redraw with the preview, and of the first frame from nothing.
+/// `cargo test --release --lib redraw_timing -- --ignored --nocapture`
+#[test]
+#[ignore = "timing; run in release"]
+fn redraw_timing() {
+    let start = std::time::Instant::now();
+    let t = {
+        let catalog = Catalog::builtin().unwrap();
+        let templates = Templates::builtin().unwrap();
+        let session = Session {
+            out: PathBuf::from("/nonexistent/caracal-overlay"),
+            force: false,
+            drafts: None,
+        };
+        Tui::new(
+            Wizard::new(catalog, example("eks-production")),
+            session,
+            templates,
+            None,
+        )
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    terminal.draw(|f| view::draw(f, &t)).unwrap();
+    let first = start.elapsed();
+    let n = 1000;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        terminal.draw(|f| view::draw(f, &t)).unwrap();
+    }
+    let per = start.elapsed() / n;
+    println!("first frame (catalog, templates, plan+render, draw): {first:?}; redraw with preview: {per:?}");
+    assert!(per < std::time::Duration::from_millis(2), "{per:?}");
+}

@@ -1,0 +1,173 @@
+//! Reading and writing answers by key path (`endpoints.sts`), the same paths `--set` and problems use.
+use crate::answers::{apply_set, Answers};
+use crate::error::AnswersError;
+
+/// Sets `path` to `raw` exactly as `--set path=raw` would, and re-types the answers.
+///
+/// On error the answers are unchanged and the message says what is wrong with the value.
+pub fn set(answers: &mut Answers, path: &str, raw: &str) -> Result<(), String> {
+    let mut doc = to_value(answers);
+    apply_set(&mut doc, &format!("{path}={raw}")).map_err(|e| explain(&e))?;
+    *answers = Answers::from_value(path, doc).map_err(|e| explain(&e))?;
+    Ok(())
+}
+
+/// Sets `path` to a YAML value taken from other answers (creating parent maps).
+pub fn set_value(
+    answers: &mut Answers,
+    path: &str,
+    value: serde_yaml::Value,
+) -> Result<(), String> {
+    let mut doc = to_value(answers);
+    let mut cur = &mut doc;
+    for k in path.split('.') {
+        if !cur.is_mapping() {
+            *cur = serde_yaml::Value::Mapping(Default::default());
+        }
+        let serde_yaml::Value::Mapping(m) = cur else {
+            return Err(format!("`{path}` can't be set"));
+        };
+        cur = m
+            .entry(serde_yaml::Value::String(k.to_string()))
+            .or_insert(serde_yaml::Value::Null);
+    }
+    *cur = value;
+    *answers = Answers::from_value(path, doc).map_err(|e| explain(&e))?;
+    Ok(())
+}
+
+/// Removes `path`, so the profile's or cloud's default applies again.
+pub fn unset(answers: &mut Answers, path: &str) -> Result<(), String> {
+    let mut doc = to_value(answers);
+    let keys: Vec<&str> = path.split('.').collect();
+    let Some((last, parents)) = keys.split_last() else {
+        return Ok(());
+    };
+    let mut cur = &mut doc;
+    for k in parents {
+        match cur.get_mut(*k) {
+            Some(next) => cur = next,
+            None => return Ok(()),
+        }
+    }
+    if let serde_yaml::Value::Mapping(m) = cur {
+        m.remove(*last);
+        // An emptied parent map would otherwise stay as `{}` and change nothing, but keep the
+        // answers tidy: `postgres: {}` reads as "answered" to a human.
+    }
+    prune_empty(&mut doc, parents);
+    *answers = Answers::from_value(path, doc).map_err(|e| explain(&e))?;
+    Ok(())
+}
+
+/// Removes maps along `parents` that became empty, deepest first.
+fn prune_empty(doc: &mut serde_yaml::Value, parents: &[&str]) {
+    for depth in (1..=parents.len()).rev() {
+        let (last, above) = match parents[..depth].split_last() {
+            Some(x) => x,
+            None => return,
+        };
+        let mut cur = &mut *doc;
+        for k in above {
+            match cur.get_mut(*k) {
+                Some(next) => cur = next,
+                None => return,
+            }
+        }
+        let is_empty = cur
+            .get(*last)
+            .and_then(serde_yaml::Value::as_mapping)
+            .is_some_and(serde_yaml::Mapping::is_empty);
+        if let (true, serde_yaml::Value::Mapping(m)) = (is_empty, cur) {
+            m.remove(*last);
+        }
+    }
+}
+
+/// The value at `path`, if set (an empty string counts as unset).
+pub fn get(answers: &Answers, path: &str) -> Option<serde_yaml::Value> {
+    let doc = to_value(answers);
+    let mut cur = &doc;
+    for k in path.split('.') {
+        cur = cur.get(k)?;
+    }
+    // `cloud`, `profile` and `domain` read as "" when absent.
+    let unset = cur.is_null() || cur.as_str() == Some("");
+    (!unset).then(|| cur.clone())
+}
+
+/// A value as one line of text, the way a user would type it back (`a, b` for lists).
+pub fn display(value: &serde_yaml::Value) -> String {
+    match value {
+        serde_yaml::Value::Null => String::new(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .map(|v| match v.get("cidr") {
+                Some(c) => display(c),
+                None => display(v),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_yaml::Value::Mapping(m) => m.keys().map(display).collect::<Vec<_>>().join(", "),
+        serde_yaml::Value::Tagged(t) => display(&t.value),
+    }
+}
+
+/// Text typed for a list (`a, b`) as a `--set` value (`{a,b}`).
+pub fn list_to_set_value(text: &str) -> String {
+    let items: Vec<&str> = text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    format!("{{{}}}", items.join(","))
+}
+
+fn to_value(answers: &Answers) -> serde_yaml::Value {
+    serde_yaml::to_value(answers).unwrap_or(serde_yaml::Value::Null)
+}
+
+fn explain(e: &AnswersError) -> String {
+    match e {
+        AnswersError::Parse { path, reason, .. } => format!("{path}{reason}"),
+        AnswersError::Set { reason, .. } => reason.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{Endpoint, Exposure};
+
+    #[test]
+    fn set_and_unset_use_key_paths() {
+        let mut a = Answers::default();
+        set(&mut a, "endpoints.sts", "internal").unwrap();
+        assert_eq!(a.endpoints[&Endpoint::Sts], Exposure::Internal);
+        set(&mut a, "redis.port", "6380").unwrap();
+        assert_eq!(a.redis.as_ref().unwrap().port, Some(6380));
+        unset(&mut a, "redis.port").unwrap();
+        assert_eq!(a.redis, None, "an emptied map is removed");
+        set(
+            &mut a,
+            "egress.other",
+            &list_to_set_value("10.0.0.0/8, 10.1.0.0/16"),
+        )
+        .unwrap();
+        assert_eq!(
+            display(&get(&a, "egress.other").unwrap()),
+            "10.0.0.0/8, 10.1.0.0/16"
+        );
+    }
+
+    #[test]
+    fn set_reports_a_bad_value_and_keeps_the_answers() {
+        let mut a = Answers::default();
+        let err = set(&mut a, "endpoints.web", "off").unwrap_err();
+        assert!(err.contains("disabled"), "{err}");
+        assert_eq!(a, Answers::default());
+    }
+}

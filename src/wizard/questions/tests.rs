@@ -1,0 +1,91 @@
+use super::*;
+
+fn ctx_questions(text: &str) -> Vec<Question> {
+    let catalog = Catalog::builtin().unwrap();
+    let answers = Answers::parse("t", text, &[]).unwrap();
+    let ctx = Context::new(&catalog, &answers);
+    questions(&ctx)
+}
+
+fn ctx_steps(text: &str) -> Vec<Step> {
+    let catalog = Catalog::builtin().unwrap();
+    let answers = Answers::parse("t", text, &[]).unwrap();
+    let ctx = Context::new(&catalog, &answers);
+    steps(&questions(&ctx), &ctx)
+}
+
+#[test]
+fn private_profile_shows_public_disabled_with_the_reason() {
+    let qs = ctx_questions("cloud: aks\nprofile: private\ndomain: x.example.com\n");
+    let web = qs
+        .iter()
+        .find(|q| q.id == QuestionId::Exposure(Endpoint::Web))
+        .unwrap();
+    let public = &web.choices()[0];
+    assert_eq!(public.value, "public");
+    assert_eq!(
+        public.disabled.as_deref(),
+        Some("a private cluster has no public ingress")
+    );
+    assert_eq!(web.value.as_deref(), Some("internal"));
+    assert!(web.is_default);
+}
+
+#[test]
+fn evaluation_skips_identity_network_and_audit() {
+    assert_eq!(
+        ctx_steps("cloud: eks\nprofile: evaluation\ndomain: x.example.com\n"),
+        vec![
+            Step::Cloud,
+            Step::Profile,
+            Step::Endpoints,
+            Step::Hosts,
+            Step::Data,
+            Step::Review
+        ]
+    );
+}
+
+#[test]
+fn regulated_asks_every_step() {
+    assert_eq!(
+        ctx_steps("cloud: gke\nprofile: regulated\ndomain: x.example.com\n"),
+        Step::ALL.to_vec()
+    );
+    assert_eq!(
+        ctx_steps(""),
+        Step::ALL.to_vec(),
+        "before the profile, every step counts"
+    );
+}
+
+#[test]
+fn tls_modes_an_exposure_cannot_serve_are_disabled() {
+    let qs = ctx_questions(
+        "cloud: gke\nprofile: production\ndomain: x.example.com\nendpoints: {web: internal}\n",
+    );
+    let tls = qs.iter().find(|q| q.id == QuestionId::TlsSource).unwrap();
+    let managed = tls
+        .choices()
+        .iter()
+        .find(|c| c.value == "gkeManagedCertificates")
+        .unwrap();
+    assert!(
+        managed
+            .disabled
+            .as_deref()
+            .unwrap_or("")
+            .contains("internal"),
+        "{managed:?}"
+    );
+}
+
+#[test]
+fn problem_paths_map_to_questions() {
+    let qs = ctx_questions("cloud: eks\nprofile: production\ndomain: x.example.com\n");
+    let q = |id| qs.iter().find(|q| q.id == id).unwrap();
+    assert!(q(QuestionId::EgressOther).concerns("egress.other[1]"));
+    assert!(q(QuestionId::IngressCidrs).concerns("ingressController"));
+    assert!(q(QuestionId::TlsSource).concerns("tls"));
+    assert!(!q(QuestionId::RedisHost).concerns("redis.hostx"));
+}

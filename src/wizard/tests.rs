@@ -1,0 +1,223 @@
+use super::*;
+use crate::answers::Endpoint;
+
+fn example(name: &str) -> Answers {
+    let path = format!("examples/{name}.yaml");
+    let text = crate::embedded::ASSETS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
+        .unwrap();
+    Answers::parse(&path, text, &[]).unwrap()
+}
+
+fn wizard(answers: Answers) -> Wizard {
+    Wizard::new(Catalog::builtin().unwrap(), answers)
+}
+
+/// Presses Next until review; returns the steps visited.
+fn walk(w: &mut Wizard) -> Vec<Step> {
+    let mut seen = vec![w.step()];
+    while w.step() != Step::Review {
+        assert_eq!(w.update(Msg::Next), None);
+        assert_ne!(
+            Some(&w.step()),
+            seen.last(),
+            "stuck at {:?}: {:?}",
+            w.step(),
+            w.problems()
+        );
+        seen.push(w.step());
+    }
+    seen
+}
+
+#[test]
+fn a_complete_answers_file_is_accepted_step_by_step_unchanged() {
+    for name in [
+        "eks-production",
+        "gke-regulated",
+        "aks-private",
+        "evaluation",
+    ] {
+        let answers = example(name);
+        let mut w = wizard(answers.clone());
+        let seen = walk(&mut w);
+        assert_eq!(seen, w.steps(), "{name}");
+        assert_eq!(w.position(), (seen.len(), seen.len()));
+        assert_eq!(
+            w.update(Msg::Next),
+            Some(Outcome::Finished(Box::new(answers))),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn skipped_steps_follow_the_profile() {
+    use Step::*;
+    let steps = |name| wizard(example(name)).steps().to_vec();
+    assert_eq!(
+        steps("evaluation"),
+        vec![Cloud, Profile, Endpoints, Hosts, Data, Review]
+    );
+    assert_eq!(
+        steps("eks-production"),
+        vec![Cloud, Profile, Endpoints, Hosts, Data, Network, Identity, Review]
+    );
+    assert_eq!(steps("gke-regulated"), Step::ALL.to_vec());
+}
+
+#[test]
+fn every_step_is_reachable_and_back_always_works() {
+    let mut w = wizard(example("gke-regulated"));
+    let seen = walk(&mut w);
+    assert_eq!(seen, Step::ALL.to_vec());
+    // Break the current field, then go back through every step anyway.
+    w.update(Msg::Answer(QuestionId::RetentionDays, "ten".into()));
+    for expected in seen.iter().rev().skip(1) {
+        w.update(Msg::Back);
+        assert_eq!(w.step(), *expected);
+    }
+    w.update(Msg::Back);
+    assert_eq!(w.step(), Step::Cloud, "back on the first step stays there");
+}
+
+#[test]
+fn back_works_while_the_field_is_invalid() {
+    let mut w = wizard(example("eks-production"));
+    w.update(Msg::Next);
+    w.update(Msg::Next);
+    assert_eq!(w.step(), Step::Endpoints);
+    w.update(Msg::Answer(
+        QuestionId::Exposure(Endpoint::Web),
+        "nope".into(),
+    ));
+    assert!(!w
+        .problems_for(QuestionId::Exposure(Endpoint::Web))
+        .is_empty());
+    w.update(Msg::Next);
+    assert_eq!(w.step(), Step::Endpoints, "an invalid field stops Next");
+    w.update(Msg::Back);
+    assert_eq!(w.step(), Step::Profile);
+}
+
+#[test]
+fn a_fresh_wizard_stops_at_missing_answers_and_shows_them_after_next() {
+    let mut w = wizard(Answers::default());
+    assert!(
+        w.problems_for(QuestionId::Cloud).is_empty(),
+        "no noise before the user tried"
+    );
+    w.update(Msg::Next);
+    assert_eq!(w.step(), Step::Cloud);
+    assert!(w.problems_for(QuestionId::Cloud)[0].contains("choose one of"));
+    w.update(Msg::Answer(QuestionId::Cloud, "gke".into()));
+    w.update(Msg::Next);
+    assert_eq!(w.step(), Step::Profile);
+    w.update(Msg::Answer(QuestionId::Profile, "private".into()));
+    w.update(Msg::Next);
+    assert_eq!(w.step(), Step::Endpoints);
+    // Private refuses public exposure, with the catalog's reason.
+    w.update(Msg::Answer(
+        QuestionId::Exposure(Endpoint::Web),
+        "public".into(),
+    ));
+    let msg = w
+        .problems_for(QuestionId::Exposure(Endpoint::Web))
+        .join(" ");
+    assert!(
+        msg.contains("a private cluster has no public ingress"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn answers_go_through_set_key_paths_and_defaults_stay_unanswered() {
+    let mut w = wizard(example("eks-production"));
+    let before = w.answers().clone();
+    // Choosing the value already in effect changes nothing.
+    w.update(Msg::Answer(QuestionId::Release, "caracal".into()));
+    assert_eq!(w.answers(), &before);
+    let rev = w.revision();
+    w.update(Msg::Answer(QuestionId::RedisPort, "6380".into()));
+    assert_eq!(w.answers().redis.as_ref().unwrap().port, Some(6380));
+    assert!(w.revision() > rev);
+    assert_eq!(w.last_answered(), Some(QuestionId::RedisPort));
+    w.update(Msg::Answer(QuestionId::RedisPort, "".into()));
+    assert_eq!(
+        w.answers().redis.as_ref().unwrap().port,
+        None,
+        "empty text restores the default"
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_rejected_with_the_text_kept() {
+    let mut w = wizard(example("eks-production"));
+    w.update(Msg::Answer(QuestionId::PostgresPort, "fivefour".into()));
+    let r = w.rejected(QuestionId::PostgresPort).unwrap();
+    assert_eq!(r.text, "fivefour");
+    assert!(w.has_problems(Step::Data));
+    w.update(Msg::Answer(QuestionId::PostgresPort, "5433".into()));
+    assert!(w.rejected(QuestionId::PostgresPort).is_none());
+}
+
+#[test]
+fn review_sends_the_user_to_the_first_step_with_a_problem() {
+    let mut w = wizard(example("eks-production"));
+    walk(&mut w);
+    w.update(Msg::Answer(QuestionId::Domain, "not a domain".into()));
+    assert_eq!(w.update(Msg::Next), None);
+    assert_eq!(w.step(), Step::Hosts);
+}
+
+#[test]
+fn switching_the_tls_source_replaces_the_tls_map() {
+    let mut w = wizard(example("gke-regulated"));
+    w.update(Msg::Answer(
+        QuestionId::TlsSource,
+        "gkeManagedCertificates".into(),
+    ));
+    assert!(
+        w.rejected(QuestionId::TlsSource)
+            .unwrap()
+            .message
+            .contains("internal"),
+        "the internal Gateway can't use Google-managed certificates"
+    );
+    w.update(Msg::Answer(
+        QuestionId::Exposure(Endpoint::Gateway),
+        "disabled".into(),
+    ));
+    w.update(Msg::Answer(
+        QuestionId::TlsSource,
+        "gkeManagedCertificates".into(),
+    ));
+    assert!(w.answers().tls.contains_key("gkeManagedCertificates"));
+    assert_eq!(w.answers().tls.len(), 1);
+    assert!(
+        w.question(QuestionId::TlsValue).is_none(),
+        "a yes/no source needs no value"
+    );
+}
+
+#[test]
+fn resume_starts_at_the_saved_step() {
+    let w = Wizard::resume(
+        Catalog::builtin().unwrap(),
+        example("evaluation"),
+        Step::Network,
+    );
+    assert_eq!(
+        w.step(),
+        Step::Review,
+        "a step the profile skips resumes at the next one"
+    );
+    let w = Wizard::resume(
+        Catalog::builtin().unwrap(),
+        example("eks-production"),
+        Step::Hosts,
+    );
+    assert_eq!(w.position(), (4, 8));
+}

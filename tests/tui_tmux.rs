@@ -1,0 +1,322 @@
+//! End-to-end: the real binary in a real terminal (tmux), driven with keys.
+//!
+//! Skipped (with a line on stderr) only when tmux is not installed; CI installs it.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_caracal-wizard");
+
+fn has_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("tmux not found: skipping the end-to-end terminal test");
+    }
+    ok
+}
+
+/// One tmux server on its own socket, running one command in a pane.
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// Starts `args` of the binary in a `w`×`h` pane; exit code and `stty -a` land in `dir`.
+    fn start(dir: &Path, w: u16, h: u16, args: &[&str]) -> Self {
+        Self::start_env(dir, w, h, "", args)
+    }
+
+    /// As [`Tmux::start`], with `env` (`VAR=value …`) before the command.
+    fn start_env(dir: &Path, w: u16, h: u16, env: &str, args: &[&str]) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "cw-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let script = format!(
+            "{env} CARACAL_WIZARD_DATA_DIR='{data}' '{BIN}' {args}; echo $? > '{dir}/code.tmp'; stty -a > '{dir}/stty'; mv '{dir}/code.tmp' '{dir}/code'; exec sleep 120",
+            data = dir.join("data").display(),
+            args = quoted.join(" "),
+            dir = dir.display(),
+        );
+        let _ = std::fs::remove_file(dir.join("code"));
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args([
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                "sh",
+                "-c",
+                &script,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        Tmux {
+            socket,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn send(&self, key: &str) {
+        self.tmux(&["send-keys", key]);
+    }
+
+    /// Waits until the screen shows `needle`; returns the screen.
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {needle:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Waits for the binary to exit; returns its exit code.
+    fn exit_code(&self) -> i32 {
+        let start = Instant::now();
+        loop {
+            if let Ok(code) = std::fs::read_to_string(self.dir.join("code")) {
+                return code.trim().parse().unwrap();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the wizard did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+/// "Step N of M" on the screen.
+fn step_of(screen: &str) -> (usize, usize) {
+    let at = screen.find("Step ").expect("a step heading");
+    let words: Vec<&str> = screen[at..].split_whitespace().take(4).collect();
+    (
+        words[1].parse().unwrap(),
+        words[3].trim_end_matches(':').parse().unwrap(),
+    )
+}
+
+/// Every file under `dir` (but the random evaluation secrets) with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if path.file_name().is_some_and(|n| n != "secrets.local.yaml") {
+                out.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn example(name: &str) -> String {
+    format!("{}/assets/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn enter_through_every_step_writes_what_new_writes(name: &str) {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("wizard-out");
+    let answers = example(name);
+    let t = Tmux::start(
+        dir.path(),
+        120,
+        36,
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    let mut screen = t.wait_for("Step 1 of");
+    loop {
+        let (n, m) = step_of(&screen);
+        t.send("Enter");
+        if n == m {
+            break;
+        }
+        screen = t.wait_for(&format!("Step {} of", n + 1));
+    }
+    assert_eq!(t.exit_code(), 0, "{name}: screen:\n{}", t.screen());
+    let reference = dir.path().join("new-out");
+    let status = Command::new(BIN)
+        .args([
+            "new",
+            "--answers",
+            &answers,
+            "--out",
+            &reference.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let (got, want) = (tree(&out), tree(&reference));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{name}"
+    );
+    assert!(
+        got == want,
+        "{name}: the wizard wrote different bytes than `new --answers`"
+    );
+    assert!(
+        !dir.path().join("data/draft.json").exists(),
+        "a finished write clears the draft"
+    );
+}
+
+#[test]
+fn tmux_eks_production_enter_through_matches_new() {
+    enter_through_every_step_writes_what_new_writes("eks-production");
+}
+
+#[test]
+fn tmux_gke_regulated_enter_through_matches_new() {
+    enter_through_every_step_writes_what_new_writes("gke-regulated");
+}
+
+#[test]
+fn tmux_aks_private_enter_through_matches_new() {
+    enter_through_every_step_writes_what_new_writes("aks-private");
+}
+
+#[test]
+fn tmux_ctrl_c_restores_the_terminal_writes_nothing_and_the_draft_resumes() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production");
+    let t = Tmux::start(
+        dir.path(),
+        80,
+        24,
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    t.wait_for("Step 1 of 8");
+    t.send("Enter");
+    t.wait_for("Step 2 of 8");
+    t.send("Enter");
+    t.wait_for("Step 3 of 8: Endpoint exposure");
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130);
+    assert!(!out.exists(), "cancelling writes nothing");
+    let stty = std::fs::read_to_string(dir.path().join("stty")).unwrap();
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        flags.contains(&"echo") && flags.contains(&"icanon"),
+        "terminal left raw:\n{stty}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(),
+        "0",
+        "alternate screen left on"
+    );
+    assert!(
+        t.screen().contains("cancelled; nothing written"),
+        "{}",
+        t.screen()
+    );
+    drop(t);
+
+    // The next start offers the draft and resumes where it stopped.
+    let t = Tmux::start(dir.path(), 80, 24, &["--out", &out.display().to_string()]);
+    t.wait_for("Resume draft");
+    t.send("Enter");
+    t.wait_for("Step 3 of 8: Endpoint exposure");
+    t.send("Escape");
+    assert_eq!(t.exit_code(), 130);
+    assert!(!out.exists());
+}
+
+#[test]
+fn tmux_plain_mode_with_a_dumb_terminal_writes_what_new_writes() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain-out");
+    let answers = example("aks-private");
+    let t = Tmux::start_env(
+        dir.path(),
+        100,
+        30,
+        "TERM=dumb",
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    t.wait_for("Step 1 of 8: Cloud");
+    // Accept every prompt's default (the prefilled answer), then confirm the write.
+    let start = Instant::now();
+    while !dir.path().join("code").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "plain mode did not finish:\n{}",
+            t.screen()
+        );
+        t.send("Enter");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    assert_eq!(t.exit_code(), 0, "{}", t.screen());
+    let reference = dir.path().join("new-out");
+    Command::new(BIN)
+        .args([
+            "new",
+            "--answers",
+            &answers,
+            "--out",
+            &reference.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        tree(&out) == tree(&reference),
+        "plain mode wrote different bytes than `new --answers`"
+    );
+}
