@@ -88,6 +88,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// The Caracal chart (directory or .tgz): render the overlay with helm (`$HELM` or `helm`
+    /// on PATH) and check the rendered manifests and the values keys against it.
+    #[arg(long, value_name = "PATH")]
+    pub chart: Option<PathBuf>,
 }
 
 /// An error that maps to a specific exit code.
@@ -215,7 +219,12 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     if !args.dir.is_dir() {
         return Err(usage(format!("{} is not a directory; give an overlay directory", args.dir.display())));
     }
-    let findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
+    let mut findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
+    let tools = crate::verify::Tools::discover().map_err(usage)?;
+    let verification = crate::verify::verify_dir(&args.dir, args.chart.as_deref(), &catalog, &tools).map_err(usage)?;
+    findings.extend(verification.findings.iter().cloned());
+    findings.sort();
+    findings.dedup();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -223,11 +232,22 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             let report = serde_json::json!({
                 "dir": args.dir.display().to_string(),
                 "ok": errors == 0,
+                "chart": verification.chart,
+                "rendered": verification.rendered,
+                "kustomized": verification.kustomized,
+                "notes": verification.notes,
                 "findings": findings,
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
         OutputFormat::Table => {
+            if let Some(c) = &verification.chart {
+                let how = if verification.rendered { "rendered with helm" } else { "values keys only" };
+                writeln!(out, "chart: {} {} ({}; {how})", c.name, c.version, c.path)?;
+            }
+            for n in &verification.notes {
+                writeln!(out, "note: {n}")?;
+            }
             if findings.is_empty() {
                 writeln!(out, "{}: clean", args.dir.display())?;
             } else {

@@ -10,6 +10,7 @@
 //! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
 //! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
 //! - [`check`]: re-validates an overlay directory
+//! - [`verify`]: renders an overlay with helm and checks the rendered manifests
 //! - [`error`]: error types of the core
 #![forbid(unsafe_code)]
 
@@ -24,6 +25,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod validate;
+pub mod verify;
 
 /// Assets and templates embedded at build time.
 pub mod embedded {

@@ -493,3 +493,8 @@ pub fn parse_yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, serde_
     }
     Ok(out)
 }
+
+/// Types a generic YAML value, e.g. one rendered manifest.
+pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_yaml::Value) -> Result<T, serde_yaml::Error> {
+    serde_yaml::from_value(value)
+}
