@@ -8,6 +8,7 @@
 //! - [`plan`]: answers → [`plan::Plan`] (pure)
 //! - [`manifest`]: typed values overlay and Kubernetes objects; all YAML I/O
 //! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
+//! - [`gitops`]: the Argo CD Application or Flux objects that install the chart with an overlay
 //! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
 //! - [`check`]: re-validates an overlay directory
 //! - [`verify`]: renders an overlay with helm and checks the rendered manifests
@@ -20,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod format;
+pub mod gitops;
 pub mod manifest;
 pub mod output;
 pub mod plan;
