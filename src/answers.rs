@@ -518,8 +518,8 @@ impl Answers {
 
     /// Types a YAML document of answers.
     pub fn from_value(source_name: &str, doc: serde_yaml::Value) -> Result<Self, AnswersError> {
-        let answers: Answers = serde_path_to_error::deserialize(doc).map_err(|e| {
-            let path = e.path().to_string();
+        let answers: Answers = serde_path_to_error::deserialize(doc.clone()).map_err(|e| {
+            let path = name_map_keys(&doc, &e.path().to_string());
             let reason = e.into_inner().to_string();
             AnswersError::Parse {
                 source_name: source_name.to_string(),
@@ -543,6 +543,30 @@ impl Answers {
     /// Namespace, defaulted.
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("caracal")
+    }
+}
+
+/// serde_path_to_error writes `?` for keys that are not strings to serde (such as
+/// `endpoints.<endpoint>`); name the key when exactly one entry of that map can be meant.
+fn name_map_keys(doc: &serde_yaml::Value, path: &str) -> String {
+    let Some(prefix) = path.strip_suffix(".?") else { return path.to_string() };
+    if prefix.contains('?') || prefix.contains('[') {
+        return path.to_string();
+    }
+    let map = prefix.split('.').try_fold(doc, |cur, k| cur.get(k)).and_then(|m| m.as_mapping());
+    let Some(map) = map else { return path.to_string() };
+    // An entry is suspect when its key or value is not one of the known names.
+    let known = |v: &serde_yaml::Value| {
+        v.as_str().is_some_and(|s| Endpoint::ALL.iter().any(|e| e.key() == s) || Exposure::from_key(s).is_some())
+    };
+    let suspects: Vec<&str> = map
+        .iter()
+        .filter(|(k, v)| !known(k) || (v.is_string() && !known(v)) || v.is_bool())
+        .filter_map(|(k, _)| k.as_str())
+        .collect();
+    match suspects.as_slice() {
+        [one] => format!("{prefix}.{one}"),
+        _ => path.to_string(),
     }
 }
 
