@@ -319,6 +319,7 @@ pub struct CharClass {
 
 impl CharClass {
     /// Parses `^[A-Za-z0-9_-]+$`.
+    #[allow(clippy::result_unit_err)] // the caller only needs ok/not ok
     pub fn parse(pattern: &str) -> Result<Self, ()> {
         let body = pattern
             .strip_prefix("^[")

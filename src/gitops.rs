@@ -26,6 +26,8 @@ pub const FLUX_KUSTOMIZECONFIG_FILE: &str = "gitops/kustomizeconfig.yaml";
 pub const FLUX_KUSTOMIZATION_FILE: &str = "gitops/flux-kustomization.yaml";
 
 /// The GitOps objects of one overlay.
+// Built once per render and consumed at once: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GitOpsManifests {
     /// Argo CD: one Application, applied once to the `argocd` namespace.

@@ -45,27 +45,58 @@ struct Choice {
 
 fn choice() -> impl Strategy<Value = Choice> {
     (
-        (0usize..3, 0usize..4, [0usize..3, 0usize..3, 0usize..3, 0usize..3]),
-        [proptest::option::of(label()), proptest::option::of(label()), proptest::option::of(label()), proptest::option::of(label())],
-        (label(), prop_oneof![Just("example.com"), Just("example.org"), Just("corp.example")]),
+        (
+            0usize..3,
+            0usize..4,
+            [0usize..3, 0usize..3, 0usize..3, 0usize..3],
+        ),
+        [
+            proptest::option::of(label()),
+            proptest::option::of(label()),
+            proptest::option::of(label()),
+            proptest::option::of(label()),
+        ],
+        (
+            label(),
+            prop_oneof![
+                Just("example.com"),
+                Just("example.org"),
+                Just("corp.example")
+            ],
+        ),
         proptest::collection::vec(cidr(), 8),
         (1024u32..65535, 1024u32..65535),
-        (any::<bool>(), 0usize..3, any::<bool>(), proptest::option::of(label()), any::<bool>()),
+        (
+            any::<bool>(),
+            0usize..3,
+            any::<bool>(),
+            proptest::option::of(label()),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|((cloud, profile, exposures), custom_hosts, (sub, tld), cidrs, ports, (gke_managed, gitops, aks_controller, namespace, open_https))| Choice {
-            cloud,
-            profile,
-            exposures,
-            custom_hosts,
-            domain: format!("{sub}.{tld}"),
-            cidrs,
-            ports,
-            gke_managed,
-            gitops,
-            aks_controller,
-            namespace,
-            open_https,
-        })
+        .prop_map(
+            |(
+                (cloud, profile, exposures),
+                custom_hosts,
+                (sub, tld),
+                cidrs,
+                ports,
+                (gke_managed, gitops, aks_controller, namespace, open_https),
+            )| Choice {
+                cloud,
+                profile,
+                exposures,
+                custom_hosts,
+                domain: format!("{sub}.{tld}"),
+                cidrs,
+                ports,
+                gke_managed,
+                gitops,
+                aks_controller,
+                namespace,
+                open_https,
+            },
+        )
 }
 
 const ENDPOINTS: [&str; 4] = ["web", "sts", "gateway", "api"];
@@ -103,16 +134,36 @@ fn answers_for(c: &Choice, catalog: &Catalog) -> serde_yaml::Value {
     put("hosts", serde_yaml::Value::Mapping(hosts));
     let internal = used.iter().any(|x| x == "internal");
     match cloud {
-        "eks" => put("tls", y(r#"{awsCertificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/0b3c2a1e-1111-2222-3333-444455556666"}"#)),
+        "eks" => put(
+            "tls",
+            y(
+                r#"{awsCertificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/0b3c2a1e-1111-2222-3333-444455556666"}"#,
+            ),
+        ),
         "gke" if c.gke_managed && !internal => put("tls", y("{gkeManagedCertificates: true}")),
         _ => put("tls", y("{clusterIssuer: letsencrypt-dns01}")),
     }
     if cloud != "aks" || c.aks_controller {
-        put("ingressController", y(&format!("{{cidrs: [{}]}}", c.cidrs[0])));
+        put(
+            "ingressController",
+            y(&format!("{{cidrs: [{}]}}", c.cidrs[0])),
+        );
     }
     if !profile.evaluation {
-        put("postgres", y(&format!("{{host: pg.internal.example, port: {}, cidr: {}}}", c.ports.0, c.cidrs[1])));
-        put("redis", y(&format!("{{host: redis.internal.example, cidr: {}}}", c.cidrs[2])));
+        put(
+            "postgres",
+            y(&format!(
+                "{{host: pg.internal.example, port: {}, cidr: {}}}",
+                c.ports.0, c.cidrs[1]
+            )),
+        );
+        put(
+            "redis",
+            y(&format!(
+                "{{host: redis.internal.example, cidr: {}}}",
+                c.cidrs[2]
+            )),
+        );
         let open = c.open_https && profile.open_https;
         put(
             "egress",
@@ -138,16 +189,27 @@ fn answers_for(c: &Choice, catalog: &Catalog) -> serde_yaml::Value {
             },
         );
         if profile.require_audit_export {
-            put("auditExport", y(r#"{endpoint: "https://s3.example.com", bucket: caracal-audit, region: us-east-1}"#));
+            put(
+                "auditExport",
+                y(
+                    r#"{endpoint: "https://s3.example.com", bucket: caracal-audit, region: us-east-1}"#,
+                ),
+            );
         }
         match c.gitops {
             1 => {
                 put("gitops", "argocd".into());
-                put("gitopsRepo", y("{url: https://github.com/acme/fleet.git, path: clusters/prod/caracal}"));
+                put(
+                    "gitopsRepo",
+                    y("{url: https://github.com/acme/fleet.git, path: clusters/prod/caracal}"),
+                );
             }
             2 => {
                 put("gitops", "flux".into());
-                put("gitopsRepo", y("{path: clusters/prod/caracal, revision: refs/tags/v1}"));
+                put(
+                    "gitopsRepo",
+                    y("{path: clusters/prod/caracal, revision: refs/tags/v1}"),
+                );
             }
             _ => {}
         }
@@ -176,14 +238,54 @@ proptest! {
 
 /// Keys of the answers file, to steer random documents towards the interesting paths.
 const KEYS: [&str; 30] = [
-    "version", "cloud", "profile", "release", "namespace", "domain", "hosts", "endpoints", "tls", "postgres",
-    "redis", "dns", "ingressController", "egress", "identity", "secretStore", "storageClass", "monitoring",
-    "auditExport", "retention", "signIn", "gitops", "gitopsRepo", "chartRepo", "web", "sts", "cidr", "port",
-    "mode", "host",
+    "version",
+    "cloud",
+    "profile",
+    "release",
+    "namespace",
+    "domain",
+    "hosts",
+    "endpoints",
+    "tls",
+    "postgres",
+    "redis",
+    "dns",
+    "ingressController",
+    "egress",
+    "identity",
+    "secretStore",
+    "storageClass",
+    "monitoring",
+    "auditExport",
+    "retention",
+    "signIn",
+    "gitops",
+    "gitopsRepo",
+    "chartRepo",
+    "web",
+    "sts",
+    "cidr",
+    "port",
+    "mode",
+    "host",
 ];
 const WORDS: [&str; 16] = [
-    "eks", "gke", "aks", "evaluation", "production", "private", "regulated", "public", "internal", "disabled",
-    "argocd", "flux", "0.0.0.0/0", "10.0.0.0/8", "caracal.example.com", "https://x.example.com",
+    "eks",
+    "gke",
+    "aks",
+    "evaluation",
+    "production",
+    "private",
+    "regulated",
+    "public",
+    "internal",
+    "disabled",
+    "argocd",
+    "flux",
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "caracal.example.com",
+    "https://x.example.com",
 ];
 
 fn yaml_value() -> impl Strategy<Value = serde_yaml::Value> {
@@ -198,9 +300,14 @@ fn yaml_value() -> impl Strategy<Value = serde_yaml::Value> {
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_yaml::Value::Sequence),
-            proptest::collection::vec((proptest::sample::select(KEYS.to_vec()), inner), 0..6).prop_map(|kv| {
-                serde_yaml::Value::Mapping(kv.into_iter().map(|(k, v)| (serde_yaml::Value::String(k.into()), v)).collect())
-            }),
+            proptest::collection::vec((proptest::sample::select(KEYS.to_vec()), inner), 0..6)
+                .prop_map(|kv| {
+                    serde_yaml::Value::Mapping(
+                        kv.into_iter()
+                            .map(|(k, v)| (serde_yaml::Value::String(k.into()), v))
+                            .collect(),
+                    )
+                }),
         ]
     })
 }

@@ -13,7 +13,10 @@ use serde_json::Value;
 /// extensions int-or-string and preserve-unknown-fields. `format` is not checked.
 fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
     let Some(s) = schema.as_object() else { return };
-    let int_or_string = s.get("x-kubernetes-int-or-string").and_then(Value::as_bool).unwrap_or(false);
+    let int_or_string = s
+        .get("x-kubernetes-int-or-string")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if v.is_null() && s.get("nullable").and_then(Value::as_bool).unwrap_or(false) {
         return;
     }
@@ -60,7 +63,9 @@ fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
         }
         if let Some(p) = s.get("pattern").and_then(Value::as_str) {
             match regex::Regex::new(p) {
-                Ok(re) if !re.is_match(st) => errors.push(format!("{path}: `{st}` doesn't match {p}")),
+                Ok(re) if !re.is_match(st) => {
+                    errors.push(format!("{path}: `{st}` doesn't match {p}"))
+                }
                 _ => {}
             }
         }
@@ -84,7 +89,13 @@ fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
     }
     if let Some(obj) = v.as_object() {
         let props = s.get("properties").and_then(Value::as_object);
-        for r in s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for r in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if !obj.contains_key(r) {
                 errors.push(format!("{path}: missing required `{r}`"));
             }
@@ -96,13 +107,18 @@ fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
                 }
             }
         }
-        let preserve = s.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool).unwrap_or(false);
+        let preserve = s
+            .get("x-kubernetes-preserve-unknown-fields")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         for (k, val) in obj {
             let here = format!("{path}.{k}");
             match props.and_then(|p| p.get(k)) {
                 Some(sub) => validate(sub, val, &here, errors),
                 None => match s.get("additionalProperties") {
-                    Some(Value::Bool(false)) if !preserve => errors.push(format!("{here}: unknown field")),
+                    Some(Value::Bool(false)) if !preserve => {
+                        errors.push(format!("{here}: unknown field"))
+                    }
                     Some(sub @ Value::Object(_)) => validate(sub, val, &here, errors),
                     _ => {}
                 },
@@ -141,15 +157,58 @@ fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
 fn schemas() -> BTreeMap<&'static str, Value> {
     let load = |text: &str| -> Value { serde_json::from_str(text).expect("schema is JSON") };
     let mut m = BTreeMap::new();
-    m.insert("ExternalSecret", load(include_str!("schemas/externalsecret.external-secrets.io-v1.json")));
-    m.insert("ClusterSecretStore", load(include_str!("schemas/clustersecretstore.external-secrets.io-v1.json")));
-    m.insert("ServiceAccount", load(include_str!("schemas/serviceaccount.v1.json")));
-    m.insert("NginxIngressController", load(include_str!("schemas/nginxingresscontroller.approuting.kubernetes.azure.com-v1alpha1.json")));
-    m.insert("NetworkPolicy", load(include_str!("schemas/networkpolicy.networking.k8s.io-v1.json")));
-    m.insert("Application", load(include_str!("schemas/application.argoproj.io-v1alpha1.json")));
-    m.insert("GitRepository", load(include_str!("schemas/gitrepository.source.toolkit.fluxcd.io-v1.json")));
-    m.insert("HelmRelease", load(include_str!("schemas/helmrelease.helm.toolkit.fluxcd.io-v2.json")));
-    m.insert("Kustomization", load(include_str!("schemas/kustomization.kustomize.toolkit.fluxcd.io-v1.json")));
+    m.insert(
+        "ExternalSecret",
+        load(include_str!(
+            "schemas/externalsecret.external-secrets.io-v1.json"
+        )),
+    );
+    m.insert(
+        "ClusterSecretStore",
+        load(include_str!(
+            "schemas/clustersecretstore.external-secrets.io-v1.json"
+        )),
+    );
+    m.insert(
+        "ServiceAccount",
+        load(include_str!("schemas/serviceaccount.v1.json")),
+    );
+    m.insert(
+        "NginxIngressController",
+        load(include_str!(
+            "schemas/nginxingresscontroller.approuting.kubernetes.azure.com-v1alpha1.json"
+        )),
+    );
+    m.insert(
+        "NetworkPolicy",
+        load(include_str!(
+            "schemas/networkpolicy.networking.k8s.io-v1.json"
+        )),
+    );
+    m.insert(
+        "Application",
+        load(include_str!(
+            "schemas/application.argoproj.io-v1alpha1.json"
+        )),
+    );
+    m.insert(
+        "GitRepository",
+        load(include_str!(
+            "schemas/gitrepository.source.toolkit.fluxcd.io-v1.json"
+        )),
+    );
+    m.insert(
+        "HelmRelease",
+        load(include_str!(
+            "schemas/helmrelease.helm.toolkit.fluxcd.io-v2.json"
+        )),
+    );
+    m.insert(
+        "Kustomization",
+        load(include_str!(
+            "schemas/kustomization.kustomize.toolkit.fluxcd.io-v1.json"
+        )),
+    );
     m
 }
 
@@ -166,15 +225,18 @@ fn extra_rules(kind: &str, doc: &Value, errors: &mut Vec<String>) {
         }
         "GitRepository" => {
             let r = &spec["ref"];
-            let set = ["branch", "tag", "semver", "name", "commit"].iter().filter(|k| r.get(**k).is_some()).count();
+            let set = ["branch", "tag", "semver", "name", "commit"]
+                .iter()
+                .filter(|k| r.get(**k).is_some())
+                .count();
             if set != 1 {
-                errors.push(format!("GitRepository ref sets {set} of branch/tag/semver/name/commit"));
+                errors.push(format!(
+                    "GitRepository ref sets {set} of branch/tag/semver/name/commit"
+                ));
             }
         }
-        "Application" => {
-            if spec.get("source").is_some() == spec.get("sources").is_some() {
-                errors.push("Application needs exactly one of source/sources".into());
-            }
+        "Application" if spec.get("source").is_some() == spec.get("sources").is_some() => {
+            errors.push("Application needs exactly one of source/sources".into())
         }
         _ => {}
     }
@@ -198,11 +260,19 @@ fn network_policy(values: &serde_yaml::Value) -> Value {
     })
 }
 
-fn validate_tree(label: &str, tree: &caracal_wizard::render::RenderedTree, schemas: &BTreeMap<&str, Value>) -> (usize, Vec<String>) {
+fn validate_tree(
+    label: &str,
+    tree: &caracal_wizard::render::RenderedTree,
+    schemas: &BTreeMap<&str, Value>,
+) -> (usize, Vec<String>) {
     let mut errors = Vec::new();
     let mut checked = 0;
     for (path, text) in &tree.files {
-        if !path.ends_with(".yaml") || path == "caracal-wizard.yaml" || path == "kustomization.yaml" || path == "gitops/kustomizeconfig.yaml" {
+        if !path.ends_with(".yaml")
+            || path == "caracal-wizard.yaml"
+            || path == "kustomization.yaml"
+            || path == "gitops/kustomizeconfig.yaml"
+        {
             continue;
         }
         if path == "values.yaml" {
@@ -210,14 +280,19 @@ fn validate_tree(label: &str, tree: &caracal_wizard::render::RenderedTree, schem
             let doc = network_policy(&values);
             let mut e = Vec::new();
             validate(&schemas["NetworkPolicy"], &doc, "NetworkPolicy", &mut e);
-            errors.extend(e.into_iter().map(|e| format!("{label} {path} (networkPolicy): {e}")));
+            errors.extend(
+                e.into_iter()
+                    .map(|e| format!("{label} {path} (networkPolicy): {e}")),
+            );
             checked += 1;
             continue;
         }
         for doc in manifest::parse_yaml_documents(text).expect("manifest parses") {
             let doc = to_json(&doc);
             let kind = doc["kind"].as_str().unwrap_or_default().to_string();
-            let Some(schema) = schemas.get(kind.as_str()) else { continue };
+            let Some(schema) = schemas.get(kind.as_str()) else {
+                continue;
+            };
             let mut e = Vec::new();
             validate(schema, &doc, &kind, &mut e);
             extra_rules(&kind, &doc, &mut e);
@@ -239,7 +314,17 @@ fn every_emitted_manifest_validates_against_its_schema() {
         if profile != "evaluation" {
             variants.push(("argocd", common::ARGOCD.to_vec()));
             variants.push(("flux", common::FLUX.to_vec()));
-            variants.push(("flux-own-repo", [common::FLUX.as_slice(), &["gitopsRepo.url=ssh://git@github.com/acme/fleet.git", "gitopsRepo.revision=refs/tags/v1"]].concat()));
+            variants.push((
+                "flux-own-repo",
+                [
+                    common::FLUX.as_slice(),
+                    &[
+                        "gitopsRepo.url=ssh://git@github.com/acme/fleet.git",
+                        "gitopsRepo.revision=refs/tags/v1",
+                    ],
+                ]
+                .concat(),
+            ));
         }
         for (variant, sets) in variants {
             let tree = common::build(&text, &sets);
@@ -248,8 +333,16 @@ fn every_emitted_manifest_validates_against_its_schema() {
             errors.extend(e);
         }
     }
-    assert!(errors.is_empty(), "{} schema error(s):\n{}", errors.len(), errors.join("\n"));
-    assert!(kinds_checked > 100, "only {kinds_checked} manifests were checked");
+    assert!(
+        errors.is_empty(),
+        "{} schema error(s):\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    assert!(
+        kinds_checked > 100,
+        "only {kinds_checked} manifests were checked"
+    );
 }
 
 #[test]
@@ -273,10 +366,16 @@ fn gitops_manifests_point_at_the_overlay() {
     let tree = common::build(&text, &common::ARGOCD);
     let app = to_json(&manifest::parse_yaml(&tree.files["gitops/application.yaml"]).unwrap());
     let sources = app["spec"]["sources"].as_array().unwrap();
-    assert_eq!(sources[0]["helm"]["valueFiles"][0], "$values/clusters/prod/caracal/values.yaml");
+    assert_eq!(
+        sources[0]["helm"]["valueFiles"][0],
+        "$values/clusters/prod/caracal/values.yaml"
+    );
     assert_eq!(sources[1]["ref"], "values");
     assert_eq!(sources[2]["path"], "clusters/prod/caracal");
-    assert!(!tree.files["kustomization.yaml"].contains("gitops/"), "the Application stays out of the kustomization");
+    assert!(
+        !tree.files["kustomization.yaml"].contains("gitops/"),
+        "the Application stays out of the kustomization"
+    );
 
     let tree = common::build(&text, &common::FLUX);
     let ks = to_json(&manifest::parse_yaml(&tree.files["gitops/flux-kustomization.yaml"]).unwrap());
@@ -285,7 +384,18 @@ fn gitops_manifests_point_at_the_overlay() {
     let kz = to_json(&manifest::parse_yaml(&tree.files["kustomization.yaml"]).unwrap());
     assert_eq!(kz["configMapGenerator"][0]["files"][0], "values.yaml");
     let hr = to_json(&manifest::parse_yaml(&tree.files["gitops/helmrelease.yaml"]).unwrap());
-    assert_eq!(hr["spec"]["valuesFrom"][0]["name"], kz["configMapGenerator"][0]["name"]);
-    assert!(kz["resources"].as_array().unwrap().iter().any(|r| r == "gitops/helmrelease.yaml"));
-    assert!(!kz["resources"].as_array().unwrap().iter().any(|r| r == "gitops/flux-kustomization.yaml"));
+    assert_eq!(
+        hr["spec"]["valuesFrom"][0]["name"],
+        kz["configMapGenerator"][0]["name"]
+    );
+    assert!(kz["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r == "gitops/helmrelease.yaml"));
+    assert!(!kz["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r == "gitops/flux-kustomization.yaml"));
 }

@@ -51,7 +51,15 @@ pub fn answers_text(cloud: &str, profile: &str) -> String {
     };
     let mut text = format!("version: 1\nprofile: {profile}\n");
     for line in base.lines() {
-        let managed = ["postgres:", "redis:", "egress:", "identity:", "secretStore:"].iter().any(|k| line.starts_with(k));
+        let managed = [
+            "postgres:",
+            "redis:",
+            "egress:",
+            "identity:",
+            "secretStore:",
+        ]
+        .iter()
+        .any(|k| line.starts_with(k));
         if profile == "evaluation" && managed {
             continue;
         }
@@ -68,7 +76,10 @@ pub fn answers_text(cloud: &str, profile: &str) -> String {
 
 /// Every (cloud, profile) pair.
 pub fn combos() -> Vec<(&'static str, &'static str)> {
-    CLOUDS.iter().flat_map(|c| PROFILES.iter().map(move |p| (*c, *p))).collect()
+    CLOUDS
+        .iter()
+        .flat_map(|c| PROFILES.iter().map(move |p| (*c, *p)))
+        .collect()
 }
 
 /// Parses answers with `--set` overrides.
@@ -81,7 +92,8 @@ pub fn answers(text: &str, sets: &[&str]) -> Answers {
 pub fn build(text: &str, sets: &[&str]) -> RenderedTree {
     let catalog = Catalog::builtin().expect("catalog");
     let templates = Templates::builtin().expect("templates");
-    let (_, tree) = caracal_wizard::build(&answers(text, sets), &catalog, &templates).expect("answers build");
+    let (_, tree) =
+        caracal_wizard::build(&answers(text, sets), &catalog, &templates).expect("answers build");
     tree
 }
 
@@ -92,6 +104,10 @@ pub fn write(dir: &Path, text: &str, sets: &[&str]) {
 }
 
 /// The GitOps `--set`s that make any non-evaluation combination valid.
-pub const ARGOCD: [&str; 3] = ["gitops=argocd", "gitopsRepo.url=https://github.com/acme/fleet.git", "gitopsRepo.path=clusters/prod/caracal"];
+pub const ARGOCD: [&str; 3] = [
+    "gitops=argocd",
+    "gitopsRepo.url=https://github.com/acme/fleet.git",
+    "gitopsRepo.path=clusters/prod/caracal",
+];
 /// Flux, reading the overlay through `flux-system`.
 pub const FLUX: [&str; 2] = ["gitops=flux", "gitopsRepo.path=clusters/prod/caracal"];
