@@ -138,6 +138,16 @@ impl Exposure {
     }
 }
 
+impl GitOps {
+    /// Key in answers.
+    pub fn key(self) -> &'static str {
+        match self {
+            GitOps::Argocd => "argocd",
+            GitOps::Flux => "flux",
+        }
+    }
+}
+
 impl fmt::Display for Exposure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
@@ -389,6 +399,21 @@ pub enum GitOps {
     Flux,
 }
 
+/// A Git source: repository URL, a directory in it, and a revision (#5).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GitSource {
+    /// Repository URL (`https://…` or `ssh://…`/`git@host:org/repo.git`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Directory inside the repository, relative to its root (`.` for the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Branch, tag or commit (default `main`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
 /// Everything the operator answered. Optional keys take profile or cloud defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -459,6 +484,12 @@ pub struct Answers {
     /// GitOps hand-off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitops: Option<GitOps>,
+    /// Where this overlay is committed, for `gitops` (#5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitops_repo: Option<GitSource>,
+    /// Where the Caracal chart is read from, for `gitops` (#5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart_repo: Option<GitSource>,
     /// Digests of the files the wizard last wrote (written by the wizard).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub digests: BTreeMap<String, String>,

@@ -31,7 +31,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn error(file: &str, message: impl Into<String>, answer: Option<&str>) -> Self {
+    /// An error finding about `file`, naming the answer that fixes it.
+    pub fn error(file: &str, message: impl Into<String>, answer: Option<&str>) -> Self {
         Finding {
             severity: Severity::Error,
             file: file.into(),
@@ -39,7 +40,8 @@ impl Finding {
             answer: answer.map(str::to_string),
         }
     }
-    fn note(file: &str, message: impl Into<String>) -> Self {
+    /// A note about `file`; it does not fail the check.
+    pub fn note(file: &str, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Note,
             file: file.into(),
@@ -206,7 +208,7 @@ fn check_values(v: &serde_yaml::Value, evaluation: bool, findings: &mut Vec<Find
             .values()
             .any(|x| x.as_str().is_some_and(|s| !s.is_empty()))
         {
-            findings.push(Finding::error(f, "secrets.plaintext holds values: a secret in a committed file; move them to the secret manager (or secrets.local.yaml for an evaluation)", None));
+            findings.push(Finding::error(f, "secrets.plaintext holds values: a secret in a committed file; move them to the secret manager (or secrets.local.yaml for an evaluation)", Some("profile")));
         }
     }
     if stable {
@@ -430,7 +432,7 @@ fn scan_for_secrets(
                 if d.get("kind").and_then(|k| k.as_str()) == Some("Secret")
                     && (d.get("data").is_some() || d.get("stringData").is_some())
                 {
-                    findings.push(Finding::error(&rel, "a Kubernetes Secret with data: a plaintext secret in a committed file; keep it in the secret manager", None));
+                    findings.push(Finding::error(&rel, "a Kubernetes Secret with data: a plaintext secret in a committed file; keep it in the secret manager", Some("profile")));
                 }
             }
         }

@@ -70,6 +70,70 @@ pub struct NewArgs {
     /// Show what would change, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also write the GitOps objects installing the chart with this overlay (overrides the
+    /// `gitops` answer).
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub gitops: Option<GitOpsArg>,
+}
+
+/// `--gitops`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GitOpsArg {
+    /// An Argo CD Application (gitops/application.yaml).
+    Argocd,
+    /// A Flux HelmRelease, its chart source and a Flux Kustomization (gitops/).
+    Flux,
+}
+
+impl From<GitOpsArg> for crate::answers::GitOps {
+    fn from(a: GitOpsArg) -> Self {
+        match a {
+            GitOpsArg::Argocd => crate::answers::GitOps::Argocd,
+            GitOpsArg::Flux => crate::answers::GitOps::Flux,
+        }
+    }
+}
+
+/// The overlay directory's path inside its Git repository: relative to the nearest
+/// ancestor holding `.git`, or `out` itself when it is a plain relative path.
+pub fn repo_relative_path(out: &Path) -> Option<String> {
+    let abs = std::path::absolute(out).ok()?;
+    let join = |p: &Path| -> Option<String> {
+        let parts: Option<Vec<&str>> = p
+            .components()
+            .map(|c| match c {
+                std::path::Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect();
+        let parts = parts?;
+        Some(if parts.is_empty() {
+            ".".into()
+        } else {
+            parts.join("/")
+        })
+    };
+    if let Some(root) = abs.ancestors().find(|d| d.join(".git").exists()) {
+        return join(abs.strip_prefix(root).ok()?);
+    }
+    if out.is_relative() {
+        return join(out);
+    }
+    None
+}
+
+/// Applies `--gitops` and fills `gitopsRepo.path` from `--out` when the answers leave it out.
+pub fn apply_gitops(mut answers: Answers, tool: Option<GitOpsArg>, out: &Path) -> Answers {
+    if let Some(t) = tool {
+        answers.gitops = Some(t.into());
+    }
+    if answers.gitops.is_some() {
+        let repo = answers.gitops_repo.get_or_insert_with(Default::default);
+        if repo.path.is_none() {
+            repo.path = repo_relative_path(out);
+        }
+    }
+    answers
 }
 
 /// The wizard.
@@ -134,6 +198,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// The Caracal chart (directory or .tgz): render the overlay with helm (`$HELM` or `helm`
+    /// on PATH) and check the rendered manifests and the values keys against it.
+    #[arg(long, value_name = "PATH")]
+    pub chart: Option<PathBuf>,
 }
 
 /// An error that maps to a specific exit code.
@@ -191,7 +259,11 @@ pub fn print_warnings(plan: &crate::plan::Plan) {
 
 /// `new`.
 pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
-    let answers = load_answers(&args.answers, &args.sets)?;
+    let answers = apply_gitops(
+        load_answers(&args.answers, &args.sets)?,
+        args.gitops,
+        &args.out,
+    );
     let (plan, tree) = build(&answers)?;
     print_warnings(&plan);
     if args.dry_run {
@@ -406,7 +478,14 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             args.dir.display()
         )));
     }
-    let findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
+    let mut findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
+    let tools = crate::verify::Tools::discover().map_err(usage)?;
+    let verification =
+        crate::verify::verify_dir(&args.dir, args.chart.as_deref(), &catalog, &tools)
+            .map_err(usage)?;
+    findings.extend(verification.findings.iter().cloned());
+    findings.sort();
+    findings.dedup();
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -417,11 +496,26 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             let report = serde_json::json!({
                 "dir": args.dir.display().to_string(),
                 "ok": errors == 0,
+                "chart": verification.chart,
+                "rendered": verification.rendered,
+                "kustomized": verification.kustomized,
+                "notes": verification.notes,
                 "findings": findings,
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
         OutputFormat::Table => {
+            if let Some(c) = &verification.chart {
+                let how = if verification.rendered {
+                    "rendered with helm"
+                } else {
+                    "values keys only"
+                };
+                writeln!(out, "chart: {} {} ({}; {how})", c.name, c.version, c.path)?;
+            }
+            for n in &verification.notes {
+                writeln!(out, "note: {n}")?;
+            }
             if findings.is_empty() {
                 writeln!(out, "{}: clean", args.dir.display())?;
             } else {

@@ -8,9 +8,11 @@
 //! - [`plan`]: answers → [`plan::Plan`] (pure)
 //! - [`manifest`]: typed values overlay and Kubernetes objects; all YAML I/O
 //! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
+//! - [`gitops`]: the Argo CD Application or Flux objects that install the chart with an overlay
 //! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
 //! - [`check`]: re-validates an overlay directory
 //! - [`migrate`]: moves an overlay to another profile, merging hand edits (pure core)
+//! - [`verify`]: renders an overlay with helm and checks the rendered manifests
 //! - [`error`]: error types of the core
 //! - [`wizard`]: the question table and the state machine both front ends drive
 //! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts
@@ -23,12 +25,14 @@ pub mod cli;
 pub mod error;
 pub mod format;
 pub mod frontend;
+pub mod gitops;
 pub mod manifest;
 pub mod migrate;
 pub mod output;
 pub mod plan;
 pub mod render;
 pub mod validate;
+pub mod verify;
 pub mod wizard;
 
 /// Assets and templates embedded at build time.

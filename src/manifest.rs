@@ -470,6 +470,293 @@ pub struct Kustomization {
     pub kind: String,
     /// Resource files.
     pub resources: Vec<String>,
+    /// ConfigMaps generated from files (Flux: the values ConfigMap).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_map_generator: Vec<ConfigMapGenerator>,
+    /// Transformer configurations (Flux: the HelmRelease name reference).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurations: Vec<String>,
+}
+
+/// A kustomize `configMapGenerator` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigMapGenerator {
+    /// ConfigMap name (kustomize appends a content hash).
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
+    /// Files, as `key=path` or `path`.
+    pub files: Vec<String>,
+}
+
+/// An Argo CD `Application` (`argoproj.io/v1alpha1`) with several sources (#5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: ApplicationSpec,
+}
+
+/// `Application.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationSpec {
+    /// Argo CD project.
+    pub project: String,
+    /// Where to install.
+    pub destination: ApplicationDestination,
+    /// The chart, the values reference and the overlay's own manifests.
+    pub sources: Vec<ApplicationSource>,
+    /// Sync policy.
+    pub sync_policy: SyncPolicy,
+}
+
+/// `spec.destination`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationDestination {
+    /// API server URL.
+    pub server: String,
+    /// Namespace.
+    pub namespace: String,
+}
+
+/// One of `spec.sources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationSource {
+    /// Git repository.
+    #[serde(rename = "repoURL")]
+    pub repo_url: String,
+    /// Branch, tag or commit.
+    pub target_revision: String,
+    /// Directory in the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Name other sources use as `$<ref>`.
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Helm settings of a chart source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helm: Option<ApplicationHelm>,
+}
+
+/// `sources[].helm`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationHelm {
+    /// Helm release name.
+    pub release_name: String,
+    /// Values files, e.g. `$values/<overlay>/values.yaml`.
+    pub value_files: Vec<String>,
+}
+
+/// `spec.syncPolicy`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPolicy {
+    /// Automated sync.
+    pub automated: AutomatedSync,
+}
+
+/// `syncPolicy.automated`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutomatedSync {
+    /// Delete what left Git.
+    pub prune: bool,
+    /// Undo drift.
+    pub self_heal: bool,
+}
+
+/// A Flux `GitRepository` (`source.toolkit.fluxcd.io/v1`) (#5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitRepository {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: GitRepositorySpec,
+}
+
+/// `GitRepository.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitRepositorySpec {
+    /// Poll interval.
+    pub interval: String,
+    /// Repository URL.
+    pub url: String,
+    /// Revision.
+    #[serde(rename = "ref")]
+    pub reference: GitReference,
+    /// `.sourceignore`-style patterns: fetch only what is needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<String>,
+}
+
+/// `GitRepository.spec.ref`: exactly one field is set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GitReference {
+    /// Branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Commit SHA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Full reference name (`refs/tags/v1.0.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl GitReference {
+    /// A 40-hex revision is a commit, `refs/…` a reference, anything else a branch.
+    pub fn from_revision(rev: &str) -> Self {
+        if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            GitReference {
+                commit: Some(rev.into()),
+                ..Default::default()
+            }
+        } else if rev.starts_with("refs/") {
+            GitReference {
+                name: Some(rev.into()),
+                ..Default::default()
+            }
+        } else {
+            GitReference {
+                branch: Some(rev.into()),
+                ..Default::default()
+            }
+        }
+    }
+}
+
+/// A Flux `HelmRelease` (`helm.toolkit.fluxcd.io/v2`) (#5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmRelease {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: HelmReleaseSpec,
+}
+
+/// `HelmRelease.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmReleaseSpec {
+    /// Reconcile interval.
+    pub interval: String,
+    /// Helm release name.
+    pub release_name: String,
+    /// The chart, built from a source.
+    pub chart: HelmChartTemplate,
+    /// Values from the kustomize-generated ConfigMap.
+    pub values_from: Vec<ValuesReference>,
+    /// Install remediation.
+    pub install: HelmAction,
+    /// Upgrade remediation.
+    pub upgrade: HelmAction,
+}
+
+/// `spec.chart`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HelmChartTemplate {
+    /// `spec.chart.spec`.
+    pub spec: HelmChartSpec,
+}
+
+/// `spec.chart.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmChartSpec {
+    /// Chart directory in the source (`./infra/helm/caracal`).
+    pub chart: String,
+    /// The source.
+    pub source_ref: SourceRef,
+    /// `Revision`: a new commit is a new chart version even when Chart.yaml is unchanged.
+    pub reconcile_strategy: String,
+}
+
+/// A Flux cross-object reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Kind.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// `spec.valuesFrom[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValuesReference {
+    /// `ConfigMap`.
+    pub kind: String,
+    /// Its name (kustomize rewrites it to the hashed name).
+    pub name: String,
+    /// The key holding the values file.
+    pub values_key: String,
+}
+
+/// `spec.install` / `spec.upgrade`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HelmAction {
+    /// Remediation.
+    pub remediation: Remediation,
+}
+
+/// Retries before giving up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Remediation {
+    /// Retries.
+    pub retries: u32,
+}
+
+/// A Flux `Kustomization` (`kustomize.toolkit.fluxcd.io/v1`) applying the overlay (#5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FluxKustomization {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: FluxKustomizationSpec,
+}
+
+/// `Kustomization.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FluxKustomizationSpec {
+    /// Reconcile interval.
+    pub interval: String,
+    /// The overlay directory in the source (`./clusters/prod/caracal`).
+    pub path: String,
+    /// Delete what left Git.
+    pub prune: bool,
+    /// The Git source.
+    pub source_ref: SourceRef,
+    /// Apply timeout.
+    pub timeout: String,
 }
 
 /// Serializes any manifest to YAML.
@@ -492,4 +779,11 @@ pub fn parse_yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, serde_
         }
     }
     Ok(out)
+}
+
+/// Types a generic YAML value, e.g. one rendered manifest.
+pub fn from_value<T: serde::de::DeserializeOwned>(
+    value: serde_yaml::Value,
+) -> Result<T, serde_yaml::Error> {
+    serde_yaml::from_value(value)
 }

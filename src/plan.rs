@@ -49,8 +49,29 @@ pub struct Plan {
     pub egress_summary: Vec<String>,
     /// Who may reach the pods, in words.
     pub ingress_summary: Vec<String>,
+    /// The GitOps hand-off, when the answers ask for one (#5).
+    pub gitops: Option<GitOpsPlan>,
     /// Non-fatal findings.
     pub warnings: Vec<Problem>,
+}
+
+/// The GitOps hand-off: which controller, and where the overlay and the chart live in Git.
+#[derive(Debug, Clone, Serialize)]
+pub struct GitOpsPlan {
+    /// Argo CD or Flux.
+    pub tool: crate::answers::GitOps,
+    /// The overlay's repository (Flux: `None` reads the `flux-system` source).
+    pub repo_url: Option<String>,
+    /// The overlay's directory in it.
+    pub path: String,
+    /// The overlay's revision.
+    pub revision: String,
+    /// The chart's repository.
+    pub chart_url: String,
+    /// The chart's directory in it.
+    pub chart_path: String,
+    /// The chart's revision.
+    pub chart_revision: String,
 }
 
 /// One exposed endpoint.
@@ -637,7 +658,29 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         },
         automount_service_account_token: None,
     };
+    let gitops = a.gitops.map(|tool| {
+        let repo = a.gitops_repo.clone().unwrap_or_default();
+        let chart = a.chart_repo.clone().unwrap_or_default();
+        GitOpsPlan {
+            tool,
+            repo_url: repo.url,
+            path: repo.path.unwrap_or_else(|| ".".into()),
+            revision: repo
+                .revision
+                .unwrap_or_else(|| validate::DEFAULT_REVISION.into()),
+            chart_url: chart
+                .url
+                .unwrap_or_else(|| validate::DEFAULT_CHART_REPO.into()),
+            chart_path: chart
+                .path
+                .unwrap_or_else(|| validate::DEFAULT_CHART_PATH.into()),
+            chart_revision: chart
+                .revision
+                .unwrap_or_else(|| validate::DEFAULT_REVISION.into()),
+        }
+    });
     Ok(Plan {
+        gitops,
         answers: a,
         cloud,
         profile,

@@ -208,15 +208,114 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         };
         note(&m.path, what);
     }
+    // GitOps hand-off (#5): Argo CD's Application lives in the argocd namespace and is applied
+    // once, so it stays out of the kustomization; Flux's chart source, HelmRelease and values
+    // ConfigMap are part of it, and its Kustomization (the bootstrap object) is not.
+    let mut config_map_generator = Vec::new();
+    let mut configurations = Vec::new();
+    let mut gitops_files: Vec<BTreeMap<&str, String>> = Vec::new();
+    let mut gitops_note = |path: &str, what: &str, applied_by: &str| {
+        let mut m = BTreeMap::new();
+        m.insert("path", path.to_string());
+        m.insert("what", what.to_string());
+        m.insert("applied_by", applied_by.to_string());
+        gitops_files.push(m);
+    };
+    match crate::gitops::manifests(plan) {
+        None => {}
+        Some(crate::gitops::GitOpsManifests::Argocd(app)) => {
+            let p = crate::gitops::APPLICATION_FILE;
+            files.insert(
+                p.into(),
+                format!(
+                    "# Argo CD Application installing the Caracal chart with this overlay's values.yaml and\n# applying its manifests. Apply it once to Argo CD's namespace (not part of kustomization.yaml):\n#   kubectl apply -n {} -f {p}\n{}",
+                    crate::gitops::ARGOCD_NAMESPACE,
+                    yaml(p, &app)?
+                ),
+            );
+            gitops_note(p, "Argo CD Application: the chart with `values.yaml`, plus this directory's manifests", "you, once (`kubectl apply -n argocd`)");
+        }
+        Some(crate::gitops::GitOpsManifests::Flux {
+            chart_source,
+            helm_release,
+            values,
+            overlay_source,
+            kustomization,
+        }) => {
+            let (src, hr, cfg, ks) = (
+                crate::gitops::FLUX_SOURCE_FILE,
+                crate::gitops::FLUX_HELMRELEASE_FILE,
+                crate::gitops::FLUX_KUSTOMIZECONFIG_FILE,
+                crate::gitops::FLUX_KUSTOMIZATION_FILE,
+            );
+            files.insert(
+                src.into(),
+                format!(
+                    "# Flux source of the Caracal chart (only its directory is fetched).\n{}",
+                    yaml(src, &chart_source)?
+                ),
+            );
+            files.insert(
+                hr.into(),
+                format!(
+                    "# Flux HelmRelease installing the chart with values.yaml, through the ConfigMap\n# kustomization.yaml generates from it (a new hash on every change triggers an upgrade).\n{}",
+                    yaml(hr, &helm_release)?
+                ),
+            );
+            files.insert(
+                cfg.into(),
+                templates.render("gitops/kustomizeconfig.yaml.tera", &Context::new())?,
+            );
+            let mut docs = Vec::new();
+            if let Some(os) = &overlay_source {
+                docs.push(yaml(ks, os)?);
+            }
+            docs.push(yaml(ks, &kustomization)?);
+            files.insert(
+                ks.into(),
+                format!(
+                    "# Flux Kustomization applying this overlay directory. Commit it where Flux already\n# reconciles (e.g. clusters/<cluster>/), or apply it once:\n#   kubectl apply -f {ks}\n{}",
+                    docs.join("---\n")
+                ),
+            );
+            resources.push(src.into());
+            resources.push(hr.into());
+            config_map_generator.push(values);
+            configurations.push(cfg.to_string());
+            gitops_note(
+                src,
+                "Flux GitRepository of the chart",
+                "Flux, through `kustomization.yaml`",
+            );
+            gitops_note(hr, "Flux HelmRelease: the chart with the values ConfigMap generated from `values.yaml`", "Flux, through `kustomization.yaml`");
+            gitops_note(
+                cfg,
+                "tells kustomize to follow the values ConfigMap's hashed name into the HelmRelease",
+                "kustomize",
+            );
+            gitops_note(
+                ks,
+                "Flux Kustomization applying this directory",
+                "you or your Flux cluster directory, once",
+            );
+        }
+    }
     let kustomization = Kustomization {
         api_version: "kustomize.config.k8s.io/v1beta1".into(),
         kind: "Kustomization".into(),
         resources,
+        config_map_generator,
+        configurations,
     };
     files.insert(
         "kustomization.yaml".into(),
         format!(
-            "# `kubectl apply -k .` applies the manifests that are not part of the Helm chart.\n# Install the chart itself with helm (see README.md).\n{}",
+            "# `kubectl apply -k .` applies the manifests that are not part of the Helm chart.\n# {}\n{}",
+            if kustomization.config_map_generator.is_empty() {
+                "Install the chart itself with helm (see README.md)."
+            } else {
+                "With Flux it also carries the HelmRelease that installs the chart (see README.md)."
+            },
             yaml("kustomization.yaml", &kustomization)?
         ),
     );
@@ -444,6 +543,13 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
                     .any(|(c, v)| *c == "objectStore" && !v.is_empty()))),
     );
     ctx.insert("warnings", &plan.warnings);
+    ctx.insert("gitops", &plan.gitops.as_ref().map(|g| g.tool.key()));
+    ctx.insert("gitops_files", &gitops_files);
+    ctx.insert("gitops_plan", &plan.gitops);
+    ctx.insert(
+        "gitops_values_path",
+        &plan.gitops.as_ref().map(crate::gitops::values_path),
+    );
     files.insert(
         "README.md".into(),
         templates.render("README.md.tera", &ctx)?,

@@ -17,6 +17,13 @@ pub const IN_CLUSTER_POSTGRES: &str = "postgres.default.svc.cluster.local";
 /// The chart's in-cluster Redis default, refused by its stable guardrail.
 pub const IN_CLUSTER_REDIS: &str = "redis.default.svc.cluster.local";
 
+/// Where GitOps controllers read the Caracal chart unless `chartRepo` says otherwise.
+pub const DEFAULT_CHART_REPO: &str = "https://github.com/Garudex-Labs/caracal.git";
+/// The chart's directory in [`DEFAULT_CHART_REPO`].
+pub const DEFAULT_CHART_PATH: &str = "infra/helm/caracal";
+/// Default Git revision of `gitopsRepo` and `chartRepo`.
+pub const DEFAULT_REVISION: &str = "main";
+
 /// Answers with every default filled in and every rule checked.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -249,6 +256,16 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
         .get_or_insert_with(Retention::default)
         .audit_days
         .get_or_insert(profile.audit_retention_days);
+    if a.gitops.is_some() {
+        let repo = a.gitops_repo.get_or_insert_with(Default::default);
+        repo.revision.get_or_insert_with(|| DEFAULT_REVISION.into());
+        let chart = a.chart_repo.get_or_insert_with(Default::default);
+        chart.url.get_or_insert_with(|| DEFAULT_CHART_REPO.into());
+        chart.path.get_or_insert_with(|| DEFAULT_CHART_PATH.into());
+        chart
+            .revision
+            .get_or_insert_with(|| DEFAULT_REVISION.into());
+    }
     if !profile.evaluation && a.sign_in.is_none() {
         a.sign_in = Some(SignIn {
             provider: SignInProvider::Github,
@@ -297,6 +314,82 @@ impl Validator<'_> {
         self.observability();
         self.audit();
         self.sign_in();
+        self.gitops();
+    }
+
+    fn gitops(&mut self) {
+        let Some(tool) = self.a.gitops else {
+            for (key, set) in [
+                ("gitopsRepo", self.a.gitops_repo.is_some()),
+                ("chartRepo", self.a.chart_repo.is_some()),
+            ] {
+                if set {
+                    self.warn(
+                        key,
+                        "only used with `gitops: argocd` or `gitops: flux`; ignored",
+                    );
+                }
+            }
+            return;
+        };
+        if self.profile.evaluation {
+            self.err("gitops", format!("a GitOps controller reads everything from Git, but an evaluation's secrets stay in the git-ignored secrets.local.yaml; remove `gitops` or use the production profile (tool: {})", tool.key()));
+        }
+        let repo = self.a.gitops_repo.clone().unwrap_or_default();
+        match &repo.url {
+            Some(u) => self.git_url("gitopsRepo.url", u),
+            None if tool == crate::answers::GitOps::Argocd => self.err("gitopsRepo.url", "required with `gitops: argocd`: the Git URL of the repository this overlay is committed to, e.g. `https://github.com/acme/fleet.git`"),
+            None => {}
+        }
+        match &repo.path {
+            Some(p) => self.git_path("gitopsRepo.path", p),
+            None => self.err("gitopsRepo.path", "required with `gitops`: this overlay's directory inside its repository, e.g. `clusters/prod/caracal` (`new` fills it in when --out is inside a Git work tree)"),
+        }
+        let chart = self.a.chart_repo.clone().unwrap_or_default();
+        if let Some(u) = &chart.url {
+            self.git_url("chartRepo.url", u);
+        }
+        if let Some(p) = &chart.path {
+            self.git_path("chartRepo.path", p);
+        }
+        for (key, rev) in [
+            ("gitopsRepo.revision", &repo.revision),
+            ("chartRepo.revision", &chart.revision),
+        ] {
+            if let Some(r) = rev {
+                if r.is_empty()
+                    || r.contains(|c: char| {
+                        c.is_whitespace() || c.is_control() || c == '~' || c == '^' || c == ':'
+                    })
+                {
+                    self.err(key, format!("`{r}` is not a Git branch, tag or commit"));
+                }
+            }
+        }
+    }
+
+    fn git_url(&mut self, path: &str, url: &str) {
+        let scp_like = url.starts_with("git@") && url.contains(':');
+        let ok = (url.starts_with("https://")
+            || url.starts_with("ssh://")
+            || url.starts_with("http://")
+            || scp_like)
+            && !url.contains(|c: char| c.is_whitespace() || c.is_control())
+            && url.len() > 8;
+        if !ok {
+            self.err(path, format!("`{url}` is not a Git repository URL; give `https://host/org/repo.git` or `ssh://git@host/org/repo.git`"));
+        }
+    }
+
+    fn git_path(&mut self, key: &str, p: &str) {
+        let ok = !p.is_empty()
+            && !p.starts_with('/')
+            && p.split('/').all(|seg| !seg.is_empty() && seg != "..")
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+        if !ok {
+            self.err(key, format!("`{p}` is not a directory inside the repository; give a relative path such as `clusters/prod/caracal` (letters, digits, `.`, `_`, `-`, `/`; no `..`)"));
+        }
     }
 
     fn exposed(&self) -> Vec<(Endpoint, Exposure)> {

@@ -47,3 +47,7 @@ pub fn cmd() -> assert_cmd::Command {
     c.env("NO_COLOR", "1");
     c
 }
+
+mod combos;
+#[allow(unused_imports)]
+pub use combos::*;
