@@ -23,32 +23,65 @@ pub struct RenderedTree {
     pub needs_local_secrets: bool,
 }
 
-/// The built-in templates, parsed once.
+/// The built-in templates, each parsed the first time it is used.
+///
+/// Parsing is most of what `new` costs, and an overlay uses only some templates (one
+/// secret store, no AKS controller on GKE, …), so none is parsed before it is needed.
 pub struct Templates {
-    tera: Tera,
+    sources: BTreeMap<&'static str, &'static str>,
+    parsed: std::sync::Mutex<Tera>,
 }
 
 impl Templates {
-    /// Parses the embedded templates.
+    /// The embedded templates (parsed lazily).
     pub fn builtin() -> Result<Self, RenderError> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![]);
-        tera.add_raw_templates(crate::embedded::TEMPLATES.iter().copied())
-            .map_err(|e| RenderError::Template {
-                template: "(built-in)".into(),
-                reason: error_chain(&e),
-            })?;
-        Ok(Self { tera })
+        Ok(Self::from_sources(crate::embedded::TEMPLATES))
     }
 
-    fn render(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
-        let mut out = self
-            .tera
-            .render(name, ctx)
+    /// Templates from `(name, source)` pairs laid out like `templates/`.
+    pub fn from_sources(files: &[(&'static str, &'static str)]) -> Self {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        Self {
+            sources: files.iter().copied().collect(),
+            parsed: std::sync::Mutex::new(tera),
+        }
+    }
+
+    /// Parses every template now; the built-in set is checked this way in tests.
+    pub fn ensure_all_parse(&self) -> Result<(), RenderError> {
+        let mut tera = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        for name in self.sources.keys() {
+            self.ensure_parsed(&mut tera, name)?;
+        }
+        Ok(())
+    }
+
+    fn ensure_parsed(&self, tera: &mut Tera, name: &str) -> Result<(), RenderError> {
+        if tera.get_template_names().any(|n| n == name) {
+            return Ok(());
+        }
+        let source = self
+            .sources
+            .get(name)
+            .ok_or_else(|| RenderError::Template {
+                template: name.into(),
+                reason: "no such built-in template".into(),
+            })?;
+        tera.add_raw_template(name, source)
             .map_err(|e| RenderError::Template {
                 template: name.into(),
                 reason: error_chain(&e),
-            })?;
+            })
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
+        let mut tera = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        self.ensure_parsed(&mut tera, name)?;
+        let mut out = tera.render(name, ctx).map_err(|e| RenderError::Template {
+            template: name.into(),
+            reason: error_chain(&e),
+        })?;
         // Every file ends with exactly one newline, whatever the template's tail.
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
@@ -566,4 +599,24 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
         files,
         needs_local_secrets: evaluation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_template_parses() {
+        Templates::builtin()
+            .expect("templates")
+            .ensure_all_parse()
+            .expect("every template parses");
+    }
+
+    #[test]
+    fn a_broken_template_is_reported_by_name() {
+        let t = Templates::from_sources(&[("bad.tera", "{% if %}")]);
+        let err = t.ensure_all_parse().unwrap_err().to_string();
+        assert!(err.contains("bad.tera"), "{err}");
+    }
 }
