@@ -240,11 +240,11 @@ fn tmux_ctrl_c_restores_the_terminal_writes_nothing_and_the_draft_resumes() {
         24,
         &["--answers", &answers, "--out", &out.display().to_string()],
     );
-    t.wait_for("Step 1 of 8");
+    t.wait_for("Step 1 of 9");
     t.send("Enter");
-    t.wait_for("Step 2 of 8");
+    t.wait_for("Step 2 of 9");
     t.send("Enter");
-    t.wait_for("Step 3 of 8: Endpoint exposure");
+    t.wait_for("Step 3 of 9: Endpoint exposure");
     t.send("C-c");
     assert_eq!(t.exit_code(), 130);
     assert!(!out.exists(), "cancelling writes nothing");
@@ -270,7 +270,7 @@ fn tmux_ctrl_c_restores_the_terminal_writes_nothing_and_the_draft_resumes() {
     let t = Tmux::start(dir.path(), 80, 24, &["--out", &out.display().to_string()]);
     t.wait_for("Resume draft");
     t.send("Enter");
-    t.wait_for("Step 3 of 8: Endpoint exposure");
+    t.wait_for("Step 3 of 9: Endpoint exposure");
     t.send("Escape");
     assert_eq!(t.exit_code(), 130);
     assert!(!out.exists());
@@ -291,7 +291,7 @@ fn tmux_plain_mode_with_a_dumb_terminal_writes_what_new_writes() {
         "TERM=dumb",
         &["--answers", &answers, "--out", &out.display().to_string()],
     );
-    t.wait_for("Step 1 of 8: Cloud");
+    t.wait_for("Step 1 of 9: Cloud");
     // Accept every prompt's default (the prefilled answer), then confirm the write.
     let start = Instant::now();
     while !dir.path().join("code").exists() {

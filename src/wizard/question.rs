@@ -20,13 +20,15 @@ pub enum Step {
     Identity,
     /// Audit export and retention.
     Audit,
+    /// Telemetry export and the GitOps hand-off.
+    Delivery,
     /// Summary, findings, files; write.
     Review,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 9] = [
+    pub const ALL: [Step; 10] = [
         Step::Cloud,
         Step::Profile,
         Step::Endpoints,
@@ -35,6 +37,7 @@ impl Step {
         Step::Network,
         Step::Identity,
         Step::Audit,
+        Step::Delivery,
         Step::Review,
     ];
 
@@ -49,6 +52,7 @@ impl Step {
             Step::Network => "network",
             Step::Identity => "identity",
             Step::Audit => "audit",
+            Step::Delivery => "delivery",
             Step::Review => "review",
         }
     }
@@ -69,6 +73,7 @@ impl Step {
             Step::Network => "Egress & ingress controller",
             Step::Identity => "Identity & secret store",
             Step::Audit => "Audit export & retention",
+            Step::Delivery => "Telemetry & GitOps",
             Step::Review => "Review & write",
         }
     }
@@ -139,6 +144,20 @@ pub enum QuestionId {
     AuditRegion,
     /// `retention.auditDays`.
     RetentionDays,
+    /// `signIn.provider`.
+    SignInProvider,
+    /// `signIn.clientId`.
+    SignInClientId,
+    /// `signIn.from`.
+    SignInFrom,
+    /// `monitoring.otlpEndpoint`.
+    OtlpEndpoint,
+    /// `gitops`.
+    GitOps,
+    /// `gitopsRepo.url`.
+    GitOpsRepoUrl,
+    /// `gitopsRepo.path`.
+    GitOpsRepoPath,
 }
 
 /// What kind of answer a question takes.

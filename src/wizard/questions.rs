@@ -100,10 +100,17 @@ fn ids(ctx: &Context<'_>) -> Vec<QuestionId> {
     );
     ids.extend([
         Q::KeyPrefix,
+        Q::SignInProvider,
+        Q::SignInClientId,
+        Q::SignInFrom,
         Q::AuditEndpoint,
         Q::AuditBucket,
         Q::AuditRegion,
         Q::RetentionDays,
+        Q::OtlpEndpoint,
+        Q::GitOps,
+        Q::GitOpsRepoUrl,
+        Q::GitOpsRepoPath,
     ]);
     ids
 }
@@ -562,6 +569,93 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 format!("Every {} entry the ExternalSecret reads starts with it.", cloud.secret_store.provider),
                 text(format!("e.g. {}", cloud.secret_store.key_prefix)),
             )
+        }
+        Q::SignInProvider | Q::SignInClientId | Q::SignInFrom => {
+            let profile = profile?;
+            if profile.evaluation {
+                return None;
+            }
+            let provider = ctx
+                .effective()
+                .sign_in
+                .as_ref()
+                .map(|s| s.provider)
+                .unwrap_or(crate::answers::SignInProvider::Github);
+            let smtp = provider == crate::answers::SignInProvider::Smtp;
+            match id {
+                Q::SignInProvider => (
+                    Step::Identity,
+                    "signIn.provider".into(),
+                    "Console sign-in".into(),
+                    "How operators sign in to the console: it refuses to serve without a method.".into(),
+                    Kind::Choice(vec![
+                        choice("github", "GitHub", "a GitHub OAuth app; its secret comes from the secret manager"),
+                        choice("google", "Google", "a Google OAuth client; its secret comes from the secret manager"),
+                        choice("smtp", "Email (SMTP)", "email and password with verification mail; the SMTP URL comes from the secret manager"),
+                    ]),
+                ),
+                Q::SignInClientId if !smtp => (
+                    Step::Identity,
+                    "signIn.clientId".into(),
+                    "OAuth client ID".into(),
+                    "Not secret; leave empty to read it from the secret manager too.".into(),
+                    text("optional"),
+                ),
+                Q::SignInFrom if smtp => (
+                    Step::Identity,
+                    "signIn.from".into(),
+                    "Sender address".into(),
+                    "From address of verification and reset mail.".into(),
+                    text("e.g. Caracal <no-reply@example.com>"),
+                ),
+                _ => return None,
+            }
+        }
+        Q::OtlpEndpoint => {
+            profile?;
+            (
+                Step::Delivery,
+                "monitoring.otlpEndpoint".into(),
+                "OTLP endpoint".into(),
+                "Where every service sends traces and metrics (OTLP on 4317/4318, always allowed out); empty: none.".into(),
+                text("e.g. http://otel-collector.observability.svc.cluster.local:4317"),
+            )
+        }
+        Q::GitOps | Q::GitOpsRepoUrl | Q::GitOpsRepoPath => {
+            let profile = profile?;
+            if profile.evaluation {
+                return None;
+            }
+            if id != Q::GitOps && ctx.answers.gitops.is_none() {
+                return None;
+            }
+            match id {
+                Q::GitOps => (
+                    Step::Delivery,
+                    "gitops".into(),
+                    "GitOps hand-off".into(),
+                    "Also write the object that installs the chart with this overlay from Git.".into(),
+                    Kind::Choice(vec![
+                        choice("", "none", "install with helm and kubectl apply -k (README has the commands)"),
+                        choice("argocd", "Argo CD", "an Application with the chart and this overlay as sources"),
+                        choice("flux", "Flux", "a GitRepository and a HelmRelease fed by this overlay's values"),
+                    ]),
+                ),
+                Q::GitOpsRepoUrl => (
+                    Step::Delivery,
+                    "gitopsRepo.url".into(),
+                    "Overlay repository".into(),
+                    "The Git repository this overlay is committed to (Argo CD needs it).".into(),
+                    text("e.g. https://github.com/acme/platform.git"),
+                ),
+                _ => (
+                    Step::Delivery,
+                    "gitopsRepo.path".into(),
+                    "Overlay path".into(),
+                    "This overlay's directory inside that repository.".into(),
+                    text("e.g. clusters/prod/caracal"),
+                ),
+            }
         }
         Q::AuditEndpoint | Q::AuditBucket | Q::AuditRegion | Q::RetentionDays => {
             let (cloud, profile) = (cloud?, profile?);

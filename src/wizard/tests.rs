@@ -59,11 +59,11 @@ fn skipped_steps_follow_the_profile() {
     let steps = |name| wizard(example(name)).steps().to_vec();
     assert_eq!(
         steps("evaluation"),
-        vec![Cloud, Profile, Endpoints, Hosts, Data, Review]
+        vec![Cloud, Profile, Endpoints, Hosts, Data, Delivery, Review]
     );
     assert_eq!(
         steps("eks-production"),
-        vec![Cloud, Profile, Endpoints, Hosts, Data, Network, Identity, Review]
+        vec![Cloud, Profile, Endpoints, Hosts, Data, Network, Identity, Delivery, Review]
     );
     assert_eq!(steps("gke-regulated"), Step::ALL.to_vec());
 }
@@ -211,7 +211,7 @@ fn resume_starts_at_the_saved_step() {
     );
     assert_eq!(
         w.step(),
-        Step::Review,
+        Step::Delivery,
         "a step the profile skips resumes at the next one"
     );
     let w = Wizard::resume(
@@ -219,5 +219,32 @@ fn resume_starts_at_the_saved_step() {
         example("eks-production"),
         Step::Hosts,
     );
-    assert_eq!(w.position(), (4, 8));
+    assert_eq!(w.position(), (4, 9));
+}
+
+#[test]
+fn gitops_and_sign_in_are_asked_and_none_unsets() {
+    let mut w = wizard(example("eks-production"));
+    assert!(w.question(QuestionId::SignInProvider).is_some());
+    assert!(w.question(QuestionId::GitOps).is_some());
+    assert!(
+        w.question(QuestionId::GitOpsRepoUrl).is_none(),
+        "asked only with a tool"
+    );
+    w.update(Msg::Answer(QuestionId::GitOps, "argocd".into()));
+    assert!(w.question(QuestionId::GitOpsRepoUrl).is_some());
+    assert!(w.question(QuestionId::GitOpsRepoPath).is_some());
+    w.update(Msg::Answer(QuestionId::GitOps, String::new()));
+    assert!(
+        w.question(QuestionId::GitOpsRepoUrl).is_none(),
+        "`none` unsets gitops"
+    );
+    w.update(Msg::Answer(QuestionId::SignInProvider, "smtp".into()));
+    assert!(w.question(QuestionId::SignInFrom).is_some());
+    assert!(w.question(QuestionId::SignInClientId).is_none());
+    // Evaluation asks neither: its Secret can't carry sign-in, and GitOps can't read its secrets.
+    let w = wizard(example("evaluation"));
+    assert!(w.question(QuestionId::SignInProvider).is_none());
+    assert!(w.question(QuestionId::GitOps).is_none());
+    assert!(w.question(QuestionId::OtlpEndpoint).is_some());
 }

@@ -102,7 +102,7 @@ fn accepting_every_default_returns_the_prefilled_answers() {
         script
             .said
             .iter()
-            .any(|l| l == "Step 8 of 8: Review & write"),
+            .any(|l| l == "Step 9 of 9: Review & write"),
         "{:?}",
         script.said
     );

@@ -227,6 +227,15 @@ impl Tui {
                 if next && self.wizard.step() == before {
                     self.ui.status =
                         Some("Fix the marked answers to go on (PgUp goes back).".into());
+                    // Put the cursor on the first answer that needs fixing.
+                    if let Some(i) = self
+                        .wizard
+                        .questions()
+                        .iter()
+                        .position(|q| !self.wizard.problems_for(q.id).is_empty())
+                    {
+                        self.ui.focus = i;
+                    }
                 }
                 out
             }
@@ -306,9 +315,10 @@ impl Tui {
         let enabled: Vec<usize> = (0..choices.len())
             .filter(|i| choices[*i].disabled.is_none())
             .collect();
+        // An unset answer is the choice whose value is empty ("none"), if there is one.
         let current = choices
             .iter()
-            .position(|c| Some(&c.value) == q.value.as_ref());
+            .position(|c| c.value == q.value.as_deref().unwrap_or(""));
         let pick = match current.and_then(|c| enabled.iter().position(|i| *i == c)) {
             Some(pos) => enabled.get(
                 pos.saturating_add_signed(d)

@@ -220,7 +220,7 @@ fn a_draft_is_offered_and_resumes_at_its_step() {
     insta::assert_snapshot!("resume_offer_80x24", render(&t, 80, 24).backend());
     t.handle(Input::Resume(true));
     assert_eq!(t.wizard.step(), Step::Hosts);
-    assert_eq!(t.wizard.position(), (4, 9));
+    assert_eq!(t.wizard.position(), (4, 10));
 }
 
 /// Release-build timing of a redraw with the preview, and of the first frame from nothing.

@@ -41,6 +41,7 @@ fn evaluation_skips_identity_network_and_audit() {
             Step::Endpoints,
             Step::Hosts,
             Step::Data,
+            Step::Delivery,
             Step::Review
         ]
     );

@@ -291,7 +291,8 @@ fn detail_lines(q: &Question, width: usize) -> Vec<Line<'static>> {
     match &q.kind {
         Kind::Choice(choices) => {
             for c in choices {
-                let chosen = Some(&c.value) == q.value.as_ref();
+                // An unset answer is the choice whose value is empty ("none"), if there is one.
+                let chosen = c.value == q.value.as_deref().unwrap_or("");
                 let (mark, mark_style, text, style) = match &c.disabled {
                     Some(why) => (
                         " ✗ ",
