@@ -24,6 +24,7 @@ pub struct RenderedTree {
 }
 
 /// The built-in templates, parsed once.
+#[derive(Clone)]
 pub struct Templates {
     tera: Tera,
 }
