@@ -509,4 +509,4 @@ pub fn plan_migration(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

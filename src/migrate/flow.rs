@@ -87,8 +87,16 @@ impl MigrationFlow {
     /// A flow at the profile choice for the overlay whose answers are `old` and whose files are `dir`.
     pub fn new(old: OldAnswers, dir: DirState, catalog: Catalog, templates: Templates) -> Self {
         let choices = profile_choices(&old, &catalog, &templates);
+        // The next profile after the current one is highlighted first.
+        let at = choices
+            .iter()
+            .position(|c| c.value == old.answers.profile)
+            .unwrap_or(0);
         let target = choices
             .iter()
+            .cycle()
+            .skip(at)
+            .take(choices.len())
             .find(|c| c.disabled.is_none())
             .map(|c| c.value.clone())
             .unwrap_or_default();
