@@ -7,7 +7,7 @@
 //! writes [`MigrationPlan::tree`] with `output::write_tree` once [`MigrationPlan::is_ready`].
 //!
 //! Files: `rules` (answers), `changes` (summary), `merge` (3-way on key paths), `emit`
-//! (comment-preserving text).
+//! (comment-preserving text), `flow` (the interactive migration's state machine).
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -18,10 +18,12 @@ use crate::render::{digest, RenderedTree, Templates, ANSWERS_FILE, LOCAL_SECRETS
 
 mod changes;
 mod emit;
+pub mod flow;
 mod merge;
 mod rules;
 
 pub use changes::Change;
+pub use flow::{FlowMsg, FlowOutcome, MigrationFlow, Stage};
 pub use merge::{Conflict, ConflictKind, Side, PINNED};
 pub use rules::{upgrade, OldAnswers};
 
@@ -258,16 +260,27 @@ impl MigrationPlan {
     }
 }
 
-/// Plans moving the overlay whose answers are `old` to profile `target`, with `sets`
-/// (`key.path=value`, like `new --set`) applied to the migrated answers. Pure.
-pub fn plan_migration(
+/// Where a move to another profile starts, before the operator says anything: the old
+/// answers moved to the target profile by its rules.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The old answers, every default of the old profile filled in.
+    pub old: Answers,
+    /// The old answers moved to the target: what it refuses adjusted, what it adds still missing.
+    pub answers: Answers,
+    /// The certificate source must be given again, and why (unless new answers give one).
+    pub needs_tls: Option<Problem>,
+    /// The old overlay as the wizard renders it today (the merge base), when it still builds.
+    base: Option<BTreeMap<String, String>>,
+}
+
+/// Moves the answers of the overlay `old` to profile `target` by the target's rules. Pure.
+pub fn propose(
     old: &OldAnswers,
     target: &str,
-    sets: &[String],
-    dir: &DirState,
     catalog: &Catalog,
     templates: &Templates,
-) -> Result<MigrationPlan, MigrateError> {
+) -> Result<Proposal, MigrateError> {
     let a0 = &old.answers;
     let cloud = catalog
         .cloud(&a0.cloud)
@@ -297,10 +310,174 @@ pub fn plan_migration(
         Some((plan, _)) => plan.answers.clone(),
         None => crate::validate::complete(&old_answers, cloud, from),
     };
-
-    // The answers moved, then the operator's overrides.
     let migrated = rules::migrate(&old_complete, cloud, from, to, catalog);
-    let mut doc = serde_yaml::to_value(&migrated.answers).map_err(|e| MigrateError::Answers {
+    Ok(Proposal {
+        old: old_complete,
+        answers: migrated.answers,
+        needs_tls: migrated.needs_tls,
+        base: base.map(|(_, t)| t.files),
+    })
+}
+
+impl Proposal {
+    /// What `answers` (these moved answers, as the operator completed them) still lack or
+    /// have wrong, each at its key path; empty when they can be planned.
+    pub fn problems(&self, answers: &Answers, catalog: &Catalog) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if let Some(p) = &self.needs_tls {
+            if answers.tls.is_empty() {
+                problems.push(p.clone());
+            }
+        }
+        if let Err(Problems(p)) = crate::validate::check(answers, catalog) {
+            problems.extend(p);
+        }
+        problems
+    }
+
+    /// Plans the move with `answers` as the new answers (already checked by the caller:
+    /// [`plan_migration`] through [`Proposal::problems`], the full-screen flow through the
+    /// wizard). Pure.
+    pub fn plan(
+        &self,
+        old: &OldAnswers,
+        answers: &Answers,
+        dir: &DirState,
+        catalog: &Catalog,
+        templates: &Templates,
+    ) -> Result<MigrationPlan, MigrateError> {
+        let unknown = |key: &'static str, value: &str| MigrateError::Unknown {
+            key,
+            value: value.to_string(),
+        };
+        let cloud = catalog
+            .cloud(&old.answers.cloud)
+            .ok_or_else(|| unknown("cloud", &old.answers.cloud))?;
+        let from = catalog
+            .profile(&old.answers.profile)
+            .ok_or_else(|| unknown("profile", &old.answers.profile))?;
+        let to = catalog
+            .profile(&answers.profile)
+            .ok_or_else(|| unknown("profile", &answers.profile))?;
+        let (plan, theirs) = crate::build(answers, catalog, templates).map_err(|e| match e {
+            crate::BuildError::Invalid(problems) => MigrateError::Missing {
+                profile: to.id.clone(),
+                problems,
+            },
+            crate::BuildError::Render(r) => MigrateError::Render(r),
+        })?;
+
+        let mut changes = old.upgrade.clone();
+        changes.extend(changes::describe(&changes::Sides {
+            old: &self.old,
+            new: &plan.answers,
+            from,
+            to,
+            cloud,
+            catalog,
+        }));
+
+        // Merge every file the overlay has, had or will have.
+        let base_files = self.base.clone().unwrap_or_default();
+        let paths: BTreeSet<&String> = theirs
+            .files
+            .keys()
+            .chain(dir.recorded.keys())
+            .filter(|p| p.as_str() != ANSWERS_FILE)
+            .collect();
+        let mut files = BTreeMap::new();
+        let mut merges = BTreeMap::new();
+        let mut conflicts = Vec::new();
+        let mut merged = Vec::new();
+        let mut removed = Vec::new();
+        let mut notes = Vec::new();
+        let mut before = BTreeMap::new();
+        for p in paths {
+            let ours = dir.files.get(p);
+            let new = theirs.files.get(p);
+            let recorded = dir.recorded.get(p);
+            if let Some(o) = ours {
+                before.insert(p.clone(), o.clone());
+            }
+            match (ours, new) {
+                (None, Some(t)) => {
+                    files.insert(p.clone(), t.clone());
+                }
+                (None, None) => {}
+                (Some(o), None) => {
+                    if recorded == Some(&digest(o)) {
+                        removed.push(p.clone());
+                    } else {
+                        notes.push(format!("{p} is no longer part of the overlay but was edited by hand: kept; delete it if nothing uses it"));
+                    }
+                }
+                (Some(o), Some(t)) => {
+                    let b = base_files.get(p);
+                    if o == t || b == Some(o) {
+                        files.insert(p.clone(), t.clone());
+                        continue;
+                    }
+                    // The base is trustworthy when it reproduces what the wizard wrote, or when the
+                    // file is exactly what the wizard last wrote (it may carry merged hand edits).
+                    let trusted =
+                        b.filter(|b| recorded.is_some_and(|r| *r == digest(b) || *r == digest(o)));
+                    let m = merge::merge_file(p, trusted.map(String::as_str), o, t);
+                    let resolutions = vec![None; m.conflicts.len()];
+                    files.insert(p.clone(), merge::apply(&m.merge, &resolutions));
+                    conflicts.extend(m.conflicts);
+                    merged.push(p.clone());
+                    merges.insert(p.clone(), m.merge);
+                }
+            }
+        }
+        if let Some(o) = dir.files.get(ANSWERS_FILE) {
+            before.insert(ANSWERS_FILE.into(), o.clone());
+        }
+        if dir.local_secrets && !theirs.needs_local_secrets {
+            notes.push(format!("{LOCAL_SECRETS_FILE} (the evaluation's temporary credentials) is no longer used: move what you need into {} and delete it", cloud.secret_store.provider));
+        }
+        let mut out = MigrationPlan {
+            answers: plan.answers,
+            from_profile: from.id.clone(),
+            to_profile: to.id.clone(),
+            changes,
+            files,
+            before,
+            removed,
+            conflicts,
+            merged,
+            notes,
+            warnings: plan.warnings,
+            needs_local_secrets: theirs.needs_local_secrets,
+            merges,
+            rendered: theirs
+                .files
+                .iter()
+                .filter(|(p, _)| p.as_str() != ANSWERS_FILE)
+                .map(|(p, c)| (p.clone(), c.clone()))
+                .collect(),
+        };
+        out.files.insert(
+            ANSWERS_FILE.into(),
+            crate::render::answers_file(&out.answers, &out.rendered)?,
+        );
+        Ok(out)
+    }
+}
+
+/// Plans moving the overlay whose answers are `old` to profile `target`, with `sets`
+/// (`key.path=value`, like `new --set`) applied to the migrated answers. Pure.
+pub fn plan_migration(
+    old: &OldAnswers,
+    target: &str,
+    sets: &[String],
+    dir: &DirState,
+    catalog: &Catalog,
+    templates: &Templates,
+) -> Result<MigrationPlan, MigrateError> {
+    let proposal = propose(old, target, catalog, templates)?;
+    // The answers moved, then the operator's overrides.
+    let mut doc = serde_yaml::to_value(&proposal.answers).map_err(|e| MigrateError::Answers {
         source_name: ANSWERS_FILE.into(),
         reason: e.to_string(),
     })?;
@@ -321,126 +498,15 @@ pub fn plan_migration(
         apply_set(&mut doc, s)?;
     }
     let new_answers = Answers::from_value("--set", doc)?;
-    let mut problems = Vec::new();
-    if let Some(p) = &migrated.needs_tls {
-        if new_answers.tls.is_empty() {
-            problems.push(p.clone());
-        }
-    }
-    let checked = crate::validate::check(&new_answers, catalog);
-    if let Err(Problems(p)) = &checked {
-        problems.extend(p.iter().cloned());
-    }
+    let problems = proposal.problems(&new_answers, catalog);
     if !problems.is_empty() {
         return Err(MigrateError::Missing {
-            profile: to.id.clone(),
+            profile: proposal.answers.profile.clone(),
             problems: Problems(problems),
         });
     }
-    let (plan, theirs) = crate::build(&new_answers, catalog, templates).map_err(|e| match e {
-        crate::BuildError::Invalid(problems) => MigrateError::Missing {
-            profile: to.id.clone(),
-            problems,
-        },
-        crate::BuildError::Render(r) => MigrateError::Render(r),
-    })?;
-
-    let mut changes = old.upgrade.clone();
-    changes.extend(changes::describe(&changes::Sides {
-        old: &old_complete,
-        new: &plan.answers,
-        from,
-        to,
-        cloud,
-        catalog,
-    }));
-
-    // Merge every file the overlay has, had or will have.
-    let base_files = base.map(|(_, t)| t.files).unwrap_or_default();
-    let paths: BTreeSet<&String> = theirs
-        .files
-        .keys()
-        .chain(dir.recorded.keys())
-        .filter(|p| p.as_str() != ANSWERS_FILE)
-        .collect();
-    let mut files = BTreeMap::new();
-    let mut merges = BTreeMap::new();
-    let mut conflicts = Vec::new();
-    let mut merged = Vec::new();
-    let mut removed = Vec::new();
-    let mut notes = Vec::new();
-    let mut before = BTreeMap::new();
-    for p in paths {
-        let ours = dir.files.get(p);
-        let new = theirs.files.get(p);
-        let recorded = dir.recorded.get(p);
-        if let Some(o) = ours {
-            before.insert(p.clone(), o.clone());
-        }
-        match (ours, new) {
-            (None, Some(t)) => {
-                files.insert(p.clone(), t.clone());
-            }
-            (None, None) => {}
-            (Some(o), None) => {
-                if recorded == Some(&digest(o)) {
-                    removed.push(p.clone());
-                } else {
-                    notes.push(format!("{p} is no longer part of the overlay but was edited by hand: kept; delete it if nothing uses it"));
-                }
-            }
-            (Some(o), Some(t)) => {
-                let b = base_files.get(p);
-                if o == t || b == Some(o) {
-                    files.insert(p.clone(), t.clone());
-                    continue;
-                }
-                // The base is trustworthy when it reproduces what the wizard wrote, or when the
-                // file is exactly what the wizard last wrote (it may carry merged hand edits).
-                let trusted =
-                    b.filter(|b| recorded.is_some_and(|r| *r == digest(b) || *r == digest(o)));
-                let m = merge::merge_file(p, trusted.map(String::as_str), o, t);
-                let resolutions = vec![None; m.conflicts.len()];
-                files.insert(p.clone(), merge::apply(&m.merge, &resolutions));
-                conflicts.extend(m.conflicts);
-                merged.push(p.clone());
-                merges.insert(p.clone(), m.merge);
-            }
-        }
-    }
-    if let Some(o) = dir.files.get(ANSWERS_FILE) {
-        before.insert(ANSWERS_FILE.into(), o.clone());
-    }
-    if dir.local_secrets && !theirs.needs_local_secrets {
-        notes.push(format!("{LOCAL_SECRETS_FILE} (the evaluation's temporary credentials) is no longer used: move what you need into {} and delete it", cloud.secret_store.provider));
-    }
-    let mut out = MigrationPlan {
-        answers: plan.answers,
-        from_profile: from.id.clone(),
-        to_profile: to.id.clone(),
-        changes,
-        files,
-        before,
-        removed,
-        conflicts,
-        merged,
-        notes,
-        warnings: plan.warnings,
-        needs_local_secrets: theirs.needs_local_secrets,
-        merges,
-        rendered: theirs
-            .files
-            .iter()
-            .filter(|(p, _)| p.as_str() != ANSWERS_FILE)
-            .map(|(p, c)| (p.clone(), c.clone()))
-            .collect(),
-    };
-    out.files.insert(
-        ANSWERS_FILE.into(),
-        crate::render::answers_file(&out.answers, &out.rendered)?,
-    );
-    Ok(out)
+    proposal.plan(old, &new_answers, dir, catalog, templates)
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

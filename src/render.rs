@@ -32,6 +32,20 @@ pub struct Templates {
     parsed: std::sync::Mutex<Tera>,
 }
 
+impl Clone for Templates {
+    fn clone(&self) -> Self {
+        let parsed = self
+            .parsed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        Self {
+            sources: self.sources.clone(),
+            parsed: std::sync::Mutex::new(parsed),
+        }
+    }
+}
+
 impl Templates {
     /// The embedded templates (parsed lazily).
     pub fn builtin() -> Result<Self, RenderError> {

@@ -1,12 +1,18 @@
-//! `migrate DIR --profile P`: the non-interactive profile migration.
+//! `migrate DIR`: the full-screen (or `--plain`) migration flow, and with `--profile P` the
+//! non-interactive one.
 use std::io::{BufRead as _, IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 
 use super::usage;
+use anyhow::Context as _;
+
 use crate::catalog::Catalog;
-use crate::migrate::{self, ConflictKind, DirState, MigrateError, MigrationPlan, Side};
+use crate::frontend::{prompt, tui};
+use crate::migrate::{
+    self, ConflictKind, DirState, MigrateError, MigrationFlow, MigrationPlan, Side,
+};
 use crate::render::Templates;
 
 /// Which side wins every conflict.
@@ -38,6 +44,9 @@ pub struct MigrateArgs {
     /// Show the summary and the diffs, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Without --profile: line prompts instead of the full-screen flow.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// Colors for the diff, off unless standard output is a terminal and NO_COLOR is unset.
@@ -152,7 +161,7 @@ fn confirm(dir: &std::path::Path) -> anyhow::Result<bool> {
 /// `migrate`.
 pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
     let Some(profile) = &args.profile else {
-        return Err(usage("give the profile to move to with --profile (evaluation, production, private or regulated)"));
+        return run_interactive(args);
     };
     let catalog = Catalog::builtin()?;
     let templates = Templates::builtin()?;
@@ -191,12 +200,43 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
             return Ok(super::EXIT_CANCELLED);
         }
     }
+    write_plan(args, &plan, "\n")
+}
+
+/// Writes a settled plan atomically (force: the merge kept every hand edit it could) and
+/// says what happened. Both the non-interactive and the interactive migration end here.
+fn write_plan(args: &MigrateArgs, plan: &MigrationPlan, lead: &str) -> anyhow::Result<i32> {
     let report = super::write(&args.dir, &plan.tree(), true)?;
     let headline = format!(
-        "\nMigrated {} to profile `{}`",
+        "{lead}Migrated {} to profile `{}`",
         args.dir.display(),
         plan.to_profile
     );
     super::print_write_report(&headline, &args.dir, &report)?;
     Ok(0)
+}
+
+/// `migrate DIR` without `--profile`: the flow asks, full-screen or with line prompts (#4).
+fn run_interactive(args: &MigrateArgs) -> anyhow::Result<i32> {
+    if !args.sets.is_empty() || args.prefer.is_some() || args.yes || args.dry_run {
+        return Err(usage("--set, --prefer, --yes and --dry-run go with --profile; without --profile the migration asks for everything on the terminal"));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage("give the profile to move to with --profile (evaluation, production, private or regulated): there is no terminal to ask on"));
+    }
+    let catalog = Catalog::builtin()?;
+    let templates = Templates::builtin()?;
+    let (old, state) = DirState::read(&args.dir).map_err(usage)?;
+    let flow = MigrationFlow::new(old, state, catalog, templates);
+    let plan = if args.plain || !tui::is_supported() {
+        prompt::migrate::run(flow, &args.dir, &mut prompt::Inquire).map_err(usage)?
+    } else {
+        let mut screen = tui::migrate::MigrateTui::new(flow, args.dir.clone());
+        tui::migrate::run(&mut screen).context("the terminal failed")?
+    };
+    let Some(plan) = plan else {
+        eprintln!("caracal-wizard: cancelled; nothing written");
+        return Ok(super::EXIT_CANCELLED);
+    };
+    write_plan(args, &plan, "")
 }

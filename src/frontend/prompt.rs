@@ -3,6 +3,8 @@
 use crate::render::Templates;
 use crate::wizard::{Kind, Msg, Outcome, Question, Step, Wizard};
 
+pub mod migrate;
+
 use super::draft::{self, Draft};
 use super::review::Review;
 use super::{Finished, Session};

@@ -6,7 +6,7 @@ use crate::render::Templates;
 
 // The fixtures are shared with the CLI tests in tests/migrate.rs.
 #[path = "../../tests/common/fixtures.rs"]
-mod fixtures;
+pub(crate) mod fixtures;
 use fixtures::{needs, source, CLOUDS, PROFILES};
 
 /// The overlay `answers` render to, as it lies on disk.

@@ -73,6 +73,7 @@ pub struct Wizard {
     attempted: BTreeSet<Step>,
     revision: u64,
     last_answered: Option<QuestionId>,
+    scope: Option<BTreeSet<QuestionId>>,
 }
 
 impl Wizard {
@@ -91,6 +92,7 @@ impl Wizard {
             attempted: BTreeSet::new(),
             revision: 0,
             last_answered: None,
+            scope: None,
         };
         w.refresh();
         w
@@ -106,6 +108,15 @@ impl Wizard {
             .find(|s| *s >= step)
             .unwrap_or(Step::Review);
         w
+    }
+
+    /// The wizard restricted to the questions in `scope`, plus any other question that gets
+    /// a problem (it stays asked from then on): a migration asks only what the new profile
+    /// adds or changes (#4). Steps without such a question drop out, cloud and profile too.
+    pub fn with_scope(mut self, scope: BTreeSet<QuestionId>) -> Self {
+        self.scope = Some(scope);
+        self.refresh();
+        self
     }
 
     /// Applies one message; returns the outcome once the run is over.
@@ -236,13 +247,24 @@ impl Wizard {
         self.revision += 1;
         let ctx = questions::Context::new(&self.catalog, &self.answers);
         self.questions = questions::questions(&ctx);
-        self.steps = questions::steps(&self.questions, &ctx);
         let (problems, warnings) = match validate::check(&self.answers, &self.catalog) {
             Ok(c) => (Vec::new(), c.warnings),
             Err(p) => (p.0, Vec::new()),
         };
         self.problems = problems.into_iter().map(|p| self.place(p)).collect();
         self.warnings = warnings.into_iter().map(|p| self.place(p)).collect();
+        match &mut self.scope {
+            None => self.steps = questions::steps(&self.questions, &ctx),
+            Some(scope) => {
+                scope.extend(self.problems.iter().filter_map(|p| p.question));
+                self.questions.retain(|q| scope.contains(&q.id));
+                let questions = &self.questions;
+                self.steps = Step::ALL
+                    .into_iter()
+                    .filter(|s| *s == Step::Review || questions.iter().any(|q| q.step == *s))
+                    .collect();
+            }
+        }
         if !self.steps.contains(&self.step) {
             self.step = self
                 .steps

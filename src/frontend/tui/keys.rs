@@ -110,6 +110,49 @@ pub fn translate(key: KeyEvent, ctx: KeyContext) -> Option<Input> {
     Some(input)
 }
 
+/// A screen of the full-screen migration besides its questions (those use [`translate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationScreen {
+    /// The target profile choice: ↑↓ (or ←→) choose.
+    Profile,
+    /// The summary and the diffs: ↑↓ PgDn Home End scroll.
+    Summary,
+    /// The conflicts: ↑↓ pick one, ← keeps yours, → takes the new value.
+    Conflicts,
+}
+
+/// Translates one key event on a migration screen.
+///
+/// Enter goes on, PgUp goes back, Esc and Ctrl-C cancel, as in the wizard.
+pub fn translate_migration(key: KeyEvent, screen: MigrationScreen) -> Option<Input> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        return Some(Input::Wizard(Msg::Cancel));
+    }
+    use MigrationScreen as S;
+    let input = match (key.code, screen) {
+        (KeyCode::Esc, _) => Input::Wizard(Msg::Cancel),
+        (KeyCode::Enter, _) => Input::Wizard(Msg::Next),
+        (KeyCode::PageUp, _) => Input::Wizard(Msg::Back),
+        (KeyCode::Up | KeyCode::Left, S::Profile) => Input::Choose(-1),
+        (KeyCode::Down | KeyCode::Right | KeyCode::Char(' '), S::Profile) => Input::Choose(1),
+        (KeyCode::Up, S::Summary) => Input::Scroll(-1),
+        (KeyCode::Down, S::Summary) => Input::Scroll(1),
+        (KeyCode::PageDown | KeyCode::Char(' '), S::Summary) => Input::Scroll(10),
+        (KeyCode::Home, S::Summary) => Input::Scroll(isize::MIN),
+        (KeyCode::End, S::Summary) => Input::Scroll(isize::MAX),
+        (KeyCode::Up, S::Conflicts) => Input::Field(-1),
+        (KeyCode::Down, S::Conflicts) => Input::Field(1),
+        (KeyCode::Left | KeyCode::Char('o' | 'y'), S::Conflicts) => Input::Choose(-1),
+        (KeyCode::Right | KeyCode::Char('t' | 'n'), S::Conflicts) => Input::Choose(1),
+        _ => return None,
+    };
+    Some(input)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +213,36 @@ mod tests {
         assert_eq!(
             translate(key(KeyCode::Enter), ctx),
             Some(Input::Wizard(Msg::Next))
+        );
+    }
+
+    #[test]
+    fn migration_screens_go_on_back_and_cancel_like_the_wizard() {
+        for screen in [
+            MigrationScreen::Profile,
+            MigrationScreen::Summary,
+            MigrationScreen::Conflicts,
+        ] {
+            assert_eq!(
+                translate_migration(key(KeyCode::Enter), screen),
+                Some(Input::Wizard(Msg::Next))
+            );
+            assert_eq!(
+                translate_migration(key(KeyCode::PageUp), screen),
+                Some(Input::Wizard(Msg::Back))
+            );
+            assert_eq!(
+                translate_migration(key(KeyCode::Esc), screen),
+                Some(Input::Wizard(Msg::Cancel))
+            );
+        }
+        assert_eq!(
+            translate_migration(key(KeyCode::Left), MigrationScreen::Conflicts),
+            Some(Input::Choose(-1))
+        );
+        assert_eq!(
+            translate_migration(key(KeyCode::Down), MigrationScreen::Summary),
+            Some(Input::Scroll(1))
         );
     }
 }

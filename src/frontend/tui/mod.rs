@@ -1,6 +1,7 @@
 //! The full-screen front end: terminal setup and restore, the event loop (generic over the
 //! ratatui backend, so tests draw into a `TestBackend`), and the screen state the core never sees.
 pub mod keys;
+pub mod migrate;
 pub mod preview;
 pub mod view;
 
@@ -41,6 +42,8 @@ pub struct TuiState {
     pub resume: Option<Draft>,
     /// A one-line message under the questions (e.g. why Enter did not go on).
     pub status: Option<String>,
+    /// The header's name of the command (`caracal-wizard` when unset).
+    pub title: Option<String>,
     /// The step the state was made for.
     step: Option<Step>,
 }

@@ -9,6 +9,7 @@ use crate::wizard::{Kind, Question, Step};
 
 use super::{PreviewFile, Tui};
 
+pub mod migrate;
 mod preview;
 mod review;
 
@@ -81,7 +82,8 @@ pub fn draw(f: &mut Frame, tui: &Tui) {
 fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
     let w = &tui.wizard;
     let (n, m) = w.position();
-    let left = format!(" caracal-wizard  Step {n} of {m}: {}", w.step().title());
+    let title = tui.ui.title.as_deref().unwrap_or("caracal-wizard");
+    let left = format!(" {title}  Step {n} of {m}: {}", w.step().title());
     let a = w.answers();
     let right = match (a.cloud.as_str(), a.profile.as_str()) {
         ("", _) => String::new(),

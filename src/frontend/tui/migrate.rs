@@ -1,0 +1,261 @@
+//! The full-screen migration (#4): the flow's screens (target profile, summary and diffs,
+//! conflicts) around the wizard's own question screens, restricted to what the move asks.
+use std::io;
+use std::path::PathBuf;
+
+use crossterm::event::Event;
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+
+use crate::migrate::{FlowMsg, FlowOutcome, MigrationFlow, MigrationPlan, Side, Stage};
+use crate::wizard::{Msg, Outcome, Step};
+
+use super::keys::{self, Input, MigrationScreen};
+use super::{view, Tui};
+use crate::frontend::Session;
+
+/// Screen state of the migration's own screens.
+#[derive(Debug, Clone, Default)]
+pub struct MigrateUi {
+    /// First line of the summary shown.
+    pub scroll: usize,
+    /// The focused conflict.
+    pub conflict: usize,
+}
+
+/// The full-screen migration: the flow, the question screens while asking, screen state.
+pub struct MigrateTui {
+    /// The state machine.
+    pub flow: MigrationFlow,
+    /// The wizard's screens, while the flow asks its questions.
+    pub questions: Option<Tui>,
+    /// Screen state of the other screens.
+    pub ui: MigrateUi,
+    /// The overlay directory.
+    pub dir: PathBuf,
+}
+
+impl MigrateTui {
+    /// A front end for `flow`, migrating the overlay in `dir`.
+    pub fn new(flow: MigrationFlow, dir: PathBuf) -> Self {
+        let mut t = Self {
+            flow,
+            questions: None,
+            ui: MigrateUi::default(),
+            dir,
+        };
+        t.sync();
+        t
+    }
+
+    /// Builds the question screens on entering the questions, drops them on leaving.
+    fn sync(&mut self) {
+        if self.flow.stage() != Stage::Questions {
+            self.questions = None;
+            return;
+        }
+        if self.questions.is_some() {
+            return;
+        }
+        let Some(wizard) = self.flow.wizard() else {
+            return;
+        };
+        let session = Session {
+            out: self.dir.clone(),
+            force: true,
+            drafts: None,
+        };
+        let mut tui = Tui::new(wizard, session, self.flow.templates().clone(), None);
+        tui.ui.title = Some("caracal-wizard migrate".into());
+        let (n, _) = tui.wizard.position();
+        if n == 1 {
+            tui.ui.status = Some(format!(
+                "{} → {}: only what the move adds or changes is asked",
+                self.flow.current_profile(),
+                self.flow.target()
+            ));
+        }
+        self.questions = Some(tui);
+    }
+
+    /// Which migration screen has the keys; `None` while the wizard's questions have them.
+    pub fn screen(&self) -> Option<MigrationScreen> {
+        match self.flow.stage() {
+            Stage::Profile => Some(MigrationScreen::Profile),
+            Stage::Questions if self.questions.is_some() => None,
+            Stage::Questions | Stage::Summary => Some(MigrationScreen::Summary),
+            Stage::Conflicts => Some(MigrationScreen::Conflicts),
+        }
+    }
+
+    /// Handles one input; returns the outcome when the flow is over.
+    pub fn handle(&mut self, input: Input) -> Option<FlowOutcome> {
+        let out = match self.questions.as_mut() {
+            Some(tui) => {
+                let out = Self::ask(&mut self.flow, tui, input);
+                if self.flow.stage() == Stage::Summary {
+                    self.ui.scroll = 0;
+                }
+                out
+            }
+            None => self.handle_screen(input),
+        };
+        if out.is_none() {
+            self.sync();
+        }
+        out
+    }
+
+    /// An input on the question screens: the wizard handles it, except leaving its ends.
+    fn ask(flow: &mut MigrationFlow, tui: &mut Tui, input: Input) -> Option<FlowOutcome> {
+        let steps = tui.wizard.steps().to_vec();
+        let step = tui.wizard.step();
+        let first = steps.first() == Some(&step);
+        let last = steps.iter().rev().nth(1) == Some(&step);
+        match input {
+            Input::Wizard(Msg::Cancel) => flow.update(FlowMsg::Cancel),
+            Input::Wizard(Msg::Back) if first => flow.update(FlowMsg::Back),
+            Input::Wizard(Msg::Next) if last => {
+                // The wizard's review is the migration's summary: finish and plan instead.
+                tui.ui.status = None;
+                match tui.wizard.update(Msg::Next) {
+                    Some(Outcome::Cancelled) => return flow.update(FlowMsg::Cancel),
+                    Some(Outcome::Finished(a)) => return flow.update(FlowMsg::Answered(a)),
+                    None => {}
+                }
+                if tui.wizard.step() != Step::Review {
+                    tui.ui.status =
+                        Some("Fix the marked answers to go on (PgUp goes back).".into());
+                    return None;
+                }
+                let out = match tui.wizard.update(Msg::Next) {
+                    Some(Outcome::Finished(a)) => flow.update(FlowMsg::Answered(a)),
+                    Some(Outcome::Cancelled) => flow.update(FlowMsg::Cancel),
+                    None => None,
+                };
+                if flow.stage() == Stage::Questions {
+                    let why = if tui.wizard.step() == Step::Review {
+                        // Not planned: say why and stay on the questions.
+                        let why = flow.status().map(str::to_string).unwrap_or_else(|| {
+                            let p: Vec<String> = tui
+                                .wizard
+                                .problems()
+                                .iter()
+                                .map(|p| p.problem.to_string())
+                                .collect();
+                            p.join("; ")
+                        });
+                        tui.wizard.update(Msg::Back);
+                        why
+                    } else {
+                        // An answer raised a problem elsewhere: the wizard went to it.
+                        "One more answer is needed: fix the marked answer to go on.".into()
+                    };
+                    tui.handle(Input::Field(0));
+                    tui.ui.status = Some(why);
+                }
+                out
+            }
+            other => match tui.handle(other) {
+                Some(Outcome::Cancelled) => flow.update(FlowMsg::Cancel),
+                Some(Outcome::Finished(a)) => flow.update(FlowMsg::Answered(a)),
+                None => None,
+            },
+        }
+    }
+
+    fn handle_screen(&mut self, input: Input) -> Option<FlowOutcome> {
+        match input {
+            Input::Wizard(Msg::Next) => self.flow.update(FlowMsg::Next),
+            Input::Wizard(Msg::Back) => {
+                let out = self.flow.update(FlowMsg::Back);
+                if self.flow.stage() == Stage::Summary {
+                    self.ui.scroll = 0;
+                }
+                out
+            }
+            Input::Wizard(Msg::Cancel) => self.flow.update(FlowMsg::Cancel),
+            Input::Wizard(Msg::Answer(..)) => None,
+            Input::Choose(d) if self.flow.stage() == Stage::Profile => {
+                let choices = self.flow.choices();
+                let enabled: Vec<&str> = choices
+                    .iter()
+                    .filter(|c| c.disabled.is_none())
+                    .map(|c| c.value.as_str())
+                    .collect();
+                let at = enabled.iter().position(|v| *v == self.flow.target());
+                let pick = match at {
+                    Some(i) => i
+                        .saturating_add_signed(d)
+                        .min(enabled.len().saturating_sub(1)),
+                    None => 0,
+                };
+                if let Some(id) = enabled.get(pick).map(|s| s.to_string()) {
+                    self.flow.update(FlowMsg::Target(id));
+                }
+                None
+            }
+            Input::Choose(d) => {
+                let side = if d < 0 { Side::Ours } else { Side::Theirs };
+                self.flow.update(FlowMsg::Resolve(self.ui.conflict, side))
+            }
+            Input::Field(d) => {
+                let n = self.flow.plan().map_or(0, |p| p.conflicts.len());
+                self.ui.conflict = self
+                    .ui
+                    .conflict
+                    .saturating_add_signed(d)
+                    .min(n.saturating_sub(1));
+                None
+            }
+            Input::Scroll(d) => {
+                self.ui.scroll = self.ui.scroll.saturating_add_signed(d);
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs the migration's event loop on `terminal` until the operator writes or cancels.
+///
+/// Returns the plan to write, or `None` when cancelled. `next_event` blocks for the next
+/// terminal event (tests feed a script).
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mt: &mut MigrateTui,
+    mut next_event: impl FnMut() -> io::Result<Event>,
+) -> io::Result<Option<MigrationPlan>> {
+    loop {
+        terminal
+            .draw(|f| view::migrate::draw(f, mt))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let Event::Key(key) = next_event()? else {
+            continue;
+        };
+        let input = match (mt.screen(), &mt.questions) {
+            (Some(screen), _) => keys::translate_migration(key, screen),
+            (None, Some(tui)) => keys::translate(key, tui.key_context()),
+            (None, None) => None,
+        };
+        let Some(input) = input else { continue };
+        match mt.handle(input) {
+            Some(FlowOutcome::Write(plan)) => return Ok(Some(*plan)),
+            Some(FlowOutcome::Cancelled) => return Ok(None),
+            None => {}
+        }
+    }
+}
+
+/// Runs the full-screen migration on the real terminal, always restoring it.
+pub fn run(mt: &mut MigrateTui) -> io::Result<Option<MigrationPlan>> {
+    // `try_init` also installs a panic hook that restores the terminal first.
+    let mut terminal = ratatui::try_init()?;
+    let result = run_loop(&mut terminal, mt, crossterm::event::read);
+    let _ = terminal.show_cursor();
+    ratatui::try_restore()?;
+    result
+}
+
+#[cfg(test)]
+mod tests;
