@@ -339,3 +339,26 @@ fn usage_errors_exit_2() {
         stderr(&a)
     );
 }
+
+#[test]
+fn gitops_can_be_added_while_migrating() {
+    let o = Overlay::of("aks", "production");
+    let (_, sets) = needs("aks", "production", "regulated");
+    let mut args = vec![
+        "--profile",
+        "regulated",
+        "--yes",
+        "--gitops",
+        "flux",
+        "--set",
+        "gitopsRepo.path=clusters/prod/caracal",
+    ];
+    for s in &sets {
+        args.extend(["--set", s.as_str()]);
+    }
+    o.migrate(&args).success();
+    assert!(o
+        .read("gitops/helmrelease.yaml")
+        .contains("kind: HelmRelease"));
+    assert!(o.read("caracal-wizard.yaml").contains("gitops: flux"));
+}

@@ -44,6 +44,9 @@ pub struct MigrateArgs {
     /// Show the summary and the diffs, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also write (or switch) the GitOps objects: shorthand for `--set gitops=TOOL`.
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub gitops: Option<super::GitOpsArg>,
     /// Without --profile: line prompts instead of the full-screen flow.
     #[arg(long)]
     pub plain: bool,
@@ -166,7 +169,14 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
     let catalog = Catalog::builtin()?;
     let templates = Templates::builtin()?;
     let (old, state) = DirState::read(&args.dir).map_err(usage)?;
-    let mut plan = migrate::plan_migration(&old, profile, &args.sets, &state, &catalog, &templates)
+    let mut sets = args.sets.clone();
+    if let Some(tool) = args.gitops {
+        sets.push(format!(
+            "gitops={}",
+            crate::answers::GitOps::from(tool).key()
+        ));
+    }
+    let mut plan = migrate::plan_migration(&old, profile, &sets, &state, &catalog, &templates)
         .map_err(|e| match e {
             MigrateError::Render(_) => anyhow::Error::from(e),
             other => usage(format!("{other}\nnothing was written")),
@@ -218,7 +228,12 @@ fn write_plan(args: &MigrateArgs, plan: &MigrationPlan, lead: &str) -> anyhow::R
 
 /// `migrate DIR` without `--profile`: the flow asks, full-screen or with line prompts (#4).
 fn run_interactive(args: &MigrateArgs) -> anyhow::Result<i32> {
-    if !args.sets.is_empty() || args.prefer.is_some() || args.yes || args.dry_run {
+    if !args.sets.is_empty()
+        || args.prefer.is_some()
+        || args.yes
+        || args.dry_run
+        || args.gitops.is_some()
+    {
         return Err(usage("--set, --prefer, --yes and --dry-run go with --profile; without --profile the migration asks for everything on the terminal"));
     }
     if !std::io::stdin().is_terminal() {
