@@ -1,124 +1,12 @@
 //! End-to-end: `caracal-wizard migrate DIR` full-screen in a real terminal (tmux), driven with keys.
 //!
 //! Skipped (with a line on stderr) only when tmux is not installed; CI installs it.
-use std::path::{Path, PathBuf};
+
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_caracal-wizard");
-
-fn has_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("tmux not found: skipping the end-to-end terminal test");
-    }
-    ok
-}
-
-/// One tmux server on its own socket, running the binary in a pane.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    fn start(dir: &Path, w: u16, h: u16, args: &[&str]) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "cw-migrate-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        let script = format!(
-            "CARACAL_WIZARD_DATA_DIR='{data}' '{BIN}' {args}; echo $? > '{dir}/code.tmp'; mv '{dir}/code.tmp' '{dir}/code'; exec sleep 120",
-            data = dir.join("data").display(),
-            args = quoted.join(" "),
-            dir = dir.display(),
-        );
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-                "sh",
-                "-c",
-                &script,
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "tmux new-session failed");
-        Tmux {
-            socket,
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    fn send(&self, key: &str) {
-        self.tmux(&["send-keys", key]);
-    }
-
-    fn typed(&self, text: &str) {
-        self.tmux(&["send-keys", "-l", text]);
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {needle:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn exit_code(&self) -> i32 {
-        let start = Instant::now();
-        loop {
-            if let Ok(code) = std::fs::read_to_string(self.dir.join("code")) {
-                return code.trim().parse().unwrap();
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the migration did not exit; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::{has_tmux, Tmux, BIN};
 
 fn yaml_at(text: &str, path: &[&str]) -> Option<serde_yaml::Value> {
     let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
