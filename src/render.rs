@@ -170,8 +170,15 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     let fullname = format!("{release}-caracal");
     let evaluation = plan.profile.evaluation;
     let mut files = BTreeMap::new();
-    let helm_command =
-        format!("helm upgrade --install {release} <chart> -n {namespace} -f values.yaml");
+    // An evaluation's chart-made Secret is filled from the git-ignored local file.
+    let helm_command = format!(
+        "helm upgrade --install {release} <chart> -n {namespace} -f values.yaml{}",
+        if evaluation {
+            " -f secrets.local.yaml"
+        } else {
+            ""
+        }
+    );
 
     // Non-Helm manifests.
     let mut resources = vec!["namespace.yaml".to_string()];

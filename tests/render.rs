@@ -86,3 +86,22 @@ fn no_secret_value_is_rendered() {
         }
     }
 }
+
+#[test]
+fn evaluation_install_commands_pass_the_local_secrets() {
+    for (name, path) in common::fixture_files() {
+        let tree = render(&path);
+        let wants = name.ends_with("evaluation");
+        for file in ["README.md", "values.yaml"] {
+            let line = tree.files[file]
+                .lines()
+                .find(|l| l.contains("helm upgrade --install"))
+                .unwrap_or_else(|| panic!("{name}/{file}: no install command"));
+            assert_eq!(
+                line.contains("-f secrets.local.yaml"),
+                wants,
+                "{name}/{file}: {line}"
+            );
+        }
+    }
+}
