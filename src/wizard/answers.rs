@@ -105,9 +105,15 @@ pub fn display(value: &serde_yaml::Value) -> String {
         serde_yaml::Value::String(s) => s.clone(),
         serde_yaml::Value::Sequence(items) => items
             .iter()
-            .map(|v| match v.get("cidr") {
-                Some(c) => display(c),
-                None => display(v),
+            .map(|v| match (v.get("cidr"), v.get("ports")) {
+                // `{cidr, ports}` reads back as `CIDR:PORT+PORT`, the way it is typed.
+                (Some(c), Some(serde_yaml::Value::Sequence(ports))) => format!(
+                    "{}:{}",
+                    display(c),
+                    ports.iter().map(display).collect::<Vec<_>>().join("+")
+                ),
+                (Some(c), _) => display(c),
+                (None, _) => display(v),
             })
             .collect::<Vec<_>>()
             .join(", "),
@@ -116,14 +122,30 @@ pub fn display(value: &serde_yaml::Value) -> String {
     }
 }
 
-/// Text typed for a list (`a, b`) as a `--set` value (`{a,b}`).
+/// Text typed for a list (`a, b`) as a `--set` value: a YAML flow sequence. An item
+/// `CIDR:PORT+PORT` (e.g. `10.30.0.0/16:8443+9443`) becomes `{cidr, ports}`.
 pub fn list_to_set_value(text: &str) -> String {
-    let items: Vec<&str> = text
+    let items: Vec<String> = text
         .split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .map(|item| {
+            // Ports follow the prefix length, so IPv6 colons before the `/` are not ports.
+            let ports = item.split_once('/').and_then(|(_, tail)| {
+                let (_, ports) = tail.split_once(':')?;
+                let cidr_len = item.len() - ports.len() - 1;
+                Some((&item[..cidr_len], ports))
+            });
+            match ports {
+                Some((cidr, ports)) => format!(
+                    "{{cidr: '{cidr}', ports: [{}]}}",
+                    ports.split('+').collect::<Vec<_>>().join(", ")
+                ),
+                None => format!("'{item}'"),
+            }
+        })
         .collect();
-    format!("{{{}}}", items.join(","))
+    format!("[{}]", items.join(", "))
 }
 
 fn to_value(answers: &Answers) -> serde_yaml::Value {
@@ -169,5 +191,23 @@ mod tests {
         let err = set(&mut a, "endpoints.web", "off").unwrap_err();
         assert!(err.contains("disabled"), "{err}");
         assert_eq!(a, Answers::default());
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn lists_with_ports_round_trip_through_the_text_field() {
+        let mut a = Answers::default();
+        let typed = "10.0.0.0/16, 10.30.0.0/16:8443+9443, fd00::/8:443";
+        set(&mut a, "egress.other", &list_to_set_value(typed)).unwrap();
+        let other = a.egress.clone().unwrap().other.unwrap();
+        assert_eq!(other[0].ports(), vec![443]);
+        assert_eq!(other[1].cidr(), "10.30.0.0/16");
+        assert_eq!(other[1].ports(), vec![8443, 9443]);
+        assert_eq!(other[2].cidr(), "fd00::/8");
+        assert_eq!(display(&get(&a, "egress.other").unwrap()), typed);
     }
 }

@@ -477,7 +477,7 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 format!("egress.{cat}"),
                 prompt.into(),
                 explain,
-                cidrs("CIDRs on 443, comma-separated"),
+                cidrs("CIDRs, comma-separated; 443 unless CIDR:PORT+PORT"),
             )
         }
         Q::OpenHttps => {
