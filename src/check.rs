@@ -313,6 +313,27 @@ fn check_promises(v: &serde_yaml::Value, plan: &crate::plan::Plan, findings: &mu
             }
         }
     }
+    if plan.profile.require_egress && !np.allow_open_https {
+        let named = |cat: &str| {
+            egress
+                .categories()
+                .iter()
+                .any(|(c, v)| *c == cat && !v.is_empty())
+        };
+        if !named("identityProvider")
+            && !named("providerApis")
+            && plan.cloud.fixed_egress.is_empty()
+        {
+            findings.push(Finding::error(f, format!("no egress to the identity provider or provider APIs: workload identity, audit export and an external secret backend can't reach {}", plan.cloud.title), Some("egress.providerApis")));
+        }
+        if plan.answers.audit_export.is_some() && !named("objectStore") {
+            findings.push(Finding::error(
+                f,
+                "audit export is configured but no egress reaches its object store",
+                Some("egress.objectStore"),
+            ));
+        }
+    }
     if np.dns_egress.is_empty() && !np.allow_open_dns && !want.dns_egress.is_empty() {
         findings.push(Finding::error(
             f,

@@ -880,6 +880,9 @@ impl Validator<'_> {
                 }
             }
         }
+        // Identity and provider-API egress is a warning, not a refusal: whether the pods need it
+        // depends on features (an external secret backend, provider calls), and `check`
+        // reports it. Audit export without a way to its object store can only fail: refused.
         if self.profile.require_egress && !open {
             let has = |e: &Egress, cat: &str| {
                 e.categories()
@@ -899,7 +902,7 @@ impl Validator<'_> {
                     .get("identityProvider")
                     .cloned()
                     .unwrap_or_default();
-                self.err("egress.providerApis", format!("workload identity and the secret backend need HTTPS egress on {}: {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`)", self.cloud.id));
+                self.warn("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`); `check` reports this until then", self.cloud.id));
             }
             if self.a.audit_export.is_some() && !has(&eg, "objectStore") {
                 let hint = self

@@ -395,3 +395,30 @@ fn check_names_the_answer_behind_each_broken_promise() {
             .stdout(predicate::str::contains(*needle));
     }
 }
+
+/// No identity/provider egress: `new` writes with a warning, `check` reports it (exit 1).
+#[test]
+fn missing_provider_egress_is_written_with_a_warning_and_check_reports_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("overlay");
+    common::cmd()
+        .args(["new", "--answers"])
+        .arg(fixture("eks-production"))
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--set",
+            "egress.providerApis=[]",
+            "--set",
+            "egress.identityProvider=[]",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: `egress.providerApis`"));
+    common::cmd()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[change `egress.providerApis`]"));
+}

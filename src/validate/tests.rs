@@ -150,11 +150,6 @@ fn bad_answers_name_the_field() {
             "egress.other[0]",
             "not a CIDR",
         ),
-        (
-            &["egress.providerApis=[]"],
-            "egress.providerApis",
-            "workload identity and the secret backend",
-        ),
         (&["ingressController=null"], "ingressController", "VPC"),
         (
             &["monitoring.otlpEndpoint=otel:4317"],
@@ -366,4 +361,18 @@ fn own_ingress_controller_allows_cert_manager_on_eks() {
         ],
     );
     assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn missing_identity_egress_is_a_warning_that_check_reports() {
+    let checked =
+        check(&answers(EKS_PROD, &["egress.providerApis=[]"]), &catalog()).expect("still valid");
+    assert!(
+        checked
+            .warnings
+            .iter()
+            .any(|w| w.path == "egress.providerApis" && w.message.contains("no HTTPS egress")),
+        "{:?}",
+        checked.warnings
+    );
 }
