@@ -821,7 +821,7 @@ impl Validator<'_> {
                     let Some(spec) = effective_exposure(self.cloud, self.a, *x) else {
                         continue;
                     };
-                    if spec.default_controller.is_none() && spec.admit.is_empty() {
+                    if spec.default_controller.is_none() {
                         if let Some(hint) = &spec.controller_hint {
                             self.warn("ingressController", format!("{x} endpoints on {} are served by {}, whose traffic no pod selector matches: {hint}", self.cloud.id, spec.describe));
                             break;
