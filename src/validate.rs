@@ -827,6 +827,19 @@ impl Validator<'_> {
                             break;
                         }
                     }
+                    // The cloud's own controller runs elsewhere: the Ingresses would be served
+                    // by pods this selector does not admit.
+                    if let (Some(dc), Some(ns)) = (&spec.default_controller, &ic.namespace) {
+                        if &dc.namespace != ns {
+                            let own = if *x == Exposure::Internal {
+                                "internalClassName"
+                            } else {
+                                "className"
+                            };
+                            self.warn("ingressController", format!("{x} endpoints use {}, whose pods run in `{}`, but `ingressController.namespace` is `{ns}`: if your own controller serves them, name its class in `ingressController.{own}`", spec.describe, dc.namespace));
+                            break;
+                        }
+                    }
                 }
             }
             if ic.namespace.is_none() && ic.cidrs.is_empty() {
