@@ -24,8 +24,11 @@ fn main() {
     let catalog_min = min_of(rounds, 10, || {
         black_box(Catalog::builtin().expect("catalog"));
     });
+    // Templates parse lazily, on first use; force every one to measure the whole cost.
     let templates_min = min_of(rounds, 10, || {
-        black_box(Templates::builtin().expect("templates"));
+        let t = Templates::builtin().expect("templates");
+        t.ensure_all_parse().expect("templates parse");
+        black_box(t);
     });
     println!(
         "startup: load catalog {:.1} µs, parse templates {:.1} µs (min)",
@@ -70,7 +73,15 @@ fn main() {
             micros(render_min)
         );
     }
-    println!("slowest median: {:.1} µs (target < 1000 µs)", micros(worst));
+    if quick {
+        // A smoke run (often a debug build under `cargo test`): the numbers mean little.
+        println!(
+            "slowest median: {:.1} µs (smoke run; measure with `cargo bench`)",
+            micros(worst)
+        );
+    } else {
+        println!("slowest median: {:.1} µs (target < 1000 µs)", micros(worst));
+    }
 }
 
 fn min_of(rounds: usize, per_round: u32, mut f: impl FnMut()) -> Duration {
