@@ -403,9 +403,7 @@ impl Validator<'_> {
 
     fn names(&mut self) {
         let release = self.a.release().to_string();
-        if release.len() > 53
-            || !release.split('.').count().eq(&1)
-            || format::ensure_k8s_name(&release).is_err()
+        if release.len() > 53 || release.contains('.') || format::ensure_k8s_name(&release).is_err()
         {
             self.err("release", format!("`{release}` is not a Helm release name (lower-case letters, digits and `-`, at most 53 characters)"));
         }
@@ -590,7 +588,7 @@ impl Validator<'_> {
             (_, Scalar::Bool(_)) => self.err(path, "expected a name, not true/false"),
         }
         if mode.tls_secret && used.contains("internal") {
-            self.warn(path_or("tls", mode_id), "internal load balancers can't answer public ACME HTTP-01 challenges: make sure this issuer uses DNS-01 or a private CA");
+            self.warn(format!("tls.{mode_id}"), "internal load balancers can't answer public ACME HTTP-01 challenges: make sure this issuer uses DNS-01 or a private CA");
         }
     }
 
@@ -1100,10 +1098,6 @@ impl Validator<'_> {
             }
         }
     }
-}
-
-fn path_or(base: &str, leaf: &str) -> String {
-    format!("{base}.{leaf}")
 }
 
 #[cfg(test)]
