@@ -130,6 +130,12 @@ pub enum QuestionId {
     OpenHttps,
     /// `ingressController.cidrs`.
     IngressCidrs,
+    /// `ingressController.className`.
+    IngressClassName,
+    /// `ingressController.internalClassName`.
+    IngressInternalClassName,
+    /// `ingressController.namespace`.
+    IngressNamespace,
     /// `identity.<the cloud's field>`.
     Identity,
     /// `secretStore.<the cloud's n-th field>`.

@@ -90,6 +90,9 @@ fn ids(ctx: &Context<'_>) -> Vec<QuestionId> {
         Q::EgressOther,
         Q::OpenHttps,
         Q::IngressCidrs,
+        Q::IngressClassName,
+        Q::IngressInternalClassName,
+        Q::IngressNamespace,
         Q::Identity,
     ]);
     let fields = ctx.cloud.map_or(0, |c| c.secret_store.fields.len());
@@ -499,6 +502,51 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 "Whether pods may reach any address on 443.".into(),
                 Kind::Choice(choices),
             )
+        }
+        Q::IngressClassName | Q::IngressInternalClassName | Q::IngressNamespace => {
+            let cloud = cloud?;
+            let exposed = ctx.exposed();
+            let uses = |x: Exposure| exposed.iter().any(|(_, e)| *e == x);
+            if !known || exposed.is_empty() {
+                return None;
+            }
+            let describe = |x: Exposure| {
+                cloud
+                    .exposures
+                    .get(x.key())
+                    .map(|s| s.describe.clone())
+                    .unwrap_or_default()
+            };
+            match id {
+                Q::IngressClassName if uses(Exposure::Public) => (
+                    Step::Network,
+                    "ingressController.className".into(),
+                    "Own public class".into(),
+                    format!(
+                        "Leave empty for {}; name an IngressClass to serve public endpoints with your own controller (e.g. ingress-nginx with cert-manager).",
+                        describe(Exposure::Public)
+                    ),
+                    text("optional, e.g. nginx"),
+                ),
+                Q::IngressInternalClassName if uses(Exposure::Internal) => (
+                    Step::Network,
+                    "ingressController.internalClassName".into(),
+                    "Own internal class".into(),
+                    format!(
+                        "Leave empty for {}; name an IngressClass to serve internal endpoints with your own controller.",
+                        describe(Exposure::Internal)
+                    ),
+                    text("optional, e.g. nginx-internal"),
+                ),
+                Q::IngressNamespace => (
+                    Step::Network,
+                    "ingressController.namespace".into(),
+                    "Controller namespace".into(),
+                    "Namespace of the ingress controller pods the NetworkPolicy admits (with your own class); empty keeps the cloud's default.".into(),
+                    text("optional, e.g. ingress-nginx"),
+                ),
+                _ => return None,
+            }
         }
         Q::IngressCidrs => {
             let cloud = cloud?;
