@@ -541,6 +541,22 @@ impl Answers {
         Ok(answers)
     }
 
+    /// The built-in example answers `examples/<name>.yaml` (fictional), if there is one.
+    pub fn builtin_example(name: &str) -> Option<Self> {
+        let path = format!("examples/{name}.yaml");
+        Self::builtin_examples()
+            .find(|(p, _)| *p == path)
+            .map(|(_, a)| a)
+    }
+
+    /// Every built-in example, with its path under `assets/`.
+    pub fn builtin_examples() -> impl Iterator<Item = (&'static str, Self)> {
+        crate::embedded::ASSETS
+            .iter()
+            .filter(|(p, _)| p.starts_with("examples/"))
+            .filter_map(|(p, t)| Self::parse(p, t, &[]).ok().map(|a| (*p, a)))
+    }
+
     /// Serializes as YAML.
     pub fn to_yaml(&self) -> String {
         serde_yaml::to_string(self).unwrap_or_default()

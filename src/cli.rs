@@ -365,13 +365,8 @@ pub fn run_wizard(args: &WizardArgs) -> anyhow::Result<i32> {
 
 /// `demo`: the wizard prefilled with the built-in EKS production example.
 pub fn run_demo(args: &DemoArgs) -> anyhow::Result<i32> {
-    let name = "examples/eks-production.yaml";
-    let text = crate::embedded::ASSETS
-        .iter()
-        .find(|(p, _)| *p == name)
-        .map(|(_, t)| *t)
+    let answers = Answers::builtin_example("eks-production")
         .context("the built-in example is missing (a bug)")?;
-    let answers = Answers::parse(name, text, &[])?;
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => {

@@ -8,6 +8,7 @@ use crate::manifest::{
     GitRepository, GitRepositorySpec, HelmAction, HelmChartSpec, HelmChartTemplate, HelmRelease,
     HelmReleaseSpec, Metadata, Remediation, SourceRef, SyncPolicy, ValuesReference,
 };
+use crate::plan::part_of as labels;
 use crate::plan::{GitOpsPlan, Plan};
 
 /// Namespace Argo CD runs in (and its Applications live in).
@@ -46,17 +47,6 @@ pub enum GitOpsManifests {
         /// The Flux Kustomization applying the overlay directory.
         kustomization: FluxKustomization,
     },
-}
-
-fn labels(release: &str) -> Labels {
-    let mut l = Labels::new();
-    l.insert("app.kubernetes.io/part-of".into(), "caracal".into());
-    l.insert("app.kubernetes.io/instance".into(), release.into());
-    l.insert(
-        "app.kubernetes.io/managed-by".into(),
-        "caracal-wizard".into(),
-    );
-    l
 }
 
 fn meta(name: &str, namespace: &str, release: &str) -> Metadata {

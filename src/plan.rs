@@ -699,7 +699,8 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     })
 }
 
-fn part_of(release: &str) -> Labels {
+/// The labels every object the wizard writes outside the chart carries.
+pub(crate) fn part_of(release: &str) -> Labels {
     let mut l = Labels::new();
     l.insert("app.kubernetes.io/part-of".into(), "caracal".into());
     l.insert("app.kubernetes.io/instance".into(), release.into());

@@ -291,5 +291,29 @@ impl Prompter for Inquire {
     }
 }
 
+/// A prompter that cancels at the first question (Esc or Ctrl-C), for tests.
+#[cfg(test)]
+pub(crate) struct Cancelling;
+
+#[cfg(test)]
+impl Prompter for Cancelling {
+    fn select(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: &[String],
+        _: usize,
+    ) -> Result<Reply<usize>, PromptError> {
+        Err(PromptError::Cancelled)
+    }
+    fn text(&mut self, _: &str, _: &str, _: &str) -> Result<Reply<String>, PromptError> {
+        Err(PromptError::Cancelled)
+    }
+    fn confirm(&mut self, _: &str, _: bool) -> Result<bool, PromptError> {
+        Err(PromptError::Cancelled)
+    }
+    fn say(&mut self, _: &str) {}
+}
+
 #[cfg(test)]
 mod tests;

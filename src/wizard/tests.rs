@@ -2,13 +2,7 @@ use super::*;
 use crate::answers::Endpoint;
 
 fn example(name: &str) -> Answers {
-    let path = format!("examples/{name}.yaml");
-    let text = crate::embedded::ASSETS
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, t)| *t)
-        .unwrap();
-    Answers::parse(&path, text, &[]).unwrap()
+    Answers::builtin_example(name).expect("built-in example")
 }
 
 fn wizard(answers: Answers) -> Wizard {

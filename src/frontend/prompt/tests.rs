@@ -160,28 +160,15 @@ fn back_returns_to_the_previous_step_and_cancel_returns_none() {
         script.asked
     );
 
-    struct Quit;
-    impl Prompter for Quit {
-        fn select(
-            &mut self,
-            _: &str,
-            _: &str,
-            _: &[String],
-            _: usize,
-        ) -> Result<Reply<usize>, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn text(&mut self, _: &str, _: &str, _: &str) -> Result<Reply<String>, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn confirm(&mut self, _: &str, _: bool) -> Result<bool, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn say(&mut self, _: &str) {}
-    }
     let wizard = Wizard::new(Catalog::builtin().unwrap(), Answers::default());
     assert_eq!(
-        run(wizard, &session, &Templates::builtin().unwrap(), &mut Quit).unwrap(),
+        run(
+            wizard,
+            &session,
+            &Templates::builtin().unwrap(),
+            &mut Cancelling
+        )
+        .unwrap(),
         None
     );
 }

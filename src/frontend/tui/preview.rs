@@ -75,10 +75,8 @@ fn with_stand_ins(answers: &Answers, wizard: &Wizard) -> Option<(Answers, usize)
     crate::validate::check(answers, catalog).err()?;
     catalog.cloud(&answers.cloud)?;
     catalog.profile(&answers.profile)?;
-    let example = crate::embedded::ASSETS
-        .iter()
-        .filter(|(p, _)| p.starts_with("examples/"))
-        .filter_map(|(p, t)| Answers::parse(p, t, &[]).ok())
+    let example = Answers::builtin_examples()
+        .map(|(_, e)| e)
         .filter(|e| e.cloud == answers.cloud)
         .max_by_key(|e| e.profile == answers.profile)?;
     let mut filled = answers.clone();

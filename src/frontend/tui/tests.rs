@@ -9,13 +9,7 @@ use crate::answers::Answers;
 use crate::catalog::Catalog;
 
 fn example(name: &str) -> Answers {
-    let path = format!("examples/{name}.yaml");
-    let text = crate::embedded::ASSETS
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, t)| *t)
-        .unwrap();
-    Answers::parse(&path, text, &[]).unwrap()
+    Answers::builtin_example(name).expect("built-in example")
 }
 
 fn tui(answers: Answers) -> Tui {

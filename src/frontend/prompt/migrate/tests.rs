@@ -115,26 +115,11 @@ fn plain_mode_asks_only_the_new_answers_settles_conflicts_and_writes() {
 
 #[test]
 fn a_cancel_at_the_first_prompt_writes_nothing() {
-    struct Cancel;
-    impl Prompter for Cancel {
-        fn select(
-            &mut self,
-            _: &str,
-            _: &str,
-            _: &[String],
-            _: usize,
-        ) -> Result<Reply<usize>, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn text(&mut self, _: &str, _: &str, _: &str) -> Result<Reply<String>, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn confirm(&mut self, _: &str, _: bool) -> Result<bool, PromptError> {
-            Err(PromptError::Cancelled)
-        }
-        fn say(&mut self, _: &str) {}
-    }
-    assert!(run(flow(|_| {}), Path::new("overlay"), &mut Cancel)
-        .unwrap()
-        .is_none());
+    assert!(run(
+        flow(|_| {}),
+        Path::new("overlay"),
+        &mut crate::frontend::prompt::Cancelling
+    )
+    .unwrap()
+    .is_none());
 }

@@ -1,6 +1,6 @@
 //! Drawing the migration's own screens (target profile, summary and diffs, conflicts); its
 //! questions are the wizard's screens. Pure: no mutation, no I/O.
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -17,13 +17,7 @@ pub fn draw(f: &mut Frame, mt: &MigrateTui) {
         return;
     }
     let area = f.area();
-    let [header, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, status, footer] = super::frame_rows(area);
     draw_header(f, header, mt);
     let inner = Rect {
         x: body.x + 1,

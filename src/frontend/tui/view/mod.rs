@@ -29,16 +29,21 @@ fn error() -> Style {
     Style::new().fg(Color::Red)
 }
 
-/// Draws one frame.
-pub fn draw(f: &mut Frame, tui: &Tui) {
-    let area = f.area();
-    let [header, body, status, footer] = Layout::vertical([
+/// Every screen's rows: header, body, status line, key footer.
+pub(super) fn frame_rows(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+/// Draws one frame.
+pub fn draw(f: &mut Frame, tui: &Tui) {
+    let area = f.area();
+    let [header, body, status, footer] = frame_rows(area);
     draw_header(f, header, tui);
     if area.width >= WIDE {
         let [left, right] =
