@@ -11,11 +11,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 fn new_writes_a_complete_overlay() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("overlay");
-    common::cmd()
-        .args(["new", "--answers"])
-        .arg(fixture("eks-production"))
-        .arg("--out")
-        .arg(&out)
+    common::new_cmd(fixture("eks-production"), &out)
         .assert()
         .success()
         .stdout(predicate::str::contains("Production on Amazon EKS"));
@@ -47,13 +43,7 @@ fn two_runs_give_byte_identical_files() {
         let a = tmp.path().join(format!("{name}-a"));
         let b = tmp.path().join(format!("{name}-b"));
         for out in [&a, &b] {
-            common::cmd()
-                .args(["new", "--answers"])
-                .arg(&path)
-                .arg("--out")
-                .arg(out)
-                .assert()
-                .success();
+            common::new_cmd(&path, out).assert().success();
         }
         let (mut ta, mut tb) = (common::read_tree(&a), common::read_tree(&b));
         // Temporary evaluation secrets are random by design; everything else is identical.
@@ -66,11 +56,7 @@ fn two_runs_give_byte_identical_files() {
         }
         // A re-run into the same directory changes nothing, secrets included.
         let before = common::read_tree(&a);
-        common::cmd()
-            .args(["new", "--answers"])
-            .arg(&path)
-            .arg("--out")
-            .arg(&a)
+        common::new_cmd(&path, &a)
             .assert()
             .success()
             .stdout(predicate::str::contains("0 file(s) changed"));
@@ -84,11 +70,7 @@ fn evaluation_secrets_are_private_and_git_ignored() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("eval");
-    common::cmd()
-        .args(["new", "--answers"])
-        .arg(fixture("gke-evaluation"))
-        .arg("--out")
-        .arg(&out)
+    common::new_cmd(fixture("gke-evaluation"), &out)
         .assert()
         .success();
     let mode = std::fs::metadata(out.join("secrets.local.yaml"))
@@ -201,13 +183,7 @@ fn hand_edited_overlays_are_not_clobbered_without_force() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("overlay");
     let answers = fixture("aks-private");
-    common::cmd()
-        .args(["new", "--answers"])
-        .arg(&answers)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    common::new_cmd(&answers, &out).assert().success();
     let values = out.join("values.yaml");
     let edited = std::fs::read_to_string(&values).unwrap() + "# tuned by hand\n";
     std::fs::write(&values, &edited).unwrap();
@@ -221,11 +197,7 @@ fn hand_edited_overlays_are_not_clobbered_without_force() {
         .code(2)
         .stderr(predicate::str::contains("values.yaml").and(predicate::str::contains("--force")));
     assert_eq!(std::fs::read_to_string(&values).unwrap(), edited);
-    common::cmd()
-        .args(["new", "--answers"])
-        .arg(&answers)
-        .arg("--out")
-        .arg(&out)
+    common::new_cmd(&answers, &out)
         .args(["--set", "endpoints.api=disabled", "--force"])
         .assert()
         .success();
@@ -312,13 +284,7 @@ fn check_reports_clean_overlays_and_findings() {
     let tmp = tempfile::tempdir().unwrap();
     for (name, path) in common::fixture_files() {
         let out = tmp.path().join(&name);
-        common::cmd()
-            .args(["new", "--answers"])
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
+        common::new_cmd(&path, &out).assert().success();
         common::cmd()
             .arg("check")
             .arg(&out)
@@ -401,11 +367,7 @@ fn check_names_the_answer_behind_each_broken_promise() {
 fn missing_provider_egress_is_written_with_a_warning_and_check_reports_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("overlay");
-    common::cmd()
-        .args(["new", "--answers"])
-        .arg(fixture("eks-production"))
-        .arg("--out")
-        .arg(&out)
+    common::new_cmd(fixture("eks-production"), &out)
         .args([
             "--set",
             "egress.providerApis=[]",

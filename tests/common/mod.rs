@@ -41,6 +41,16 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// `caracal-wizard new --answers ANSWERS --out OUT`, ready for more arguments.
+pub fn new_cmd(answers: impl AsRef<Path>, out: impl AsRef<Path>) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args(["new", "--answers"])
+        .arg(answers.as_ref())
+        .arg("--out")
+        .arg(out.as_ref());
+    c
+}
+
 /// The binary under test.
 pub fn cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("caracal-wizard").expect("binary");
