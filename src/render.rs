@@ -25,7 +25,7 @@ pub struct RenderedTree {
 
 /// The built-in templates, each parsed the first time it is used.
 ///
-/// Parsing is most of what `new` costs, and an overlay uses only some templates (one
+/// Parsing is a large part of rendering, and an overlay uses only some templates (one
 /// secret store, no AKS controller on GKE, …), so none is parsed before it is needed.
 pub struct Templates {
     sources: BTreeMap<&'static str, &'static str>,
@@ -55,7 +55,7 @@ impl Templates {
     /// Templates from `(name, source)` pairs laid out like `templates/`.
     pub fn from_sources(files: &[(&'static str, &'static str)]) -> Self {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![]);
+        tera.autoescape_on(Vec::<&str>::new());
         Self {
             sources: files.iter().copied().collect(),
             parsed: std::sync::Mutex::new(tera),
@@ -251,7 +251,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     for m in &plan.manifests {
         let mut ctx = Context::new();
         for (k, val) in &m.context {
-            ctx.insert(k.as_str(), val);
+            ctx.insert(k.clone(), val);
         }
         files.insert(m.path.clone(), templates.render(&m.template, &ctx)?);
         resources.push(m.path.clone());
