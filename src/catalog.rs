@@ -298,24 +298,44 @@ pub struct TlsMode {
     pub describe: String,
 }
 
+/// How a catalog's files are written: YAML in `assets/`, JSON once embedded.
+#[derive(Clone, Copy)]
+enum Encoding {
+    Yaml,
+    Json,
+}
+
+impl Encoding {
+    fn parse<T: serde::de::DeserializeOwned>(self, text: &str) -> Result<T, String> {
+        match self {
+            Encoding::Yaml => serde_yaml::from_str(text).map_err(|e| e.to_string()),
+            Encoding::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
 impl Catalog {
-    /// The built-in catalog, from the assets embedded at build time.
+    /// The built-in catalog, from the assets embedded at build time (as JSON, see `build.rs`).
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::from_files(crate::embedded::ASSETS)
+        Self::load(crate::embedded::CATALOG, Encoding::Json)
     }
 
-    /// Loads a catalog from `(path, contents)` pairs laid out like `assets/`.
+    /// Loads a catalog from `(path, YAML)` pairs laid out like `assets/`.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
+        Self::load(files, Encoding::Yaml)
+    }
+
+    fn load(files: &[(&str, &str)], encoding: Encoding) -> Result<Self, CatalogError> {
         let mut clouds = BTreeMap::new();
         let mut profiles = None;
         let mut tls_modes = None;
         for (path, text) in files {
-            let malformed = |e: serde_yaml::Error| CatalogError::Malformed {
+            let malformed = |reason: String| CatalogError::Malformed {
                 file: (*path).to_string(),
-                reason: e.to_string(),
+                reason,
             };
             if let Some(name) = path.strip_prefix("clouds/") {
-                let cloud: Cloud = serde_yaml::from_str(text).map_err(malformed)?;
+                let cloud: Cloud = encoding.parse(text).map_err(malformed)?;
                 if name.strip_suffix(".yaml") != Some(cloud.id.as_str()) {
                     return Err(CatalogError::Malformed {
                         file: (*path).to_string(),
@@ -324,9 +344,9 @@ impl Catalog {
                 }
                 clouds.insert(cloud.id.clone(), cloud);
             } else if *path == "profiles.yaml" {
-                profiles = Some(serde_yaml::from_str(text).map_err(malformed)?);
+                profiles = Some(encoding.parse(text).map_err(malformed)?);
             } else if *path == "tls-modes.yaml" {
-                tls_modes = Some(serde_yaml::from_str(text).map_err(malformed)?);
+                tls_modes = Some(encoding.parse(text).map_err(malformed)?);
             }
         }
         let missing = |file: &str| CatalogError::Malformed {
@@ -446,6 +466,14 @@ mod tests {
             assert!(cloud.exposures.contains_key("public"), "{}", cloud.id);
             assert!(cloud.exposures.contains_key("internal"), "{}", cloud.id);
         }
+    }
+
+    #[test]
+    fn the_embedded_json_catalog_is_the_yaml_in_assets() {
+        let from_json = Catalog::builtin().expect("JSON catalog");
+        let from_yaml = Catalog::from_files(crate::embedded::ASSETS).expect("YAML catalog");
+        assert_eq!(format!("{from_json:?}"), format!("{from_yaml:?}"));
+        assert_eq!(from_json.clouds.len(), 3);
     }
 
     #[test]
