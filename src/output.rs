@@ -60,16 +60,67 @@ pub fn file_states(dir: &Path, paths: &[String]) -> BTreeMap<String, FileState> 
     out
 }
 
+/// What a write of a tree finds in its directory, read once: what [`ensure_writable`]
+/// checks and [`write_tree`] compares against.
+struct Existing {
+    /// The directory does not exist yet.
+    fresh: bool,
+    /// Digests the last run recorded (none without an answers file).
+    digests: BTreeMap<String, String>,
+    /// Contents of each file of the tree and each recorded one; `None`: absent.
+    contents: BTreeMap<String, Option<String>>,
+}
+
+impl Existing {
+    fn read(dir: &Path, tree: &RenderedTree) -> Self {
+        if !dir.exists() {
+            return Self {
+                fresh: true,
+                digests: BTreeMap::new(),
+                contents: BTreeMap::new(),
+            };
+        }
+        let digests = recorded_digests(dir).unwrap_or_default();
+        let contents = tree
+            .files
+            .keys()
+            .chain(digests.keys())
+            .map(|p| (p.clone(), std::fs::read_to_string(dir.join(p)).ok()))
+            .collect();
+        Self {
+            fresh: false,
+            digests,
+            contents,
+        }
+    }
+
+    fn current(&self, path: &str) -> Option<&str> {
+        self.contents.get(path)?.as_deref()
+    }
+
+    /// Whether `path` is there and differs from what the wizard last wrote.
+    fn edited(&self, path: &str) -> bool {
+        self.current(path)
+            .is_some_and(|text| self.digests.get(path) != Some(&digest(text)))
+    }
+}
+
 /// Checks that writing `tree` into `dir` clobbers no hand edit.
 pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(), WriteError> {
-    if !dir.exists() || force {
+    if force || !dir.exists() {
+        return Ok(());
+    }
+    check_writable(dir, tree, &Existing::read(dir, tree))
+}
+
+fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Result<(), WriteError> {
+    if existing.fresh {
         return Ok(());
     }
     if !dir.is_dir() {
         return Err(WriteError::NotADirectory { dir: dir.into() });
     }
-    let has_answers = dir.join(ANSWERS_FILE).is_file();
-    if !has_answers {
+    if !dir.join(ANSWERS_FILE).is_file() {
         let empty = fs_err::read_dir(dir)?.next().is_none();
         return if empty {
             Ok(())
@@ -77,24 +128,19 @@ pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(
             Err(WriteError::Foreign { dir: dir.into() })
         };
     }
-    let paths: Vec<String> = tree
-        .files
+    // An edited file is only in the way if this write would change or remove it.
+    let edited: Vec<String> = existing
+        .contents
         .keys()
-        .filter(|p| p.as_str() != ANSWERS_FILE)
-        .cloned()
-        .collect();
-    let edited: Vec<String> = file_states(dir, &paths)
-        .into_iter()
-        .filter(|(p, s)| {
-            *s == FileState::Edited
-                && p != ANSWERS_FILE
-                && tree.files.get(p).is_none_or(|new| {
-                    fs_err::read_to_string(dir.join(p))
-                        .map(|old| &old != new)
-                        .unwrap_or(true)
-                })
+        .filter(|p| {
+            p.as_str() != ANSWERS_FILE
+                && tree
+                    .files
+                    .get(*p)
+                    .is_none_or(|new| existing.current(p) != Some(new.as_str()))
+                && existing.edited(p)
         })
-        .map(|(p, _)| p)
+        .cloned()
         .collect();
     if edited.is_empty() {
         Ok(())
@@ -106,68 +152,77 @@ pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(
     }
 }
 
-/// Writes `tree` into `dir`: a new directory appears whole; an existing one has
-/// each file replaced by an atomic rename after everything was staged.
+/// Writes `tree` into `dir`: a new directory appears whole; an existing one has each
+/// changed file replaced by an atomic rename after everything was staged. Files already
+/// identical are left alone (their mtimes too), so a re-run that changes nothing writes
+/// nothing.
 pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteReport, WriteError> {
-    ensure_writable(dir, tree, force)?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs_err::create_dir_all(&parent)?;
-    let stage = tempfile::Builder::new()
-        .prefix(".caracal-wizard-")
-        .tempdir_in(&parent)?;
+    let existing = Existing::read(dir, tree);
+    if !force {
+        check_writable(dir, tree, &existing)?;
+    }
     let mut report = WriteReport::default();
+    let mut changed = Vec::new();
     for (path, contents) in &tree.files {
-        let target = stage.path().join(path);
-        if let Some(p) = target.parent() {
-            fs_err::create_dir_all(p)?;
-        }
-        fs_err::write(&target, contents)?;
-        let old = fs_err::read_to_string(dir.join(path)).ok();
-        if old.as_deref() == Some(contents.as_str()) {
+        if existing.current(path) == Some(contents.as_str()) {
             report.unchanged.push(path.clone());
         } else {
             report.written.push(path.clone());
+            changed.push((path, contents));
         }
     }
-    let keep_secrets = dir.join(LOCAL_SECRETS_FILE).is_file();
-    if tree.needs_local_secrets && !keep_secrets {
-        write_private(&stage.path().join(LOCAL_SECRETS_FILE), &local_secrets()?)?;
-        report.generated_secrets = true;
-    }
-    let old_digests = recorded_digests(dir).unwrap_or_default();
-    if !dir.exists() {
-        let staged = stage.keep();
-        fs_err::rename(&staged, dir)?;
-        return Ok(report);
-    }
-    for path in tree.files.keys() {
-        let to = dir.join(path);
-        if let Some(p) = to.parent() {
-            fs_err::create_dir_all(p)?;
+    let new_secrets = tree.needs_local_secrets && !dir.join(LOCAL_SECRETS_FILE).is_file();
+    if !changed.is_empty() || new_secrets {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs_err::create_dir_all(&parent)?;
+        let stage = tempfile::Builder::new()
+            .prefix(".caracal-wizard-")
+            .tempdir_in(&parent)?;
+        for (path, contents) in &changed {
+            let target = stage.path().join(path);
+            if let Some(p) = target.parent() {
+                fs_err::create_dir_all(p)?;
+            }
+            fs_err::write(&target, contents)?;
         }
-        fs_err::rename(stage.path().join(path), &to)?;
+        if new_secrets {
+            write_private(&stage.path().join(LOCAL_SECRETS_FILE), &local_secrets()?)?;
+            report.generated_secrets = true;
+        }
+        if existing.fresh {
+            let staged = stage.keep();
+            fs_err::rename(&staged, dir)?;
+            return Ok(report);
+        }
+        for (path, _) in &changed {
+            let to = dir.join(path);
+            if let Some(p) = to.parent() {
+                fs_err::create_dir_all(p)?;
+            }
+            fs_err::rename(stage.path().join(path), &to)?;
+        }
+        if new_secrets {
+            fs_err::rename(
+                stage.path().join(LOCAL_SECRETS_FILE),
+                dir.join(LOCAL_SECRETS_FILE),
+            )?;
+        }
     }
-    if report.generated_secrets {
-        fs_err::rename(
-            stage.path().join(LOCAL_SECRETS_FILE),
-            dir.join(LOCAL_SECRETS_FILE),
-        )?;
-    }
-    for (path, recorded) in old_digests {
-        if tree.files.contains_key(&path) {
+    // Files an earlier run wrote and this one no longer produces go, unless edited since.
+    for path in existing.digests.keys() {
+        if tree.files.contains_key(path) || existing.current(path).is_none() || existing.edited(path)
+        {
             continue;
         }
-        let p = dir.join(&path);
-        if fs_err::read_to_string(&p).is_ok_and(|t| digest(&t) == recorded) {
-            fs_err::remove_file(&p)?;
-            if let Some(parent) = p.parent() {
-                let _ = std::fs::remove_dir(parent);
-            }
-            report.removed.push(path);
+        let p = dir.join(path);
+        fs_err::remove_file(&p)?;
+        if let Some(parent) = p.parent() {
+            let _ = std::fs::remove_dir(parent);
         }
+        report.removed.push(path.clone());
     }
     Ok(report)
 }

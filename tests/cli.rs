@@ -64,6 +64,53 @@ fn two_runs_give_byte_identical_files() {
     }
 }
 
+/// Inode of every file under `dir`, by relative path: a file replaced by a rename gets a new one.
+#[cfg(unix)]
+fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    common::read_tree(dir)
+        .into_keys()
+        .map(|p| {
+            let ino = std::fs::metadata(dir.join(&p)).unwrap().ino();
+            (p, ino)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_re_run_replaces_only_the_files_that_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("overlay");
+    let answers = fixture("eks-production");
+    common::new_cmd(&answers, &out).assert().success();
+    let first = inodes(&out);
+    // Nothing changed: not one file is rewritten.
+    common::new_cmd(&answers, &out).assert().success();
+    assert_eq!(first, inodes(&out));
+    // One answer changed: the files it shows in are replaced, the others stay as they were.
+    let before = common::read_tree(&out);
+    common::new_cmd(&answers, &out)
+        .args(["--set", "storageClass=fast-ssd"])
+        .assert()
+        .success();
+    let (after, second) = (common::read_tree(&out), inodes(&out));
+    let replaced: Vec<&String> = first
+        .keys()
+        .filter(|p| second.get(*p) != first.get(*p))
+        .collect();
+    let changed: Vec<&String> = before
+        .keys()
+        .filter(|p| after.get(*p) != before.get(*p))
+        .collect();
+    assert_eq!(replaced, changed);
+    assert!(changed.contains(&&"values.yaml".to_string()), "{changed:?}");
+    assert!(changed.len() < first.len(), "{changed:?}");
+    // No staging directory is left next to the overlay.
+    let siblings: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1);
+}
+
 #[cfg(unix)]
 #[test]
 fn evaluation_secrets_are_private_and_git_ignored() {
