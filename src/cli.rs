@@ -253,7 +253,9 @@ pub fn build(
 /// Prints warnings to stderr.
 pub fn print_warnings(plan: &crate::plan::Plan) {
     for w in &plan.warnings {
-        eprintln!("caracal-wizard: warning: {w}");
+        // Formatted first: stderr is unbuffered, so this is one write per warning.
+        let line = format!("caracal-wizard: warning: {w}");
+        eprintln!("{line}");
     }
 }
 

@@ -181,12 +181,11 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
         let stage = tempfile::Builder::new()
             .prefix(".caracal-wizard-")
             .tempdir_in(&parent)?;
+        for dir in subdirectories(changed.iter().map(|(p, _)| p.as_str())) {
+            fs_err::create_dir_all(stage.path().join(dir))?;
+        }
         for (path, contents) in &changed {
-            let target = stage.path().join(path);
-            if let Some(p) = target.parent() {
-                fs_err::create_dir_all(p)?;
-            }
-            fs_err::write(&target, contents)?;
+            fs_err::write(stage.path().join(path), contents)?;
         }
         if new_secrets {
             write_private(&stage.path().join(LOCAL_SECRETS_FILE), &local_secrets()?)?;
@@ -197,12 +196,11 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
             fs_err::rename(&staged, dir)?;
             return Ok(report);
         }
+        for sub in subdirectories(changed.iter().map(|(p, _)| p.as_str())) {
+            fs_err::create_dir_all(dir.join(sub))?;
+        }
         for (path, _) in &changed {
-            let to = dir.join(path);
-            if let Some(p) = to.parent() {
-                fs_err::create_dir_all(p)?;
-            }
-            fs_err::rename(stage.path().join(path), &to)?;
+            fs_err::rename(stage.path().join(path), dir.join(path))?;
         }
         if new_secrets {
             fs_err::rename(
@@ -225,6 +223,13 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
         report.removed.push(path.clone());
     }
     Ok(report)
+}
+
+/// The directories (relative, e.g. `external-secrets`) that hold `paths`, each once.
+fn subdirectories<'a>(paths: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<&'a str> {
+    paths
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+        .collect()
 }
 
 fn write_private(path: &Path, contents: &str) -> Result<(), WriteError> {
