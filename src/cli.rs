@@ -341,11 +341,19 @@ pub fn print_write_report(
         report.written.len(),
         report.unchanged.len(),
     )?;
+    let secrets = dir.join(crate::render::LOCAL_SECRETS_FILE);
     if report.generated_secrets {
         writeln!(
             out,
             "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).",
-            dir.join(crate::render::LOCAL_SECRETS_FILE).display()
+            secrets.display()
+        )?;
+    } else if report.completed_secrets > 0 {
+        writeln!(
+            out,
+            "Added {} missing temporary secret(s) to {}; the values already there are kept.",
+            report.completed_secrets,
+            secrets.display()
         )?;
     }
     Ok(())

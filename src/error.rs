@@ -101,6 +101,9 @@ pub enum WriteError {
     /// The target exists and is not a directory.
     #[error("{dir} exists and is not a directory; choose another --out")]
     NotADirectory { dir: PathBuf },
+    /// The evaluation's temporary secrets file can't be read as one.
+    #[error("{}: {reason}", path.display())]
+    LocalSecrets { path: PathBuf, reason: String },
     /// An I/O error, naming the path.
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -18,8 +18,10 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
     /// Files from an earlier run no longer produced, removed.
     pub removed: Vec<String>,
-    /// Whether temporary evaluation secrets were generated now.
+    /// Whether the evaluation's temporary secrets file was created now.
     pub generated_secrets: bool,
+    /// Keys missing from an existing temporary secrets file, generated now (the rest kept).
+    pub completed_secrets: usize,
 }
 
 /// How a file in the target compares with what the wizard last wrote there.
@@ -171,7 +173,12 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
             changed.push((path, contents));
         }
     }
-    let new_secrets = tree.needs_local_secrets && !dir.join(LOCAL_SECRETS_FILE).is_file();
+    let secrets = if tree.needs_local_secrets {
+        local_secrets_update(dir)?
+    } else {
+        None
+    };
+    let new_secrets = secrets.is_some();
     if !changed.is_empty() || new_secrets {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -187,9 +194,13 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
         for (path, contents) in &changed {
             fs_err::write(stage.path().join(path), contents)?;
         }
-        if new_secrets {
-            write_private(&stage.path().join(LOCAL_SECRETS_FILE), &local_secrets()?)?;
-            report.generated_secrets = true;
+        if let Some(update) = &secrets {
+            write_private(&stage.path().join(LOCAL_SECRETS_FILE), &update.text)?;
+            if update.kept == 0 {
+                report.generated_secrets = true;
+            } else {
+                report.completed_secrets = update.generated;
+            }
         }
         if existing.fresh {
             let staged = stage.keep();
@@ -211,7 +222,9 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteR
     }
     // Files an earlier run wrote and this one no longer produces go, unless edited since.
     for path in existing.digests.keys() {
-        if tree.files.contains_key(path) || existing.current(path).is_none() || existing.edited(path)
+        if tree.files.contains_key(path)
+            || existing.current(path).is_none()
+            || existing.edited(path)
         {
             continue;
         }
@@ -244,7 +257,6 @@ fn write_private(path: &Path, contents: &str) -> Result<(), WriteError> {
         .open(path)
         .map_err(|e| std::io::Error::new(e.kind(), format!("creating {}: {e}", path.display())))?;
     f.write_all(contents.as_bytes())?;
-    f.sync_all()?;
     Ok(())
 }
 
@@ -255,7 +267,7 @@ struct LocalSecrets {
 
 #[derive(Serialize)]
 struct LocalSecretsInner {
-    plaintext: BTreeMap<&'static str, String>,
+    plaintext: BTreeMap<String, String>,
 }
 
 /// Keys of the chart's evaluation Secret that need a value.
@@ -279,11 +291,76 @@ fn random_hex(bytes: usize) -> Result<String, WriteError> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn local_secrets() -> Result<String, WriteError> {
-    let mut plaintext = BTreeMap::new();
-    for k in LOCAL_SECRET_KEYS {
-        plaintext.insert(k, random_hex(32)?);
+/// A temporary secrets file to write, and how many of its keys are new.
+struct SecretsUpdate {
+    text: String,
+    generated: usize,
+    kept: usize,
+}
+
+/// What the evaluation's `secrets.local.yaml` in `dir` needs: nothing when it has a value for
+/// every key; otherwise the file with the missing keys generated and every present one kept
+/// (a file cut short, say by a crash right after it was written, is completed, never reset).
+fn local_secrets_update(dir: &Path) -> Result<Option<SecretsUpdate>, WriteError> {
+    let path = dir.join(LOCAL_SECRETS_FILE);
+    let kept = match std::fs::read_to_string(&path) {
+        Ok(text) => read_local_secrets(&text).map_err(|reason| WriteError::LocalSecrets {
+            path: path.clone(),
+            reason,
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+        Err(e) => {
+            return Err(
+                std::io::Error::new(e.kind(), format!("reading {}: {e}", path.display())).into(),
+            )
+        }
+    };
+    let generated = LOCAL_SECRET_KEYS
+        .iter()
+        .filter(|k| !kept.contains_key(**k))
+        .count();
+    if generated == 0 {
+        return Ok(None);
     }
+    let mut plaintext = kept.clone();
+    for k in LOCAL_SECRET_KEYS {
+        if !plaintext.contains_key(k) {
+            plaintext.insert(k.to_string(), random_hex(32)?);
+        }
+    }
+    Ok(Some(SecretsUpdate {
+        text: local_secrets(plaintext)?,
+        generated,
+        kept: kept.len(),
+    }))
+}
+
+/// The non-empty values under `secrets.plaintext` of a temporary secrets file.
+fn read_local_secrets(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let doc = crate::manifest::parse_yaml(text).map_err(|e| {
+        format!("not valid YAML ({e}); fix it, or delete it to generate new temporary secrets")
+    })?;
+    let plaintext = match doc.get("secrets").and_then(|s| s.get("plaintext")) {
+        None | Some(serde_yaml::Value::Null) => return Ok(BTreeMap::new()),
+        Some(p) => p,
+    };
+    let map = plaintext.as_mapping().ok_or_else(|| {
+        "`secrets.plaintext` must map each key to its value; fix it, or delete the file to generate new temporary secrets".to_string()
+    })?;
+    Ok(map
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((k.as_str()?.to_string(), v)).filter(|(_, v)| !v.is_empty())
+        })
+        .collect())
+}
+
+fn local_secrets(plaintext: BTreeMap<String, String>) -> Result<String, WriteError> {
     let body = crate::manifest::to_yaml(&LocalSecrets {
         secrets: LocalSecretsInner { plaintext },
     })

@@ -146,6 +146,81 @@ fn evaluation_secrets_are_private_and_git_ignored() {
     }
 }
 
+/// `key: value` pairs under `secrets.plaintext` of a temporary secrets file.
+fn local_secret_values(text: &str) -> std::collections::BTreeMap<String, String> {
+    text.lines()
+        .filter(|l| l.starts_with("    "))
+        .filter_map(|l| l.trim().split_once(": "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cut_short_secrets_file_is_completed_keeping_its_values() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("eval");
+    let answers = fixture("eks-evaluation");
+    common::new_cmd(&answers, &out).assert().success();
+    let path = out.join("secrets.local.yaml");
+    let full = local_secret_values(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(full.len(), 11);
+    // Keep the header and the first three keys, as a crash mid-write might.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut: Vec<&str> = text
+        .lines()
+        .take(text.lines().position(|l| l.starts_with("    ")).unwrap() + 3)
+        .collect();
+    std::fs::write(&path, cut.join("\n")).unwrap();
+    let kept = local_secret_values(&cut.join("\n"));
+    assert_eq!(kept.len(), 3);
+    common::new_cmd(&answers, &out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Added 8 missing temporary secret(s)",
+        ));
+    let now = local_secret_values(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(now.len(), 11);
+    for (k, v) in &kept {
+        assert_eq!(now.get(k), Some(v), "{k} kept");
+    }
+    assert!(now.values().all(|v| v.len() == 64), "{now:?}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Complete: a further run leaves it alone.
+    common::new_cmd(&answers, &out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("temporary secret").not());
+    assert_eq!(
+        local_secret_values(&std::fs::read_to_string(&path).unwrap()),
+        now
+    );
+}
+
+#[test]
+fn an_unreadable_secrets_file_is_refused_and_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("eval");
+    let answers = fixture("aks-evaluation");
+    common::new_cmd(&answers, &out).assert().success();
+    let path = out.join("secrets.local.yaml");
+    std::fs::write(&path, "secrets: [unclosed\n").unwrap();
+    let before = common::read_tree(&out);
+    common::new_cmd(&answers, &out)
+        .args(["--set", "release=other"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("secrets.local.yaml"))
+        .stderr(predicate::str::contains(
+            "delete it to generate new temporary secrets",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(before, common::read_tree(&out));
+}
+
 /// Bad answers exit 2, name the field and write nothing.
 #[test]
 fn bad_answers_exit_2_name_the_field_and_write_nothing() {
