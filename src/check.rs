@@ -28,6 +28,10 @@ pub struct Finding {
     pub message: String,
     /// The answer to change (key path in caracal-wizard.yaml), if one fixes it.
     pub answer: Option<String>,
+    /// A static finding the rendered-manifest check makes again, more precisely (naming the
+    /// object and ports); `check` drops it when the overlay was rendered with helm.
+    #[serde(skip)]
+    pub rechecked_when_rendered: bool,
 }
 
 impl Finding {
@@ -38,6 +42,7 @@ impl Finding {
             file: file.into(),
             message: message.into(),
             answer: answer.map(str::to_string),
+            rechecked_when_rendered: false,
         }
     }
     /// A note about `file`; it does not fail the check.
@@ -47,7 +52,14 @@ impl Finding {
             file: file.into(),
             message: message.into(),
             answer: None,
+            rechecked_when_rendered: false,
         }
+    }
+
+    /// Marks a static finding the rendered check repeats (see `rechecked_when_rendered`).
+    pub fn rechecked_when_rendered(mut self) -> Self {
+        self.rechecked_when_rendered = true;
+        self
     }
 }
 
@@ -368,7 +380,25 @@ fn check_promises(v: &serde_yaml::Value, plan: &crate::plan::Plan, findings: &mu
                     .iter()
                     .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr.ends_with("/0")));
             if open {
-                findings.push(Finding::error(f, format!("an egress rule reaches everywhere (no peer or a /0), which profile `{}` refuses", plan.profile.id), Some("egress.other")));
+                // HTTPS to everywhere is what `egress.openHttps` would ask for; anything else
+                // to everywhere can only have come from a CIDR list.
+                let https = r.ports.is_empty() || r.ports.iter().any(|p| p.port == 443);
+                let answer = if https {
+                    "egress.openHttps"
+                } else {
+                    "egress.other"
+                };
+                findings.push(
+                    Finding::error(
+                        f,
+                        format!(
+                            "an egress rule reaches everywhere (no peer or a /0), which profile `{}` refuses; list CIDRs under `egress.*` instead",
+                            plan.profile.id
+                        ),
+                        Some(answer),
+                    )
+                    .rechecked_when_rendered(),
+                );
             }
         }
     }

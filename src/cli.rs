@@ -488,6 +488,9 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     let verification =
         crate::verify::verify_dir(&args.dir, args.chart.as_deref(), &catalog, &tools)
             .map_err(usage)?;
+    if verification.rendered {
+        findings.retain(|f| !f.rechecked_when_rendered);
+    }
     findings.extend(verification.findings.iter().cloned());
     findings.sort();
     findings.dedup();

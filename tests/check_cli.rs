@@ -318,6 +318,19 @@ fn with_helm_broken_overlays_are_reported_with_the_answer_to_change() {
         has_finding(&report, "egress.openHttps", "refuses egress to everywhere"),
         "{report:#}"
     );
+    // Reported once: the static check of values.yaml says the same, less precisely.
+    let about_everywhere = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("everywhere")
+        })
+        .count();
+    assert_eq!(about_everywhere, 1, "{report:#}");
 
     // A runtime key the workloads mount but the ExternalSecret doesn't produce.
     let dir = overlay("aks", "regulated");

@@ -463,7 +463,7 @@ fn check_names_the_answer_behind_each_broken_promise() {
         out
     };
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("open", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n", "[change `egress.other`]"),
+        ("open", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n", "[change `egress.openHttps`]"),
         ("origin", "publicUrl: https://console.caracal.example.com", "publicUrl: https://caracal.example.com", "[change `hosts.web`]"),
         ("issuer", "issuerUrl: https://sts.caracal.example.com", "issuerUrl: https://auth.example.com", "[change `hosts.sts`]"),
         ("objectstore", "        cidr: 10.61.0.0/16\n", "        cidr: 10.62.0.0/16\n", "[change `egress.objectStore`]"),
