@@ -288,7 +288,7 @@ pub const LOCAL_SECRET_KEYS: [&str; 11] = [
 fn random_hex(bytes: usize) -> Result<String, WriteError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| std::io::Error::other(format!("no randomness: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::render::hex(&buf))
 }
 
 /// A temporary secrets file to write, and how many of its keys are new.

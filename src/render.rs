@@ -133,10 +133,16 @@ fn section<T: Serialize>(key: &str, v: &T) -> Result<String, RenderError> {
 pub fn digest(contents: &str) -> String {
     let mut h = Sha256::new();
     h.update(contents.as_bytes());
-    let out = h.finalize();
-    let mut s = String::from("sha256:");
-    for b in out {
-        s.push_str(&format!("{b:02x}"));
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     s
 }
@@ -625,6 +631,15 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_sha256_in_lower_case_hex() {
+        assert_eq!(
+            digest("abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
 
     #[test]
     fn every_builtin_template_parses() {
