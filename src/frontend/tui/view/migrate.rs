@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{dim, error, keys_line, wrap};
+use super::{diff_lines, dim, error, keys_line, wrap};
 use crate::frontend::tui::migrate::MigrateTui;
 use crate::migrate::{ConflictKind, MigrationPlan, Side, Stage};
 
@@ -244,20 +244,7 @@ fn summary_lines(mt: &MigrateTui, plan: &MigrationPlan, width: usize) -> Vec<Lin
         }));
     }
     for d in diffs {
-        for l in d.diff.lines() {
-            let style = if l.starts_with("+++") || l.starts_with("---") {
-                Style::new().bold()
-            } else if l.starts_with('+') {
-                Style::new().fg(Color::Green)
-            } else if l.starts_with('-') {
-                Style::new().fg(Color::Red)
-            } else if l.starts_with("@@") {
-                Style::new().fg(Color::Cyan)
-            } else {
-                dim()
-            };
-            lines.push(Line::styled(l.to_string(), style));
-        }
+        lines.extend(diff_lines(d.diff.lines(), width));
     }
     lines
 }

@@ -269,6 +269,45 @@ fn truncate(s: &str, room: usize) -> String {
     }
 }
 
+/// Unified-diff lines, coloured by kind, each longer than `width` wrapped rather than cut:
+/// its continuations keep the line's sign and start with `↪`.
+fn diff_lines<'a>(diff: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for l in diff {
+        let style = if l.starts_with("+++") || l.starts_with("---") {
+            Style::new().bold()
+        } else if l.starts_with('+') {
+            Style::new().fg(Color::Green)
+        } else if l.starts_with('-') {
+            Style::new().fg(Color::Red)
+        } else if l.starts_with("@@") {
+            Style::new().fg(Color::Cyan)
+        } else {
+            dim()
+        };
+        let chars: Vec<char> = l.chars().collect();
+        if width < 8 || chars.len() <= width {
+            out.push(Line::styled(l.to_string(), style));
+            continue;
+        }
+        out.push(Line::styled(
+            chars[..width].iter().collect::<String>(),
+            style,
+        ));
+        let sign = match chars[0] {
+            c @ ('+' | '-') => c,
+            _ => ' ',
+        };
+        for chunk in chars[width..].chunks(width - 2) {
+            out.push(Line::styled(
+                format!("{sign}↪{}", chunk.iter().collect::<String>()),
+                style,
+            ));
+        }
+    }
+    out
+}
+
 /// Word-wraps `s` to `width` columns.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(10);
@@ -474,4 +513,38 @@ fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>)
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+#[cfg(test)]
+mod diff_tests {
+    use super::diff_lines;
+
+    fn texts(diff: &[&str], width: usize) -> Vec<String> {
+        diff_lines(diff.iter().copied(), width)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn long_diff_lines_wrap_keeping_their_sign_and_lose_nothing() {
+        let long = format!("-{}", "abcdefghij".repeat(3));
+        let out = texts(&["@@ -1 +1 @@", &long, " short"], 12);
+        assert_eq!(
+            out,
+            [
+                "@@ -1 +1 @@",
+                "-abcdefghija",
+                "-↪bcdefghija",
+                "-↪bcdefghij",
+                " short",
+            ]
+        );
+        let rejoined: String = out[1..4]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i == 0 { l.as_str() } else { &l[4..] })
+            .collect();
+        assert_eq!(rejoined, long);
+    }
 }

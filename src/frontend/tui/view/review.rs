@@ -81,16 +81,11 @@ pub(super) fn draw_review(f: &mut Frame, area: Rect, tui: &Tui) {
     if !review.diff.is_empty() {
         lines.push(Line::from(""));
         lines.push(heading("Changes to the existing files".into()));
-        for d in &review.diff {
-            let style = if d.starts_with('+') {
-                Style::new().fg(Color::Green)
-            } else if d.starts_with('-') {
-                Style::new().fg(Color::Red)
-            } else {
-                dim()
-            };
-            lines.push(Line::styled(d.clone(), style));
-        }
+        let width = usize::from(area.width.saturating_sub(1));
+        lines.extend(super::diff_lines(
+            review.diff.iter().map(String::as_str),
+            width,
+        ));
     }
     let max = lines
         .len()
