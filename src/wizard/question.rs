@@ -114,6 +114,8 @@ pub enum QuestionId {
     RedisTls,
     /// `redis.cidr`.
     RedisCidr,
+    /// `storageClass`.
+    StorageClass,
     /// `dns.mode`.
     DnsMode,
     /// `dns.cidr`.

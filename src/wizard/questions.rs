@@ -82,6 +82,7 @@ fn ids(ctx: &Context<'_>) -> Vec<QuestionId> {
         Q::RedisPort,
         Q::RedisTls,
         Q::RedisCidr,
+        Q::StorageClass,
         Q::DnsMode,
         Q::DnsCidr,
         Q::EgressIdentityProvider,
@@ -603,6 +604,16 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 f.name.clone(),
                 format!("{}: {}.", cloud.secret_store.provider, f.hint),
                 text(example(f.format)),
+            )
+        }
+        Q::StorageClass => {
+            let (cloud, _) = (cloud?, profile?);
+            (
+                Step::Data,
+                "storageClass".into(),
+                "Storage class".into(),
+                "StorageClass of the STS and Gateway replay volumes (one per replica).".into(),
+                text(format!("e.g. {}", cloud.storage_class)),
             )
         }
         Q::KeyPrefix => {

@@ -147,6 +147,21 @@ fn answers_go_through_set_key_paths_and_defaults_stay_unanswered() {
 }
 
 #[test]
+fn the_storage_class_is_asked_on_the_data_step_and_checked() {
+    let mut w = wizard(example("eks-production"));
+    let q = w.question(QuestionId::StorageClass).expect("asked");
+    assert_eq!(q.step, Step::Data);
+    assert_eq!(q.path, "storageClass");
+    w.update(Msg::Answer(QuestionId::StorageClass, "fast-ssd".into()));
+    assert_eq!(w.answers().storage_class.as_deref(), Some("fast-ssd"));
+    w.update(Msg::Answer(QuestionId::StorageClass, "Fast SSD".into()));
+    assert!(
+        !w.problems_for(QuestionId::StorageClass).is_empty(),
+        "not a Kubernetes name"
+    );
+}
+
+#[test]
 fn a_value_of_the_wrong_type_is_rejected_with_the_text_kept() {
     let mut w = wizard(example("eks-production"));
     w.update(Msg::Answer(QuestionId::PostgresPort, "fivefour".into()));
