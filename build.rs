@@ -28,6 +28,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 fn main() {
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
     let mut code = String::new();
+    let mut assets = Vec::new();
     for (name, dir) in [("ASSETS", "assets"), ("TEMPLATES", "templates")] {
         let root = Path::new(&manifest).join(dir);
         println!("cargo:rerun-if-changed={}", root.display());
@@ -44,24 +45,25 @@ fn main() {
             writeln!(code, "    ({rel:?}, include_str!({abs:?})),").unwrap();
         }
         writeln!(code, "];").unwrap();
+        if dir == "assets" {
+            assets = files;
+        }
     }
     let out_dir = env::var("OUT_DIR").expect("OUT_DIR");
-    catalog_as_json(Path::new(&manifest), Path::new(&out_dir), &mut code);
+    catalog_as_json(&assets, Path::new(&out_dir), &mut code);
     fs::write(Path::new(&out_dir).join("embedded.rs"), code).expect("write embedded.rs");
 }
 
-/// Converts the catalog's YAML files to JSON under `out_dir` and lists them as `CATALOG`.
-fn catalog_as_json(manifest: &Path, out_dir: &Path, code: &mut String) {
-    let root = manifest.join("assets");
-    let mut files = Vec::new();
-    collect(&root, &root, &mut files);
+/// Converts the catalog's YAML files among `assets` (relative path, absolute path) to JSON
+/// under `out_dir` and lists them as `CATALOG`.
+fn catalog_as_json(assets: &[(String, String)], out_dir: &Path, code: &mut String) {
     writeln!(
         code,
         "/// The catalog under `assets/` (all but `examples/`), converted to JSON at build time:\n/// (relative path of the YAML file, JSON)."
     )
     .unwrap();
     writeln!(code, "pub static CATALOG: &[(&str, &str)] = &[").unwrap();
-    for (rel, abs) in &files {
+    for (rel, abs) in assets {
         if !rel.ends_with(".yaml") || rel.starts_with("examples/") {
             continue;
         }
