@@ -246,14 +246,18 @@ impl MigrationFlow {
         let proposal = self.proposal.as_ref()?;
         let catalog = self.catalog.clone();
         let scope = self.scope.clone();
-        Some(match &self.answers {
-            None => Wizard::new(catalog, proposal.answers.clone()).with_scope(scope),
-            Some(a) => {
-                let mut w = Wizard::resume(catalog, a.clone(), Step::Review).with_scope(scope);
-                w.update(Msg::Back);
-                w
+        let notes = self.reasons();
+        Some(
+            match &self.answers {
+                None => Wizard::new(catalog, proposal.answers.clone()).with_scope(scope),
+                Some(a) => {
+                    let mut w = Wizard::resume(catalog, a.clone(), Step::Review).with_scope(scope);
+                    w.update(Msg::Back);
+                    w
+                }
             }
-        })
+            .with_notes(notes),
+        )
     }
 
     /// Why the questions are asked: what the target needs that the old answers lack.

@@ -74,6 +74,8 @@ pub struct Wizard {
     revision: u64,
     last_answered: Option<QuestionId>,
     scope: Option<BTreeSet<QuestionId>>,
+    /// Why some questions are asked (e.g. what a migration needs), shown under them.
+    notes: Vec<Problem>,
 }
 
 impl Wizard {
@@ -93,6 +95,7 @@ impl Wizard {
             revision: 0,
             last_answered: None,
             scope: None,
+            notes: Vec::new(),
         };
         w.refresh();
         w
@@ -117,6 +120,28 @@ impl Wizard {
         self.scope = Some(scope);
         self.refresh();
         self
+    }
+
+    /// Says why questions are asked: each note shows under the question that sets its path.
+    pub fn with_notes(mut self, notes: Vec<Problem>) -> Self {
+        self.notes = notes;
+        self
+    }
+
+    /// The notes about `id` (see [`Wizard::with_notes`]), except those its problems and
+    /// warnings already say.
+    pub fn notes_for(&self, id: QuestionId) -> Vec<&str> {
+        let said: Vec<&str> = self
+            .problems_for(id)
+            .into_iter()
+            .chain(self.warnings_for(id))
+            .collect();
+        self.notes
+            .iter()
+            .filter(|n| self.question_for(&n.path) == Some(id))
+            .map(|n| n.message.as_str())
+            .filter(|m| !said.contains(m))
+            .collect()
     }
 
     /// Applies one message; returns the outcome once the run is over.
@@ -276,13 +301,17 @@ impl Wizard {
     }
 
     fn place(&self, problem: Problem) -> Placed {
-        let question = self
-            .questions
-            .iter()
-            .find(|q| q.path == problem.path)
-            .or_else(|| self.questions.iter().find(|q| q.concerns(&problem.path)))
-            .map(|q| q.id);
+        let question = self.question_for(&problem.path);
         Placed { question, problem }
+    }
+
+    /// The question that sets `path`, or the one whose key it is under.
+    fn question_for(&self, path: &str) -> Option<QuestionId> {
+        self.questions
+            .iter()
+            .find(|q| q.path == path)
+            .or_else(|| self.questions.iter().find(|q| q.concerns(path)))
+            .map(|q| q.id)
     }
 
     /// The current step.

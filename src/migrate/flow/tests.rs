@@ -216,3 +216,30 @@ fn cancel_ends_the_flow_at_any_stage() {
         Some(FlowOutcome::Cancelled)
     ));
 }
+
+#[test]
+fn the_questions_say_why_they_are_asked_under_the_question() {
+    // The issuer served only public hosts; moving them internal asks to confirm it.
+    let text =
+        source("aks", "production") + "endpoints: {web: public, sts: public, gateway: disabled}\n";
+    let (old, state) = overlay(&text);
+    let mut f = MigrationFlow::new(
+        old,
+        state,
+        Catalog::builtin().unwrap(),
+        Templates::builtin().unwrap(),
+    );
+    f.update(FlowMsg::Target("private".into()));
+    f.update(FlowMsg::Next);
+    assert_eq!(f.stage(), Stage::Questions);
+    let w = f.wizard().expect("questions");
+    let notes = w.notes_for(QuestionId::TlsValue);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("confirm an issuer that uses DNS-01")),
+        "{notes:?}"
+    );
+    // Nothing else carries it.
+    assert!(w.notes_for(QuestionId::Release).is_empty());
+}

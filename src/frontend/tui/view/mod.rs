@@ -139,13 +139,24 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
                 lines.push(Line::styled(format!("{lead}{part}"), error()));
             }
         }
-        for msg in tui.wizard.warnings_for(q.id) {
-            for (j, part) in wrap(msg, width.saturating_sub(6)).into_iter().enumerate() {
-                let lead = if j == 0 { "    ! " } else { "      " };
-                lines.push(Line::styled(
-                    format!("{lead}{part}"),
-                    Style::new().fg(Color::Yellow),
-                ));
+        let marked = [
+            (
+                tui.wizard.warnings_for(q.id),
+                "    ! ",
+                Style::new().fg(Color::Yellow),
+            ),
+            (
+                tui.wizard.notes_for(q.id),
+                "    → ",
+                Style::new().fg(Color::Cyan),
+            ),
+        ];
+        for (messages, mark, style) in marked {
+            for msg in messages {
+                for (j, part) in wrap(msg, width.saturating_sub(6)).into_iter().enumerate() {
+                    let lead = if j == 0 { mark } else { "      " };
+                    lines.push(Line::styled(format!("{lead}{part}"), style));
+                }
             }
         }
     }
