@@ -549,12 +549,21 @@ impl Answers {
             .map(|(_, a)| a)
     }
 
-    /// Every built-in example, with its path under `assets/`.
+    /// Every built-in example, with its path under `assets/` (parsed once per process: the
+    /// wizard's preview reads them on every change while answers are missing).
     pub fn builtin_examples() -> impl Iterator<Item = (&'static str, Self)> {
-        crate::embedded::ASSETS
+        static EXAMPLES: std::sync::OnceLock<Vec<(&'static str, Answers)>> =
+            std::sync::OnceLock::new();
+        EXAMPLES
+            .get_or_init(|| {
+                crate::embedded::ASSETS
+                    .iter()
+                    .filter(|(p, _)| p.starts_with("examples/"))
+                    .filter_map(|(p, t)| Self::parse(p, t, &[]).ok().map(|a| (*p, a)))
+                    .collect()
+            })
             .iter()
-            .filter(|(p, _)| p.starts_with("examples/"))
-            .filter_map(|(p, t)| Self::parse(p, t, &[]).ok().map(|a| (*p, a)))
+            .cloned()
     }
 
     /// Serializes as YAML.
@@ -714,6 +723,21 @@ fn parse_set_value(raw: &str) -> serde_yaml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_example_parses_and_builds() {
+        let files = crate::embedded::ASSETS
+            .iter()
+            .filter(|(p, _)| p.starts_with("examples/"))
+            .count();
+        let examples: Vec<_> = Answers::builtin_examples().collect();
+        assert_eq!(examples.len(), files, "an example failed to parse");
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let templates = crate::render::Templates::builtin().unwrap();
+        for (path, a) in examples {
+            crate::build(&a, &catalog, &templates).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
 
     #[test]
     fn parse_reads_the_documented_keys() {
