@@ -106,6 +106,12 @@ pub enum QuestionId {
     PostgresPort,
     /// `postgres.cidr`.
     PostgresCidr,
+    /// `postgres.database`.
+    PostgresDatabase,
+    /// `postgres.authDatabase`.
+    PostgresAuthDatabase,
+    /// `postgres.user`.
+    PostgresUser,
     /// `redis.host`.
     RedisHost,
     /// `redis.port`.

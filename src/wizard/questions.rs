@@ -78,6 +78,9 @@ fn ids(ctx: &Context<'_>) -> Vec<QuestionId> {
         Q::PostgresHost,
         Q::PostgresPort,
         Q::PostgresCidr,
+        Q::PostgresDatabase,
+        Q::PostgresAuthDatabase,
+        Q::PostgresUser,
         Q::RedisHost,
         Q::RedisPort,
         Q::RedisTls,
@@ -365,7 +368,12 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 text(example(mode.format)),
             )
         }
-        Q::PostgresHost | Q::PostgresPort | Q::PostgresCidr => {
+        Q::PostgresHost
+        | Q::PostgresPort
+        | Q::PostgresCidr
+        | Q::PostgresDatabase
+        | Q::PostgresAuthDatabase
+        | Q::PostgresUser => {
             let (cloud, profile) = (cloud?, profile?);
             let optional = if profile.managed_dependencies {
                 ""
@@ -380,6 +388,24 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                     text("host name or IP address"),
                 ),
                 Q::PostgresPort => ("port", "Postgres port", "The server's port (5432 unless changed).".into(), text("1-65535")),
+                Q::PostgresDatabase => (
+                    "database",
+                    "Database",
+                    "The database Caracal's services share; it must exist on the server.".into(),
+                    text("e.g. caracal"),
+                ),
+                Q::PostgresAuthDatabase => (
+                    "authDatabase",
+                    "Sessions database",
+                    "The console's sign-in sessions live in their own database; the auth service creates it on first start if absent, when its role may create databases.".into(),
+                    text("e.g. caracal_auth"),
+                ),
+                Q::PostgresUser => (
+                    "user",
+                    "Migration role",
+                    "The administrative role the migration Job connects as: it creates the pgcrypto extension, the per-service roles, and needs CREATEDB. Its password goes in the secret manager.".into(),
+                    text("e.g. caracal"),
+                ),
                 _ => (
                     "cidr",
                     "Postgres CIDR",

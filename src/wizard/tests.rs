@@ -162,6 +162,38 @@ fn the_storage_class_is_asked_on_the_data_step_and_checked() {
 }
 
 #[test]
+fn the_database_names_and_migration_role_are_asked_and_checked() {
+    let mut w = wizard(example("gke-regulated"));
+    for id in [
+        QuestionId::PostgresDatabase,
+        QuestionId::PostgresAuthDatabase,
+        QuestionId::PostgresUser,
+    ] {
+        assert_eq!(w.question(id).expect("asked").step, Step::Data);
+    }
+    w.update(Msg::Answer(
+        QuestionId::PostgresUser,
+        "caracal_admin".into(),
+    ));
+    w.update(Msg::Answer(
+        QuestionId::PostgresDatabase,
+        "caracal_prod".into(),
+    ));
+    let pg = w.answers().postgres.clone().unwrap();
+    assert_eq!(pg.user.as_deref(), Some("caracal_admin"));
+    assert_eq!(pg.database.as_deref(), Some("caracal_prod"));
+    // The sessions database must be another one; the problem shows at its question.
+    w.update(Msg::Answer(
+        QuestionId::PostgresAuthDatabase,
+        "caracal_prod".into(),
+    ));
+    assert!(w
+        .problems_for(QuestionId::PostgresAuthDatabase)
+        .iter()
+        .any(|p| p.contains("must differ")));
+}
+
+#[test]
 fn a_value_of_the_wrong_type_is_rejected_with_the_text_kept() {
     let mut w = wizard(example("eks-production"));
     w.update(Msg::Answer(QuestionId::PostgresPort, "fivefour".into()));
