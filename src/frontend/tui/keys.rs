@@ -18,6 +18,8 @@ pub enum Input {
     Erase,
     /// Delete at the cursor.
     EraseForward,
+    /// Delete the whole text (Ctrl-U), which restores the default.
+    EraseAll,
     /// Move the text cursor.
     Cursor(isize),
     /// Move the text cursor to the start (`false`) or end (`true`).
@@ -104,6 +106,7 @@ pub fn translate(key: KeyEvent, ctx: KeyContext) -> Option<Input> {
         KeyCode::End if ctx.text => Input::CursorEdge(true),
         KeyCode::Backspace if ctx.text => Input::Erase,
         KeyCode::Delete if ctx.text => Input::EraseForward,
+        KeyCode::Char('u' | 'U') if ctx.text && ctrl => Input::EraseAll,
         KeyCode::Char(c) if ctx.text && !ctrl => Input::Type(c),
         _ => return None,
     };

@@ -127,16 +127,18 @@ impl Tui {
         }
         let n = self.wizard.questions().len();
         self.ui.focus = self.ui.focus.min(n.saturating_sub(1));
-        let focused = self
-            .focused()
-            .map(|q| (q.id, q.is_choice(), q.value.clone()));
+        let focused = self.focused().map(|q| {
+            // A default is shown as a placeholder: typing replaces it, empty keeps it.
+            let own = (!q.is_default).then(|| q.value.clone()).flatten();
+            (q.id, q.is_choice(), own)
+        });
         match focused {
-            Some((id, false, value)) if self.ui.edit.as_ref().is_none_or(|e| e.id != id) => {
+            Some((id, false, own)) if self.ui.edit.as_ref().is_none_or(|e| e.id != id) => {
                 let text = self
                     .wizard
                     .rejected(id)
                     .map(|r| r.text.clone())
-                    .or(value)
+                    .or(own)
                     .unwrap_or_default();
                 let cursor = text.chars().count();
                 self.ui.edit = Some(Edit { id, text, cursor });
@@ -258,6 +260,7 @@ impl Tui {
             Input::Type(_)
             | Input::Erase
             | Input::EraseForward
+            | Input::EraseAll
             | Input::Cursor(_)
             | Input::CursorEdge(_) => {
                 self.edit(&input);
@@ -353,6 +356,10 @@ impl Tui {
             }
             Input::EraseForward if e.cursor < chars.len() => {
                 chars.remove(e.cursor);
+            }
+            Input::EraseAll => {
+                chars.clear();
+                e.cursor = 0;
             }
             Input::Cursor(d) => e.cursor = e.cursor.saturating_add_signed(*d).min(chars.len()),
             Input::CursorEdge(end) => e.cursor = if *end { chars.len() } else { 0 },

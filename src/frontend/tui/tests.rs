@@ -120,6 +120,42 @@ fn narrow_preview_is_a_toggled_panel_and_help_opens() {
 }
 
 #[test]
+fn typing_replaces_a_default_and_ctrl_u_clears_back_to_it() {
+    let mut t = tui(example("eks-production"));
+    for _ in 0..4 {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    assert_eq!(t.wizard.step(), Step::Data);
+    // Postgres host, port, CIDR, then the database name (a default).
+    for _ in 0..3 {
+        t.handle(Input::Field(1));
+    }
+    let focused = t.focused().unwrap();
+    assert_eq!(focused.id, QuestionId::PostgresDatabase);
+    assert!(focused.is_default);
+    // The default shows as a placeholder, the edit starts empty.
+    assert_eq!(t.ui.edit.as_ref().map(|e| e.text.as_str()), Some(""));
+    let screen = format!("{:?}", render(&t, 80, 24).backend());
+    assert!(screen.contains("Database           caracal"), "{screen}");
+    for c in "prod".chars() {
+        t.handle(Input::Type(c));
+    }
+    let pg = t.wizard.answers().postgres.clone().unwrap();
+    assert_eq!(pg.database.as_deref(), Some("prod"));
+    // A typed value is edited in place; Ctrl-U clears it, which restores the default.
+    assert!(matches!(
+        keys::translate(
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            t.key_context()
+        ),
+        Some(Input::EraseAll)
+    ));
+    t.handle(Input::EraseAll);
+    assert_eq!(t.wizard.answers().postgres.clone().unwrap().database, None);
+    assert_eq!(t.ui.edit.as_ref().map(|e| e.text.as_str()), Some(""));
+}
+
+#[test]
 fn typing_updates_the_preview_and_marks_the_changed_lines() {
     let mut t = tui(example("eks-production"));
     for _ in 0..4 {

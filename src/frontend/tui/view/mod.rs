@@ -246,7 +246,13 @@ fn field_line<'a>(
             } else {
                 Style::new().fg(Color::Cyan)
             };
-            spans.push(Span::styled(shown, style.underlined()));
+            match &q.value {
+                // Nothing typed over a default: show the default, dimmed, as a placeholder.
+                Some(v) if edit.text.is_empty() && q.is_default && rejected.is_none() => {
+                    spans.push(Span::styled(truncate(v, room), dim()));
+                }
+                _ => spans.push(Span::styled(shown, style.underlined())),
+            }
             cursor = Some((3 + label.chars().count() + edit.cursor - start) as u16);
         }
         _ => match (rejected, &q.value) {
@@ -476,12 +482,13 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
 }
 
 fn help_lines() -> Vec<Line<'static>> {
-    let rows: [(&str, &str); 12] = [
+    let rows: [(&str, &str); 14] = [
         ("Enter", "accept this step and go on (on review: write)"),
         ("PgUp", "previous step (always, even with problems)"),
         ("↑ ↓", "previous / next question"),
         ("← →  Space", "change a choice; move the cursor in text"),
-        ("typing", "edit a text field; empty restores the default"),
+        ("typing", "edit text: replaces a default; empty keeps it"),
+        ("Ctrl-U", "clear the text field"),
         ("Tab", "preview: browse files (←→) and scroll (↑↓)"),
         ("? or F1", "this help"),
         ("Esc  Ctrl-C", "quit: nothing is written, the draft is kept"),
@@ -489,6 +496,7 @@ fn help_lines() -> Vec<Line<'static>> {
         ("+", "in the preview: a line the last answer changed"),
         ("✗", "a problem to fix before going on"),
         ("!", "a warning: allowed, but read it"),
+        ("→", "why a migration asks this question"),
     ];
     let mut lines: Vec<Line> = rows
         .iter()
