@@ -119,13 +119,19 @@ fn narrow_preview_is_a_toggled_panel_and_help_opens() {
     insta::assert_snapshot!("help_80x24", render(&t, 80, 24).backend());
 }
 
-#[test]
-fn typing_replaces_a_default_and_ctrl_u_clears_back_to_it() {
+/// The EKS production example on its Postgres & Redis step.
+fn at_data_step() -> Tui {
     let mut t = tui(example("eks-production"));
     for _ in 0..4 {
         t.handle(Input::Wizard(Msg::Next));
     }
     assert_eq!(t.wizard.step(), Step::Data);
+    t
+}
+
+#[test]
+fn typing_replaces_a_default_and_ctrl_u_clears_back_to_it() {
+    let mut t = at_data_step();
     // Postgres host, port, CIDR, then the database name (a default).
     for _ in 0..3 {
         t.handle(Input::Field(1));
@@ -157,11 +163,7 @@ fn typing_replaces_a_default_and_ctrl_u_clears_back_to_it() {
 
 #[test]
 fn typing_updates_the_preview_and_marks_the_changed_lines() {
-    let mut t = tui(example("eks-production"));
-    for _ in 0..4 {
-        t.handle(Input::Wizard(Msg::Next));
-    }
-    assert_eq!(t.wizard.step(), Step::Data);
+    let mut t = at_data_step();
     t.handle(Input::Field(1));
     assert_eq!(t.ui.edit.as_ref().map(|e| e.text.as_str()), Some("5432"));
     t.handle(Input::Erase);
