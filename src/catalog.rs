@@ -98,6 +98,8 @@ pub struct SecretStoreSpec {
 pub struct FieldSpec {
     /// Key name.
     pub name: String,
+    /// What the wizard calls it.
+    pub label: String,
     /// Format of its value.
     pub format: Format,
     /// What to put there.

@@ -627,7 +627,7 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
             (
                 Step::Identity,
                 format!("secretStore.{}", f.name),
-                f.name.clone(),
+                f.label.clone(),
                 format!("{}: {}.", cloud.secret_store.provider, f.hint),
                 text(example(f.format)),
             )
