@@ -135,6 +135,36 @@ pub fn ensure_k8s_name(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A Kubernetes label: key `[prefix/]name` (prefix a DNS subdomain), value empty or a name,
+/// each name at most 63 characters of letters, digits, `-`, `_` and `.`, alphanumeric at
+/// both ends.
+pub fn ensure_label(key: &str, value: &str) -> Result<(), String> {
+    fn is_name(s: &str) -> bool {
+        let b = s.as_bytes();
+        !b.is_empty()
+            && b.len() <= 63
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    }
+    let (prefix, name) = match key.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if !is_name(name) || prefix.is_some_and(|p| ensure_k8s_name(p).is_err()) {
+        return Err(format!(
+            "`{key}` is not a label key (`[prefix/]name`: letters, digits, `-`, `_`, `.`, at most 63 characters)"
+        ));
+    }
+    if !value.is_empty() && !is_name(value) {
+        return Err(format!(
+            "`{value}` is not a label value (letters, digits, `-`, `_`, `.`, at most 63 characters)"
+        ));
+    }
+    Ok(())
+}
+
 fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -377,6 +407,21 @@ impl CharClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_follow_kubernetes_syntax() {
+        assert!(ensure_label("app.kubernetes.io/name", "ingress-nginx").is_ok());
+        assert!(ensure_label("app", "").is_ok());
+        assert!(ensure_label("Tier_1", "web.v2").is_ok());
+        assert!(ensure_label("app name", "x").is_err());
+        assert!(
+            ensure_label("Example.com/app", "x").is_err(),
+            "prefix is a DNS subdomain"
+        );
+        assert!(ensure_label("app", "-x").is_err());
+        assert!(ensure_label(&"a".repeat(64), "x").is_err());
+        assert!(ensure_label("app", &"v".repeat(64)).is_err());
+    }
 
     #[test]
     fn formats_accept_and_reject() {

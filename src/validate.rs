@@ -782,6 +782,11 @@ impl Validator<'_> {
                     "required with `podLabels`: NetworkPolicy peers select pods within a namespace",
                 );
             }
+            for (k, v) in &ic.pod_labels {
+                if let Err(e) = format::ensure_label(k, v) {
+                    self.err("ingressController.podLabels", e);
+                }
+            }
             for (i, c) in ic.cidrs.iter().enumerate() {
                 if let Some(net) = self.cidr(&format!("ingressController.cidrs[{i}]"), c) {
                     if net.prefix_len() == 0 {

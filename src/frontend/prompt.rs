@@ -181,7 +181,7 @@ fn ask(q: &Question, p: &mut dyn Prompter) -> Result<Reply<String>, PromptError>
                 _ => Ok(Reply::Back),
             }
         }
-        Kind::Text { hint } | Kind::List { hint } => {
+        Kind::Text { hint } | Kind::List { hint } | Kind::Labels { hint } => {
             let help = format!("{help}; {hint}; `{BACK}` goes back");
             match p.text(&q.prompt, &help, q.value.as_deref().unwrap_or(""))? {
                 Reply::Value(v) if v.trim() == BACK => Ok(Reply::Back),

@@ -117,9 +117,29 @@ pub fn display(value: &serde_yaml::Value) -> String {
             })
             .collect::<Vec<_>>()
             .join(", "),
-        serde_yaml::Value::Mapping(m) => m.keys().map(display).collect::<Vec<_>>().join(", "),
+        // Labels read back as `key=value`, the way they are typed.
+        serde_yaml::Value::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| format!("{}={}", display(k), display(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
         serde_yaml::Value::Tagged(t) => display(&t.value),
     }
+}
+
+/// Text typed for labels (`a=1, b=2`) as a mapping of strings.
+pub fn labels_value(text: &str) -> Result<serde_yaml::Value, String> {
+    let mut m = serde_yaml::Mapping::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (k, v) = item.split_once('=').ok_or_else(|| {
+            format!("`{item}` is not key=value, e.g. app.kubernetes.io/name=ingress-nginx")
+        })?;
+        m.insert(
+            serde_yaml::Value::String(k.trim().to_string()),
+            serde_yaml::Value::String(v.trim().to_string()),
+        );
+    }
+    Ok(serde_yaml::Value::Mapping(m))
 }
 
 /// Text typed for a list (`a, b`) as a `--set` value: a YAML flow sequence. An item

@@ -261,6 +261,8 @@ impl Wizard {
             answers::unset(&mut a, &q.path)?;
         } else if matches!(q.kind, Kind::List { .. }) {
             answers::set(&mut a, &q.path, &answers::list_to_set_value(text))?;
+        } else if matches!(q.kind, Kind::Labels { .. }) {
+            answers::set_value(&mut a, &q.path, answers::labels_value(text)?)?;
         } else {
             answers::set(&mut a, &q.path, text)?;
         }

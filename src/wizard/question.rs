@@ -144,6 +144,8 @@ pub enum QuestionId {
     IngressInternalClassName,
     /// `ingressController.namespace`.
     IngressNamespace,
+    /// `ingressController.podLabels`.
+    IngressPodLabels,
     /// `identity.<the cloud's field>`.
     Identity,
     /// `secretStore.<the cloud's n-th field>`.
@@ -186,6 +188,11 @@ pub enum Kind {
     },
     /// A comma-separated list (CIDRs).
     List {
+        /// Example or format.
+        hint: String,
+    },
+    /// Comma-separated `key=value` pairs (Kubernetes labels).
+    Labels {
         /// Example or format.
         hint: String,
     },

@@ -97,6 +97,7 @@ fn ids(ctx: &Context<'_>) -> Vec<QuestionId> {
         Q::IngressClassName,
         Q::IngressInternalClassName,
         Q::IngressNamespace,
+        Q::IngressPodLabels,
         Q::Identity,
     ]);
     let fields = ctx.cloud.map_or(0, |c| c.secret_store.fields.len());
@@ -530,7 +531,10 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                 Kind::Choice(choices),
             )
         }
-        Q::IngressClassName | Q::IngressInternalClassName | Q::IngressNamespace => {
+        Q::IngressClassName
+        | Q::IngressInternalClassName
+        | Q::IngressNamespace
+        | Q::IngressPodLabels => {
             let cloud = cloud?;
             let exposed = ctx.exposed();
             let uses = |x: Exposure| exposed.iter().any(|(_, e)| *e == x);
@@ -571,6 +575,15 @@ pub fn question(id: QuestionId, ctx: &Context<'_>) -> Option<Question> {
                     "Controller namespace".into(),
                     "Namespace of the ingress controller pods the NetworkPolicy admits (with your own class); empty keeps the cloud's default.".into(),
                     text("optional, e.g. ingress-nginx"),
+                ),
+                Q::IngressPodLabels => (
+                    Step::Network,
+                    "ingressController.podLabels".into(),
+                    "Controller pod labels".into(),
+                    "Labels of the ingress controller pods the NetworkPolicy admits (with your own class); empty keeps the cloud's default.".into(),
+                    Kind::Labels {
+                        hint: "key=value, comma-separated, e.g. app.kubernetes.io/name=ingress-nginx".into(),
+                    },
                 ),
                 _ => return None,
             }

@@ -194,6 +194,54 @@ fn the_database_names_and_migration_role_are_asked_and_checked() {
 }
 
 #[test]
+fn controller_pod_labels_are_typed_as_key_value_pairs() {
+    let mut w = wizard(example("eks-production"));
+    w.update(Msg::Answer(QuestionId::IngressClassName, "nginx".into()));
+    w.update(Msg::Answer(
+        QuestionId::IngressNamespace,
+        "ingress-nginx".into(),
+    ));
+    let q = w.question(QuestionId::IngressPodLabels).expect("asked");
+    assert_eq!(q.step, Step::Network);
+    w.update(Msg::Answer(
+        QuestionId::IngressPodLabels,
+        "app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller".into(),
+    ));
+    let ic = w.answers().ingress_controller.clone().unwrap();
+    assert_eq!(
+        ic.pod_labels
+            .get("app.kubernetes.io/name")
+            .map(String::as_str),
+        Some("ingress-nginx")
+    );
+    assert_eq!(ic.pod_labels.len(), 2);
+    // Shown back the way it is typed.
+    let shown = w
+        .question(QuestionId::IngressPodLabels)
+        .unwrap()
+        .value
+        .clone();
+    assert_eq!(
+        shown.as_deref(),
+        Some("app.kubernetes.io/component=controller, app.kubernetes.io/name=ingress-nginx")
+    );
+    // Not key=value, or not a label: refused at the question.
+    w.update(Msg::Answer(
+        QuestionId::IngressPodLabels,
+        "ingress-nginx".into(),
+    ));
+    assert!(w.rejected(QuestionId::IngressPodLabels).is_some());
+    w.update(Msg::Answer(
+        QuestionId::IngressPodLabels,
+        "app name=x".into(),
+    ));
+    assert!(w
+        .problems_for(QuestionId::IngressPodLabels)
+        .iter()
+        .any(|p| p.contains("not a label key")));
+}
+
+#[test]
 fn a_value_of_the_wrong_type_is_rejected_with_the_text_kept() {
     let mut w = wizard(example("eks-production"));
     w.update(Msg::Answer(QuestionId::PostgresPort, "fivefour".into()));

@@ -387,7 +387,7 @@ fn detail_lines(q: &Question, width: usize) -> Vec<Line<'static>> {
                 }
             }
         }
-        Kind::Text { hint } | Kind::List { hint } => {
+        Kind::Text { hint } | Kind::List { hint } | Kind::Labels { hint } => {
             lines.push(Line::from(vec![
                 Span::styled("Format: ", dim()),
                 Span::raw(hint.clone()),
