@@ -146,6 +146,13 @@ fn answers_go_through_set_key_paths_and_defaults_stay_unanswered() {
     );
 }
 
+/// Answers `id` with `text` and checks that a problem shown at that question says `needle`.
+fn answer_with_problem(w: &mut Wizard, id: QuestionId, text: &str, needle: &str) {
+    w.update(Msg::Answer(id, text.into()));
+    let problems = w.problems_for(id);
+    assert!(problems.iter().any(|p| p.contains(needle)), "{problems:?}");
+}
+
 #[test]
 fn the_storage_class_is_asked_on_the_data_step_and_checked() {
     let mut w = wizard(example("eks-production"));
@@ -154,10 +161,11 @@ fn the_storage_class_is_asked_on_the_data_step_and_checked() {
     assert_eq!(q.path, "storageClass");
     w.update(Msg::Answer(QuestionId::StorageClass, "fast-ssd".into()));
     assert_eq!(w.answers().storage_class.as_deref(), Some("fast-ssd"));
-    w.update(Msg::Answer(QuestionId::StorageClass, "Fast SSD".into()));
-    assert!(
-        !w.problems_for(QuestionId::StorageClass).is_empty(),
-        "not a Kubernetes name"
+    answer_with_problem(
+        &mut w,
+        QuestionId::StorageClass,
+        "Fast SSD",
+        "not a Kubernetes name",
     );
 }
 
@@ -183,14 +191,12 @@ fn the_database_names_and_migration_role_are_asked_and_checked() {
     assert_eq!(pg.user.as_deref(), Some("caracal_admin"));
     assert_eq!(pg.database.as_deref(), Some("caracal_prod"));
     // The sessions database must be another one; the problem shows at its question.
-    w.update(Msg::Answer(
+    answer_with_problem(
+        &mut w,
         QuestionId::PostgresAuthDatabase,
-        "caracal_prod".into(),
-    ));
-    assert!(w
-        .problems_for(QuestionId::PostgresAuthDatabase)
-        .iter()
-        .any(|p| p.contains("must differ")));
+        "caracal_prod",
+        "must differ",
+    );
 }
 
 #[test]
@@ -231,14 +237,12 @@ fn controller_pod_labels_are_typed_as_key_value_pairs() {
         "ingress-nginx".into(),
     ));
     assert!(w.rejected(QuestionId::IngressPodLabels).is_some());
-    w.update(Msg::Answer(
+    answer_with_problem(
+        &mut w,
         QuestionId::IngressPodLabels,
-        "app name=x".into(),
-    ));
-    assert!(w
-        .problems_for(QuestionId::IngressPodLabels)
-        .iter()
-        .any(|p| p.contains("not a label key")));
+        "app name=x",
+        "not a label key",
+    );
 }
 
 #[test]
