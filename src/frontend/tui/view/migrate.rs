@@ -1,7 +1,7 @@
 //! Drawing the migration's own screens (target profile, summary and diffs, conflicts); its
 //! questions are the wizard's screens. Pure: no mutation, no I/O.
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -102,16 +102,7 @@ fn draw_header(f: &mut Frame, area: Rect, mt: &MigrateTui) {
         mt.flow.current_profile(),
         mt.flow.target()
     );
-    let pad = usize::from(area.width).saturating_sub(left.chars().count() + right.chars().count());
-    let line = Line::from(vec![
-        Span::raw(left).add_modifier(Modifier::BOLD),
-        Span::raw(" ".repeat(pad)),
-        Span::raw(right),
-    ]);
-    f.render_widget(
-        Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)),
-        area,
-    );
+    super::draw_title_bar(f, area, left, right);
 }
 
 fn heading(s: impl Into<String>) -> Line<'static> {

@@ -95,6 +95,11 @@ fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
         (c, "") => format!("{c} "),
         (c, p) => format!("{c} · {p} "),
     };
+    draw_title_bar(f, area, left, right);
+}
+
+/// The reversed top line: `left` in bold, `right` against the right edge.
+fn draw_title_bar(f: &mut Frame, area: Rect, left: String, right: String) {
     let pad = usize::from(area.width).saturating_sub(left.chars().count() + right.chars().count());
     let line = Line::from(vec![
         Span::raw(left).add_modifier(Modifier::BOLD),
