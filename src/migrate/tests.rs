@@ -18,6 +18,19 @@ pub(crate) fn overlay(answers: &str) -> (OldAnswers, DirState) {
     on_disk(tree.files)
 }
 
+/// A migration flow over the overlay `answers` render to, with `edit` applied to its files
+/// on disk first (a hand edit, say).
+pub(crate) fn flow_over(answers: &str, edit: impl FnOnce(&mut DirState)) -> MigrationFlow {
+    let (old, mut state) = overlay(answers);
+    edit(&mut state);
+    MigrationFlow::new(
+        old,
+        state,
+        Catalog::builtin().unwrap(),
+        Templates::builtin().unwrap(),
+    )
+}
+
 fn on_disk(files: BTreeMap<String, String>) -> (OldAnswers, DirState) {
     let old = upgrade(ANSWERS_FILE, &files[ANSWERS_FILE]).unwrap();
     let state = DirState {

@@ -1,17 +1,10 @@
 use super::*;
 use crate::migrate::tests::fixtures::{needs, source};
-use crate::migrate::tests::overlay;
+use crate::migrate::tests::{flow_over, overlay};
 use crate::wizard::Outcome;
 
 fn flow(cloud: &str, profile: &str, edit: impl FnOnce(&mut DirState)) -> MigrationFlow {
-    let (old, mut state) = overlay(&source(cloud, profile));
-    edit(&mut state);
-    MigrationFlow::new(
-        old,
-        state,
-        Catalog::builtin().unwrap(),
-        Templates::builtin().unwrap(),
-    )
+    flow_over(&source(cloud, profile), edit)
 }
 
 fn hand_edited_replicas(state: &mut DirState) {
@@ -222,13 +215,7 @@ fn the_questions_say_why_they_are_asked_under_the_question() {
     // The issuer served only public hosts; moving them internal asks to confirm it.
     let text =
         source("aks", "production") + "endpoints: {web: public, sts: public, gateway: disabled}\n";
-    let (old, state) = overlay(&text);
-    let mut f = MigrationFlow::new(
-        old,
-        state,
-        Catalog::builtin().unwrap(),
-        Templates::builtin().unwrap(),
-    );
+    let mut f = flow_over(&text, |_| {});
     f.update(FlowMsg::Target("private".into()));
     f.update(FlowMsg::Next);
     assert_eq!(f.stage(), Stage::Questions);

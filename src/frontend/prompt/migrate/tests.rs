@@ -2,10 +2,8 @@ use std::collections::VecDeque;
 use std::path::Path;
 
 use super::*;
-use crate::catalog::Catalog;
 use crate::migrate::tests::fixtures::source;
-use crate::migrate::tests::overlay;
-use crate::render::Templates;
+use crate::migrate::tests::flow_over;
 
 /// Replies in order; selects match an option by prefix.
 #[derive(Default)]
@@ -63,14 +61,7 @@ impl Prompter for Script {
 }
 
 fn flow(edit: impl FnOnce(&mut crate::migrate::DirState)) -> MigrationFlow {
-    let (old, mut state) = overlay(&source("eks", "production"));
-    edit(&mut state);
-    MigrationFlow::new(
-        old,
-        state,
-        Catalog::builtin().unwrap(),
-        Templates::builtin().unwrap(),
-    )
+    flow_over(&source("eks", "production"), edit)
 }
 
 #[test]

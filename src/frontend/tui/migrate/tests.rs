@@ -5,22 +5,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::catalog::Catalog;
 use crate::migrate::tests::fixtures::source;
-use crate::migrate::tests::overlay;
+use crate::migrate::tests::flow_over;
 use crate::migrate::DirState;
-use crate::render::Templates;
 use crate::wizard::QuestionId;
 
 fn screen(edit: impl FnOnce(&mut DirState)) -> MigrateTui {
-    let (old, mut state) = overlay(&source("eks", "production"));
-    edit(&mut state);
-    let flow = MigrationFlow::new(
-        old,
-        state,
-        Catalog::builtin().unwrap(),
-        Templates::builtin().unwrap(),
-    );
+    let flow = flow_over(&source("eks", "production"), edit);
     MigrateTui::new(flow, PathBuf::from("overlay"))
 }
 
