@@ -103,22 +103,32 @@ fn drive(
             }
             continue;
         }
-        if ask_step(wizard, p, false)? {
+        if answer_step(wizard, p)? {
             wizard.update(Msg::Back);
             continue;
         }
-        loop {
-            wizard.update(Msg::Next);
-            if wizard.step() != step {
-                break;
-            }
-            // Stopped: ask again only what has a problem.
-            if ask_step(wizard, p, true)? {
-                wizard.update(Msg::Back);
-                break;
-            }
-        }
         save_draft(wizard, session);
+    }
+}
+
+/// Asks the current step's questions, then goes on, asking again only what has a problem
+/// until the step is left. `true`: the operator asked to go back at the step's first round
+/// (going back from a later round is done here).
+pub(super) fn answer_step(w: &mut Wizard, p: &mut dyn Prompter) -> Result<bool, PromptError> {
+    let step = w.step();
+    if ask_step(w, p, false)? {
+        return Ok(true);
+    }
+    loop {
+        w.update(Msg::Next);
+        if w.step() != step {
+            return Ok(false);
+        }
+        // Stopped: ask again only what has a problem.
+        if ask_step(w, p, true)? {
+            w.update(Msg::Back);
+            return Ok(false);
+        }
     }
 }
 

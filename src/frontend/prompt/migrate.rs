@@ -8,7 +8,7 @@ use crate::migrate::{
 };
 use crate::wizard::{Msg, Outcome, Step, Wizard};
 
-use super::{ask_step, PromptError, Prompter, Reply, BACK};
+use super::{answer_step, PromptError, Prompter, Reply, BACK};
 
 /// Runs the migration of the overlay in `dir` with line prompts; `Ok(None)` when cancelled.
 pub fn run(
@@ -125,22 +125,11 @@ fn ask_wizard(w: &mut Wizard, p: &mut dyn Prompter) -> Result<Option<Answers>, P
             m.saturating_sub(1),
             step.title()
         ));
-        if ask_step(w, p, false)? {
+        if answer_step(w, p)? {
             if w.steps().first() == Some(&step) {
                 return Ok(None);
             }
             w.update(Msg::Back);
-            continue;
-        }
-        loop {
-            w.update(Msg::Next);
-            if w.step() != step {
-                break;
-            }
-            if ask_step(w, p, true)? {
-                w.update(Msg::Back);
-                break;
-            }
         }
     }
 }
