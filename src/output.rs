@@ -49,21 +49,25 @@ pub fn recorded_digests(dir: &Path) -> Option<BTreeMap<String, String>> {
 
 /// Compares each file of `dir` the wizard would touch against its recorded digest.
 pub fn file_states(dir: &Path, paths: &[String]) -> BTreeMap<String, FileState> {
-    let digests = recorded_digests(dir).unwrap_or_default();
-    let mut out = BTreeMap::new();
-    for p in paths.iter().chain(digests.keys()) {
-        let state = match fs_err::read_to_string(dir.join(p)) {
-            Err(_) => FileState::Absent,
-            Ok(text) if digests.get(p) == Some(&digest(&text)) => FileState::Pristine,
-            Ok(_) => FileState::Edited,
-        };
-        out.insert(p.clone(), state);
-    }
-    out
+    let existing = Existing::read(dir, paths.iter());
+    existing
+        .contents
+        .keys()
+        .map(|p| {
+            let state = if existing.current(p).is_none() {
+                FileState::Absent
+            } else if existing.edited(p) {
+                FileState::Edited
+            } else {
+                FileState::Pristine
+            };
+            (p.clone(), state)
+        })
+        .collect()
 }
 
-/// What a write of a tree finds in its directory, read once: what [`ensure_writable`]
-/// checks and [`write_tree`] compares against.
+/// What a write finds in its directory, read once: what [`ensure_writable`] checks,
+/// [`write_tree`] compares against and [`file_states`] reports.
 struct Existing {
     /// The directory does not exist yet.
     fresh: bool,
@@ -74,21 +78,23 @@ struct Existing {
 }
 
 impl Existing {
-    fn read(dir: &Path, tree: &RenderedTree) -> Self {
+    /// The files at `paths` and every file the last run recorded.
+    fn read<'a>(dir: &Path, paths: impl Iterator<Item = &'a String>) -> Self {
         if !dir.exists() {
             return Self {
                 fresh: true,
                 digests: BTreeMap::new(),
-                contents: BTreeMap::new(),
+                contents: paths.map(|p| (p.clone(), None)).collect(),
             };
         }
         let digests = recorded_digests(dir).unwrap_or_default();
-        let contents = tree
-            .files
-            .keys()
-            .chain(digests.keys())
-            .map(|p| (p.clone(), std::fs::read_to_string(dir.join(p)).ok()))
-            .collect();
+        let read = |p: &String| (p.clone(), std::fs::read_to_string(dir.join(p)).ok());
+        let mut contents: BTreeMap<String, Option<String>> = paths.map(read).collect();
+        for p in digests.keys() {
+            if !contents.contains_key(p) {
+                contents.insert(p.clone(), read(p).1);
+            }
+        }
         Self {
             fresh: false,
             digests,
@@ -112,7 +118,7 @@ pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(
     if force || !dir.exists() {
         return Ok(());
     }
-    check_writable(dir, tree, &Existing::read(dir, tree))
+    check_writable(dir, tree, &Existing::read(dir, tree.files.keys()))
 }
 
 fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Result<(), WriteError> {
@@ -159,7 +165,7 @@ fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Resul
 /// identical are left alone (their mtimes too), so a re-run that changes nothing writes
 /// nothing.
 pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteReport, WriteError> {
-    let existing = Existing::read(dir, tree);
+    let existing = Existing::read(dir, tree.files.keys());
     if !force {
         check_writable(dir, tree, &existing)?;
     }
