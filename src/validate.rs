@@ -35,6 +35,15 @@ pub struct Checked {
 
 /// Completes and validates `answers`; returns every problem at once on failure.
 pub fn check(answers: &Answers, catalog: &Catalog) -> Result<Checked, Problems> {
+    check_with_warnings(answers, catalog).0
+}
+
+/// [`check`], plus the warnings found even while problems remain: the wizard shows them
+/// under their questions as the operator goes, not only once everything is answered.
+pub fn check_with_warnings(
+    answers: &Answers,
+    catalog: &Catalog,
+) -> (Result<Checked, Problems>, Vec<Problem>) {
     let mut problems = Vec::new();
     match answers.version {
         None | Some(VERSION) => {}
@@ -94,7 +103,7 @@ pub fn check(answers: &Answers, catalog: &Catalog) -> Result<Checked, Problems> 
         ));
     }
     let (Some(cloud), Some(profile)) = (cloud, profile) else {
-        return Err(Problems(problems));
+        return (Err(Problems(problems)), Vec::new());
     };
     let complete = complete(answers, cloud, profile);
     let mut v = Validator {
@@ -106,16 +115,17 @@ pub fn check(answers: &Answers, catalog: &Catalog) -> Result<Checked, Problems> 
         warnings: Vec::new(),
     };
     v.run();
+    let warnings = v.warnings;
     if v.problems.is_empty() {
-        let warnings = v.warnings;
-        Ok(Checked {
+        let checked = Checked {
             answers: complete,
-            warnings,
-        })
+            warnings: warnings.clone(),
+        };
+        (Ok(checked), warnings)
     } else {
         let mut p = v.problems;
         p.dedup();
-        Err(Problems(p))
+        (Err(Problems(p)), warnings)
     }
 }
 

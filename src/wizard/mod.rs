@@ -274,10 +274,8 @@ impl Wizard {
         self.revision += 1;
         let ctx = questions::Context::new(&self.catalog, &self.answers);
         self.questions = questions::questions(&ctx);
-        let (problems, warnings) = match validate::check(&self.answers, &self.catalog) {
-            Ok(c) => (Vec::new(), c.warnings),
-            Err(p) => (p.0, Vec::new()),
-        };
+        let (result, warnings) = validate::check_with_warnings(&self.answers, &self.catalog);
+        let problems = result.err().map(|p| p.0).unwrap_or_default();
         self.problems = problems.into_iter().map(|p| self.place(p)).collect();
         self.warnings = warnings.into_iter().map(|p| self.place(p)).collect();
         match &mut self.scope {

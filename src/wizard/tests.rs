@@ -127,6 +127,28 @@ fn a_fresh_wizard_stops_at_missing_answers_and_shows_them_after_next() {
 }
 
 #[test]
+fn warnings_show_while_later_steps_are_still_unanswered() {
+    // GKE private from scratch: the default issuer is for internal endpoints, which can't
+    // answer HTTP-01; say so at the issuer, long before Postgres and Redis are answered.
+    let mut w = wizard(Answers::default());
+    w.update(Msg::Answer(QuestionId::Cloud, "gke".into()));
+    w.update(Msg::Answer(QuestionId::Profile, "private".into()));
+    w.update(Msg::Answer(
+        QuestionId::Domain,
+        "caracal.corp.example.net".into(),
+    ));
+    assert!(
+        !w.problems().is_empty(),
+        "Postgres, Redis, identity… still missing"
+    );
+    let warnings = w.warnings_for(QuestionId::TlsValue);
+    assert!(
+        warnings.iter().any(|m| m.contains("HTTP-01")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn answers_go_through_set_key_paths_and_defaults_stay_unanswered() {
     let mut w = wizard(example("eks-production"));
     let before = w.answers().clone();
