@@ -21,6 +21,74 @@ pub struct Catalog {
     pub profiles: Vec<Profile>,
     /// TLS sources by id.
     pub tls_modes: Vec<TlsMode>,
+    /// What each Caracal workload is at runtime (`assets/components.yaml`).
+    pub components: Components,
+}
+
+/// The chart's workloads as they run: `assets/components.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Components {
+    /// The long-running services, in the order the chart lists them.
+    pub components: Vec<Component>,
+    /// The chart's pre-install/pre-upgrade Jobs.
+    pub jobs: Vec<JobSpec>,
+}
+
+/// How a workload reads a Postgres URL (and so what `sslmode` means to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runtime {
+    /// node-postgres: `sslmode=require` verifies against Node's bundled roots.
+    Node,
+    /// pgx: libpq meanings, `require` encrypts without verifying.
+    Go,
+    /// psql/libpq itself (the schema migration Job).
+    Libpq,
+}
+
+/// One long-running Caracal service.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Component {
+    /// The chart's service key and `app.kubernetes.io/component` label (`web`).
+    pub id: String,
+    /// Human name.
+    pub title: String,
+    /// Its runtime.
+    pub runtime: Runtime,
+    /// Container port named `http`.
+    pub port: u16,
+    /// Path of the readiness probe on port `http`.
+    pub readiness_path: String,
+    /// Whether the chart mounts `extraVolumes` into it.
+    pub extra_volumes: bool,
+    /// Whether it answers `/metrics` to the `metricsBearer` alone.
+    pub metrics: bool,
+    /// Egress it needs beyond DNS, Postgres, Redis and OTLP.
+    pub calls: Vec<ComponentCall>,
+}
+
+/// One kind of destination a component calls.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentCall {
+    /// The answer naming where that is (`egress.signIn`).
+    pub answer: String,
+    /// What it calls, for people.
+    pub what: String,
+}
+
+/// One of the chart's hook Jobs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobSpec {
+    /// Its `app.kubernetes.io/component` label.
+    pub id: String,
+    /// Its runtime.
+    pub runtime: Runtime,
+    /// Whether the chart mounts `extraVolumes` into it.
+    pub extra_volumes: bool,
 }
 
 /// One managed Kubernetes offering.
@@ -331,6 +399,7 @@ impl Catalog {
         let mut clouds = BTreeMap::new();
         let mut profiles = None;
         let mut tls_modes = None;
+        let mut components = None;
         for (path, text) in files {
             let malformed = |reason: String| CatalogError::Malformed {
                 file: (*path).to_string(),
@@ -349,6 +418,8 @@ impl Catalog {
                 profiles = Some(encoding.parse(text).map_err(malformed)?);
             } else if *path == "tls-modes.yaml" {
                 tls_modes = Some(encoding.parse(text).map_err(malformed)?);
+            } else if *path == "components.yaml" {
+                components = Some(encoding.parse(text).map_err(malformed)?);
             }
         }
         let missing = |file: &str| CatalogError::Malformed {
@@ -359,6 +430,7 @@ impl Catalog {
             clouds,
             profiles: profiles.ok_or_else(|| missing("profiles.yaml"))?,
             tls_modes: tls_modes.ok_or_else(|| missing("tls-modes.yaml"))?,
+            components: components.ok_or_else(|| missing("components.yaml"))?,
         };
         catalog.ensure_consistent()?;
         Ok(catalog)
@@ -372,6 +444,11 @@ impl Catalog {
     /// The profile with this id.
     pub fn profile(&self, id: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// The Caracal service with this id (`web`).
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.components.iter().find(|c| c.id == id)
     }
 
     /// The TLS mode with this id.
@@ -468,6 +545,33 @@ mod tests {
             assert!(cloud.exposures.contains_key("public"), "{}", cloud.id);
             assert!(cloud.exposures.contains_key("internal"), "{}", cloud.id);
         }
+    }
+
+    #[test]
+    fn components_are_the_charts_six_services_on_their_endpoint_ports() {
+        use crate::answers::Endpoint;
+        let c = Catalog::builtin().expect("builtin catalog");
+        let ids: Vec<&str> = c
+            .components
+            .components
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            ["sts", "api", "gateway", "audit", "coordinator", "web"]
+        );
+        for e in Endpoint::ALL
+            .into_iter()
+            .filter(|e| *e != Endpoint::Control)
+        {
+            let comp = c.component(e.key()).expect("component for endpoint");
+            assert_eq!(comp.port, e.port(), "{}", e.key());
+            assert_eq!(comp.readiness_path, "/ready");
+        }
+        // web has no extraVolumes in the chart; the hook Jobs have none either.
+        assert!(!c.component("web").unwrap().extra_volumes);
+        assert!(c.components.jobs.iter().all(|j| !j.extra_volumes));
     }
 
     #[test]
