@@ -90,3 +90,42 @@ fn problem_paths_map_to_questions() {
     assert!(q(QuestionId::TlsSource).concerns("tls"));
     assert!(!q(QuestionId::RedisHost).concerns("redis.hostx"));
 }
+
+#[test]
+fn each_question_comes_from_one_row_and_rows_expand_to_distinct_ids() {
+    let catalog = Catalog::builtin().unwrap();
+    let answers = Answers::parse("t", "cloud: gke\nprofile: regulated\n", &[]).unwrap();
+    let ctx = Context::new(&catalog, &answers);
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, row) in rows().enumerate() {
+        for id in row.ids(&ctx) {
+            assert!(seen.insert(id), "{id:?} comes from two rows");
+            assert_eq!(rows().position(|r| r.is_for(id)), Some(i), "{id:?}");
+        }
+    }
+    assert!(seen.contains(&QuestionId::SecretStore(0)));
+}
+
+#[test]
+fn rows_are_in_step_order() {
+    let steps: Vec<Step> = rows().map(|r| r.step).collect();
+    assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+}
+
+#[test]
+fn endpoints_without_ingress_can_be_looked_up_but_are_not_asked() {
+    let qs = ctx_questions("cloud: eks\nprofile: production\ndomain: x.example.com\n");
+    assert!(!qs
+        .iter()
+        .any(|q| q.id == QuestionId::Exposure(Endpoint::Audit)));
+    let catalog = Catalog::builtin().unwrap();
+    let answers = Answers::parse("t", "cloud: eks\nprofile: production\n", &[]).unwrap();
+    let audit = question(
+        QuestionId::Exposure(Endpoint::Audit),
+        &Context::new(&catalog, &answers),
+    );
+    assert_eq!(
+        audit.map(|q| q.explain).as_deref(),
+        Some("Has no Ingress in the chart: stays private.")
+    );
+}
