@@ -2,8 +2,8 @@
 //! formats, cross-field rules, the chart's guardrails and the profile's rules.
 //!
 //! Every problem is collected, so the operator sees them all at once. The rules live
-//! in one file per concern; [`Validator::run`](validator::Validator) lists them in the
-//! order their problems are reported.
+//! in one file per concern; `Validator::run` in `validator.rs` lists them in the order
+//! their problems are reported.
 mod audit;
 mod data;
 mod defaults;
