@@ -1,5 +1,5 @@
 use super::*;
-use crate::answers::Answers;
+use crate::answers::{Answers, Endpoint, Exposure};
 
 fn catalog() -> Catalog {
     Catalog::builtin().expect("catalog")

@@ -1,0 +1,144 @@
+//! Rules for the data services: the Postgres and Redis the runtime connects to.
+use super::validator::Validator;
+use super::{IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS};
+use crate::answers::{Postgres, Redis};
+use crate::format;
+
+impl Validator<'_> {
+    /// Postgres: a host (managed where the profile needs it), port, CIDR and identifiers.
+    pub(super) fn postgres(&mut self) {
+        let pg: Postgres = self.a.postgres.clone().unwrap_or_default();
+        let product = &self.cloud.products.postgres;
+        self.data_host(
+            "postgres.host",
+            "Postgres",
+            pg.host.as_deref(),
+            IN_CLUSTER_POSTGRES,
+            product,
+        );
+        if let Some(p) = pg.port {
+            self.port("postgres.port", p);
+        }
+        if let Some(c) = &pg.cidr {
+            self.cidr("postgres.cidr", c);
+        }
+        for (k, v) in [
+            ("database", &pg.database),
+            ("authDatabase", &pg.auth_database),
+            ("user", &pg.user),
+        ] {
+            if let Some(v) = v {
+                self.ident(&format!("postgres.{k}"), v);
+            }
+        }
+        if pg.database.is_some() && pg.database == pg.auth_database {
+            self.err("postgres.authDatabase", "must differ from `postgres.database`: the console's sessions live in their own database");
+        }
+    }
+
+    /// Redis: a host (managed where the profile needs it), port, CIDR, database and TLS.
+    pub(super) fn redis(&mut self) {
+        let r: Redis = self.a.redis.clone().unwrap_or_default();
+        let product = &self.cloud.products.redis;
+        self.data_host(
+            "redis.host",
+            "Redis",
+            r.host.as_deref(),
+            IN_CLUSTER_REDIS,
+            product,
+        );
+        let port = r.port.unwrap_or(6379);
+        self.port("redis.port", port);
+        if let Some(c) = &r.cidr {
+            self.cidr("redis.cidr", c);
+        }
+        if r.database.is_some_and(|d| d > 15) {
+            self.err(
+                "redis.database",
+                "managed Redis offers databases 0–15; use 0 unless you share the instance",
+            );
+        }
+        self.redis_tls(r.tls.unwrap_or(false), port);
+    }
+
+    /// Whether Redis TLS matches the port and what the profile's runtime Secret can carry.
+    fn redis_tls(&mut self, tls: bool, port: u32) {
+        let tls_ports: Vec<u32> = self
+            .cloud
+            .redis_tls_ports
+            .iter()
+            .map(|p| u32::from(*p))
+            .collect();
+        if !tls && port != 6379 && tls_ports.contains(&port) {
+            self.err("redis.tls", format!("port {port} is the TLS port of {}; set `redis.tls: true` (the runtime Secret then uses rediss://)", self.cloud.products.redis));
+        }
+        if tls && !tls_ports.contains(&port) {
+            self.warn(
+                "redis.port",
+                format!(
+                    "{} usually serves TLS on {}; check the port of your instance",
+                    self.cloud.products.redis,
+                    tls_ports
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            );
+        }
+        if !self.profile.external_secrets && tls {
+            self.err("redis.tls", "an evaluation's temporary Secret is built by the chart, which always writes redis:// URLs; set `redis.tls: false` or use the production profile");
+        }
+        if self.profile.managed_dependencies && !tls {
+            self.warn("redis.tls", "managed Redis without TLS sends the Redis password and audit traffic in clear text; prefer `redis.tls: true`");
+        }
+    }
+
+    /// The host of a data service: required when the profile needs it managed, never the
+    /// chart's in-cluster default there, and an IP address or host name.
+    fn data_host(
+        &mut self,
+        path: &str,
+        service: &str,
+        host: Option<&str>,
+        in_cluster: &str,
+        product: &str,
+    ) {
+        match host {
+            None | Some("") => self.err(
+                path,
+                format!(
+                    "profile `{}` needs a managed {service} ({product}); give its host name",
+                    self.profile.id
+                ),
+            ),
+            Some(h) if h == in_cluster && self.profile.managed_dependencies => self.err(
+                path,
+                format!("`{in_cluster}` is the chart's in-cluster default, which stable deployments refuse; give the host of your {product}"),
+            ),
+            Some(h) => self.host_like(path, h),
+        }
+    }
+
+    /// Records a problem at `path` unless `host` is an IP address or a host name.
+    fn host_like(&mut self, path: &str, host: &str) {
+        if host.parse::<std::net::IpAddr>().is_err() {
+            if let Err(e) = format::ensure_hostname(host) {
+                self.err(path, e);
+            }
+        }
+    }
+
+    /// Records a problem at `path` unless `value` is a plain Postgres identifier.
+    fn ident(&mut self, path: &str, value: &str) {
+        let ok = !value.is_empty()
+            && value.len() <= 63
+            && value.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            self.err(path, format!("`{value}` is not a plain Postgres identifier (lower-case letters, digits, `_`)"));
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Rules for the NetworkPolicy: who may send traffic to the pods (the ingress
+//! controller's admission), where they resolve names (DNS) and where they may connect
+//! to (egress).
+use std::collections::BTreeSet;
+
+use super::ingress::effective_exposure;
+use super::validator::Validator;
+use crate::answers::{DnsMode, Egress, EgressEntry, Endpoint, Exposure, IngressController};
+use crate::format;
+
+impl Validator<'_> {
+    /// DNS egress: a resolver CIDR only with `cidr` mode, open DNS only where allowed.
+    pub(super) fn dns(&mut self) {
+        let Some(dns) = self.a.dns.clone() else {
+            return;
+        };
+        match dns.mode {
+            DnsMode::Cluster => {
+                if dns.cidr.is_some() {
+                    self.err(
+                        "dns.cidr",
+                        "only used with `dns.mode: cidr`; remove it or set the mode",
+                    );
+                }
+            }
+            DnsMode::Cidr => match &dns.cidr {
+                None => self.err(
+                    "dns.cidr",
+                    "required with `dns.mode: cidr`; give the resolver's CIDR, e.g. `10.0.0.10/32`",
+                ),
+                Some(c) => {
+                    if let Some(net) = self.cidr("dns.cidr", c) {
+                        if net.prefix_len() == 0 {
+                            self.err(
+                                "dns.cidr",
+                                "a /0 is open DNS; use `dns.mode: cluster` or a resolver's CIDR",
+                            );
+                        }
+                    }
+                }
+            },
+            DnsMode::Open => {
+                if !self.profile.open_dns {
+                    self.err("dns.mode", format!("`open` (port 53 to anywhere) is refused in profile `{}`; use `cluster` (the cloud's kube-dns) or `cidr`", self.profile.id));
+                }
+            }
+        }
+    }
+
+    /// Ingress admission: the operator's controller is well described, or the cloud's
+    /// exposures that need one have it.
+    pub(super) fn ingress_controller(&mut self) {
+        let exposed = self.exposed();
+        match self.a.ingress_controller.clone() {
+            Some(ic) => self.own_ingress_controller(&ic, &exposed),
+            None => self.ingress_controller_required(&exposed),
+        }
+    }
+
+    /// The operator's controller: its pods or CIDRs, class names, and how they fit the
+    /// exposures in use.
+    fn own_ingress_controller(&mut self, ic: &IngressController, exposed: &[(Endpoint, Exposure)]) {
+        self.ingress_peers(ic);
+        self.ingress_class_names(ic);
+        let wants_internal = exposed.iter().any(|(_, x)| *x == Exposure::Internal);
+        if ic.class_name.is_some() && ic.internal_class_name.is_none() && wants_internal {
+            self.internal_class_hint();
+        }
+        // Only a pod selector can miss the pods that really serve the Ingresses.
+        if let Some(ns) = ic.namespace.as_deref().filter(|_| ic.cidrs.is_empty()) {
+            self.controller_mismatch(ns, exposed);
+        }
+        if ic.namespace.is_none() && ic.cidrs.is_empty() {
+            self.err("ingressController", "give `namespace` (and `podLabels`) of the controller pods, or `cidrs` the load balancer sends from");
+        }
+    }
+
+    /// The NetworkPolicy peers: a namespace with pod labels, and source CIDRs.
+    fn ingress_peers(&mut self, ic: &IngressController) {
+        if let Some(ns) = &ic.namespace {
+            if ns.contains('.') || format::ensure_k8s_name(ns).is_err() {
+                self.err(
+                    "ingressController.namespace",
+                    format!("`{ns}` is not a namespace name"),
+                );
+            }
+        } else if !ic.pod_labels.is_empty() {
+            self.err(
+                "ingressController.namespace",
+                "required with `podLabels`: NetworkPolicy peers select pods within a namespace",
+            );
+        }
+        for (k, v) in &ic.pod_labels {
+            if let Err(e) = format::ensure_label(k, v) {
+                self.err("ingressController.podLabels", e);
+            }
+        }
+        for (i, c) in ic.cidrs.iter().enumerate() {
+            if let Some(net) = self.cidr(&format!("ingressController.cidrs[{i}]"), c) {
+                if net.prefix_len() == 0 {
+                    self.err(format!("ingressController.cidrs[{i}]"), "admitting 0.0.0.0/0 lets any source reach the pods; give the load balancer's or VPC's CIDR");
+                }
+            }
+        }
+    }
+
+    /// `className` and `internalClassName` are IngressClass names.
+    fn ingress_class_names(&mut self, ic: &IngressController) {
+        for (k, v) in [
+            ("className", &ic.class_name),
+            ("internalClassName", &ic.internal_class_name),
+        ] {
+            if let Some(v) = v {
+                if format::ensure_k8s_name(v).is_err() {
+                    self.err(
+                        format!("ingressController.{k}"),
+                        format!("`{v}` is not an IngressClass name"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Warns that internal endpoints stay on the cloud's exposure when only the public
+    /// class is the operator's, if that exposure is not the cloud's plain controller.
+    fn internal_class_hint(&mut self) {
+        let Some(internal) = self.cloud.exposures.get("internal") else {
+            return;
+        };
+        if !internal.manifests.is_empty() || internal.default_controller.is_none() {
+            self.warn("ingressController.internalClassName", format!("internal endpoints use {}; set `internalClassName` if your own controller serves them", internal.describe));
+        }
+    }
+
+    /// Warns (once) when the exposures in use are served by pods that a selector on
+    /// namespace `ns` does not admit.
+    fn controller_mismatch(&mut self, ns: &str, exposed: &[(Endpoint, Exposure)]) {
+        for (_, x) in exposed {
+            let Some(spec) = effective_exposure(self.cloud, self.a, *x) else {
+                continue;
+            };
+            if spec.default_controller.is_none() {
+                if let Some(hint) = &spec.controller_hint {
+                    self.warn("ingressController", format!("{x} endpoints on {} are served by {}, whose traffic no pod selector matches: {hint}", self.cloud.id, spec.describe));
+                    return;
+                }
+            }
+            // The cloud's own controller runs elsewhere: the Ingresses would be served
+            // by pods this selector does not admit.
+            if let Some(dc) = &spec.default_controller {
+                if dc.namespace != ns {
+                    let own = if *x == Exposure::Internal {
+                        "internalClassName"
+                    } else {
+                        "className"
+                    };
+                    self.warn("ingressController", format!("{x} endpoints use {}, whose pods run in `{}`, but `ingressController.namespace` is `{ns}`: if your own controller serves them, name its class in `ingressController.{own}`", spec.describe, dc.namespace));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Without `ingressController`: one problem per hint of an exposure in use whose
+    /// controller the cloud does not run.
+    fn ingress_controller_required(&mut self, exposed: &[(Endpoint, Exposure)]) {
+        let mut needs: BTreeSet<String> = BTreeSet::new();
+        for (_, x) in exposed {
+            if let Some(spec) = effective_exposure(self.cloud, self.a, *x) {
+                if spec.default_controller.is_none() {
+                    if let Some(h) = &spec.controller_hint {
+                        needs.insert(h.clone());
+                    }
+                }
+            }
+        }
+        for hint in needs {
+            self.err(
+                "ingressController",
+                format!("required on {}: {hint}", self.cloud.id),
+            );
+        }
+    }
+
+    /// Egress: open HTTPS only where allowed, well-formed entries, and the destinations
+    /// the profile's features need.
+    pub(super) fn egress(&mut self) {
+        let Some(eg) = self.a.egress.clone() else {
+            return;
+        };
+        let open = eg.open_https.unwrap_or(false);
+        if open && !self.profile.open_https {
+            self.err("egress.openHttps", format!("HTTPS to anywhere is refused in profile `{}`; list the CIDRs under `egress.identityProvider`, `egress.providerApis`, `egress.objectStore` and `egress.other`", self.profile.id));
+        }
+        for (cat, entries) in eg.categories() {
+            for (i, entry) in entries.iter().enumerate() {
+                self.egress_entry(&format!("egress.{cat}[{i}]"), entry);
+            }
+        }
+        if self.profile.require_egress && !open {
+            self.egress_needed(&eg);
+        }
+    }
+
+    /// One entry: a CIDR (not everywhere unless the profile allows it) and its ports.
+    fn egress_entry(&mut self, path: &str, entry: &EgressEntry) {
+        if let Some(net) = self.cidr(path, entry.cidr()) {
+            if net.prefix_len() == 0 && !self.profile.open_cidr {
+                self.err(path, format!("`{}` opens egress to everywhere, which profile `{}` refuses; list the provider's CIDRs instead", entry.cidr(), self.profile.id));
+            }
+        }
+        let ports = entry.ports();
+        if ports.is_empty() {
+            self.err(
+                format!("{path}.ports"),
+                "list at least one port, or write the CIDR alone for 443",
+            );
+        }
+        for p in ports {
+            self.port(&format!("{path}.ports"), p);
+        }
+    }
+
+    /// The destinations a profile that requires egress needs listed.
+    fn egress_needed(&mut self, eg: &Egress) {
+        let has = |cat: &str| {
+            eg.categories()
+                .iter()
+                .any(|(c, v)| *c == cat && !v.is_empty())
+        };
+        // Identity and provider-API egress is a warning, not a refusal: whether the pods need it
+        // depends on features (an external secret backend, provider calls), and `check`
+        // reports it. Audit export without a way to its object store can only fail: refused.
+        if !has("identityProvider") && !has("providerApis") {
+            let hint = self.egress_hint("providerApis");
+            let idp = self.egress_hint("identityProvider");
+            self.warn("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`); `check` reports this until then", self.cloud.id));
+        }
+        if self.a.audit_export.is_some() && !has("objectStore") {
+            let hint = self.egress_hint("objectStore");
+            self.err(
+                "egress.objectStore",
+                format!("audit export needs egress to its object store: {hint}; list its CIDRs"),
+            );
+        }
+    }
+
+    /// The cloud's hint of where egress category `cat` goes.
+    fn egress_hint(&self, cat: &str) -> String {
+        self.cloud
+            .egress_hints
+            .get(cat)
+            .cloned()
+            .unwrap_or_default()
+    }
+}

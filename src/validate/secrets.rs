@@ -1,0 +1,76 @@
+//! Rules for secrets: the workload identity the pods authenticate with and the cloud
+//! secret store their runtime keys come from.
+use super::validator::Validator;
+use crate::format::CharClass;
+
+impl Validator<'_> {
+    /// Only the cloud's identity field, in its format; required with external secrets.
+    pub(super) fn identity(&mut self) {
+        let spec = &self.cloud.identity;
+        for k in self.a.identity.keys() {
+            if *k != spec.field {
+                self.err(
+                    format!("identity.{k}"),
+                    format!(
+                        "not an identity on {}; use `identity.{}` ({})",
+                        self.cloud.id, spec.field, spec.hint
+                    ),
+                );
+            }
+        }
+        match self.a.identity.get(&spec.field).cloned() {
+            Some(v) => self.ensure(&format!("identity.{}", spec.field), spec.format, &v),
+            None if self.profile.external_secrets => self.err(
+                format!("identity.{}", spec.field),
+                format!("required in profile `{}`: the secret store and audit export authenticate by workload identity; give {}", self.profile.id, spec.hint),
+            ),
+            None => {}
+        }
+    }
+
+    /// With external secrets: only the provider's settings, each required one given, and
+    /// a key prefix that can start a secret name.
+    pub(super) fn secret_store(&mut self) {
+        let spec = self.cloud.secret_store.clone();
+        if !self.profile.external_secrets {
+            return;
+        }
+        let known: Vec<&str> = spec
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(["keyPrefix"])
+            .collect();
+        for k in self.a.secret_store.keys() {
+            if !known.contains(&k.as_str()) {
+                self.err(
+                    format!("secretStore.{k}"),
+                    format!("not a {} setting; use {}", spec.provider, known.join(", ")),
+                );
+            }
+        }
+        for f in &spec.fields {
+            match self.a.secret_store.get(&f.name).cloned() {
+                Some(v) => self.ensure(&format!("secretStore.{}", f.name), f.format, &v),
+                None if f.optional => {}
+                None => self.err(
+                    format!("secretStore.{}", f.name),
+                    format!("required for {}: {}", spec.provider, f.hint),
+                ),
+            }
+        }
+        if let Some(prefix) = self.a.secret_store.get("keyPrefix").cloned() {
+            let ok = CharClass::parse(&spec.key_pattern)
+                .is_some_and(|c| c.matches(&format!("{prefix}x")));
+            if !ok {
+                self.err(
+                    "secretStore.keyPrefix",
+                    format!(
+                        "`{prefix}` can't start a {} secret name (allowed: {}); e.g. `{}`",
+                        spec.provider, spec.key_pattern, spec.key_prefix
+                    ),
+                );
+            }
+        }
+    }
+}
