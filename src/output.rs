@@ -154,9 +154,9 @@ impl Existing {
         let digests = recorded.unwrap_or_default();
         let mut contents = BTreeMap::new();
         for p in paths.into_iter().chain(digests.keys().cloned()) {
-            if !contents.contains_key(&p) {
-                let bytes = overlay.read(&p)?;
-                contents.insert(p, bytes);
+            if let std::collections::btree_map::Entry::Vacant(slot) = contents.entry(p) {
+                let bytes = overlay.read(slot.key())?;
+                slot.insert(bytes);
             }
         }
         Ok(Self {
