@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::check::{self, Severity};
+use crate::error::{OverlayError, WriteError};
 use crate::frontend::{draft, prompt, tui, Session};
+use crate::overlay_dir::{self, OverlayDir, OverlayPath};
 use crate::render::Templates;
 use crate::wizard::Wizard;
 
@@ -225,13 +227,20 @@ fn usage(e: impl std::fmt::Display) -> anyhow::Error {
 /// Reads an answers file (or stdin for `-`) and applies `--set`s.
 pub fn load_answers(path: &Path, sets: &[String]) -> anyhow::Result<Answers> {
     let (name, text) = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .context("reading answers from standard input")?;
-        ("<stdin>".to_string(), s)
+        let text = overlay_dir::read_answers_stdin().map_err(|e| match e {
+            OverlayError::Io(e) => {
+                anyhow::Error::new(e).context("reading answers from standard input")
+            }
+            refused => usage(refused),
+        })?;
+        ("<stdin>".to_string(), text)
     } else {
-        let text = fs_err::read_to_string(path)
-            .map_err(|e| usage(format!("{e}; give an existing answers file with --answers")))?;
+        let text = overlay_dir::read_answers_file(path).map_err(|e| match e {
+            OverlayError::Io(e) => {
+                usage(format!("{e}; give an existing answers file with --answers"))
+            }
+            refused => usage(refused),
+        })?;
         (path.display().to_string(), text)
     };
     Answers::parse(&name, &text, sets).map_err(usage)
@@ -270,12 +279,16 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
     print_warnings(&plan);
     if args.dry_run {
         crate::output::ensure_writable(&args.out, &tree, args.force).map_err(usage)?;
+        let overlay = OverlayDir::new(&args.out);
         let mut out = std::io::stdout().lock();
         for (path, contents) in &tree.files {
-            let old = fs_err::read_to_string(args.out.join(path)).unwrap_or_default();
+            let old = match OverlayPath::try_from(path.as_str()) {
+                Ok(rel) => overlay.read(&rel).map_err(usage)?.unwrap_or_default(),
+                Err(e) => return Err(usage(e)),
+            };
             let status = if old.is_empty() {
                 "create"
-            } else if old == *contents {
+            } else if old == contents.as_bytes() {
                 "same  "
             } else {
                 "change"
@@ -317,10 +330,16 @@ pub fn write(
     tree: &crate::render::RenderedTree,
     force: bool,
 ) -> anyhow::Result<crate::output::WriteReport> {
-    crate::output::write_tree(dir, tree, force).map_err(|e| match e {
-        crate::error::WriteError::Io(_) => anyhow::Error::from(e),
+    crate::output::write_tree(dir, tree, force).map_err(refusal)
+}
+
+/// A write error as exit 2 when it is a refusal (hand edits, a foreign directory, a link
+/// or FIFO in the way, another writer) and plain I/O otherwise.
+fn refusal(e: WriteError) -> anyhow::Error {
+    match e {
+        WriteError::Io(_) => anyhow::Error::from(e),
         other => usage(format!("{other}\nnothing was written")),
-    })
+    }
 }
 
 /// Prints what a write did: `headline: N file(s) changed, …`, and any generated secrets.
@@ -483,6 +502,11 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
             args.dir.display()
         )));
     }
+    // check and verify walk and read the whole overlay: refuse links, FIFOs and huge files
+    // first, so a hostile overlay can't hang them or make them read elsewhere (#11).
+    let overlay = OverlayDir::new(&args.dir);
+    overlay.ensure_plain_tree().map_err(usage)?;
+    crate::output::recorded_digests(&overlay).map_err(usage)?;
     let mut findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
     let tools = crate::verify::Tools::discover().map_err(usage)?;
     let verification =

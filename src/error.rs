@@ -89,6 +89,39 @@ pub enum RenderError {
     Serialize { file: String, reason: String },
 }
 
+/// Refusals reading or replacing a file of an overlay (or an answers file): the overlay may
+/// come from another team, so anything that is not a plain file of the overlay is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OverlayError {
+    /// A symbolic link where caracal-wizard reads or writes: it could point anywhere.
+    #[error("{} is a symbolic link; caracal-wizard does not follow links in an overlay (they could point anywhere, e.g. at a kubeconfig): replace it with the file or directory itself", path.display())]
+    Symlink { path: PathBuf },
+    /// A FIFO, socket, device or directory where a file belongs.
+    #[error("{} is not a regular file (a FIFO, socket, device or directory); replace it with a file or remove it", path.display())]
+    NotAFile { path: PathBuf },
+    /// A file where a directory belongs.
+    #[error("{} is not a directory; move it out of the way or choose another --out", path.display())]
+    NotADirectory { path: PathBuf },
+    /// A file above the size limit.
+    #[error("{} is larger than {limit} bytes, far more than an overlay or answers file holds; remove it or give the right file", path.display())]
+    TooBig { path: PathBuf, limit: u64 },
+    /// A file the tool reads that is not UTF-8 text.
+    #[error("{} is not UTF-8 text; fix its encoding or remove it", path.display())]
+    NotText { path: PathBuf },
+    /// A recorded path that is not a file caracal-wizard writes (`../x`, `/etc/x`, …).
+    #[error("{}: `{key}` is not a file caracal-wizard writes (they are relative paths like `values.yaml` or `external-secrets/external-secret.yaml`); remove it from `digests`", file.display())]
+    Outside { file: PathBuf, key: String },
+    /// Directories nested deeper than any overlay.
+    #[error("{} is nested too deep for an overlay; remove it", path.display())]
+    TooDeep { path: PathBuf },
+    /// Another run holds the overlay's lock.
+    #[error("another caracal-wizard is writing {} right now; wait for it to finish and run again", dir.display())]
+    Busy { dir: PathBuf },
+    /// An I/O error, naming the path.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
 /// Errors writing an overlay directory.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -104,7 +137,19 @@ pub enum WriteError {
     /// The evaluation's temporary secrets file can't be read as one.
     #[error("{}: {reason}", path.display())]
     LocalSecrets { path: PathBuf, reason: String },
+    /// A file in the way is not one the wizard may read or replace (a link, a FIFO, …).
+    #[error(transparent)]
+    Refused(OverlayError),
     /// An I/O error, naming the path.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<OverlayError> for WriteError {
+    fn from(e: OverlayError) -> Self {
+        match e {
+            OverlayError::Io(io) => WriteError::Io(io),
+            refused => WriteError::Refused(refused),
+        }
+    }
 }

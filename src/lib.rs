@@ -29,6 +29,7 @@ pub mod gitops;
 pub mod manifest;
 pub mod migrate;
 pub mod output;
+pub mod overlay_dir;
 pub mod plan;
 pub mod render;
 pub mod validate;

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use crate::answers::{apply_set, Answers, VERSION};
 use crate::catalog::Catalog;
-use crate::error::{AnswersError, Problem, Problems, RenderError};
+use crate::error::{AnswersError, OverlayError, Problem, Problems, RenderError};
+use crate::overlay_dir::OverlayDir;
 use crate::render::{digest, RenderedTree, Templates, ANSWERS_FILE, LOCAL_SECRETS_FILE};
 
 mod changes;
@@ -73,6 +74,10 @@ pub enum MigrateError {
         /// Each missing or invalid answer: key path and what to give.
         problems: Problems,
     },
+    /// A file of the overlay is not one the wizard reads (a link, a FIFO, a huge file, a
+    /// recorded path outside the overlay).
+    #[error(transparent)]
+    Refused(OverlayError),
     /// A template failed (a bug).
     #[error(transparent)]
     Render(#[from] RenderError),
@@ -90,49 +95,34 @@ pub struct DirState {
 }
 
 impl DirState {
-    /// Reads `dir`: its upgraded answers and its files.
+    /// Reads `dir`: its upgraded answers and its files, through [`OverlayDir`] (no links,
+    /// no special or huge files, recorded paths only inside the overlay).
     pub fn read(dir: &Path) -> Result<(OldAnswers, DirState), MigrateError> {
+        let overlay = OverlayDir::new(dir);
         let answers_path = dir.join(ANSWERS_FILE);
-        let text = fs_err::read_to_string(&answers_path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => MigrateError::NotAnOverlay { dir: dir.into() },
-            _ => MigrateError::Answers {
-                source_name: answers_path.display().to_string(),
-                reason: e.to_string(),
-            },
+        let refused = MigrateError::Refused;
+        let files = overlay.files().map_err(|e| match e {
+            OverlayError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                MigrateError::NotAnOverlay { dir: dir.into() }
+            }
+            other => refused(other),
         })?;
-        let old = upgrade(&answers_path.display().to_string(), &text)?;
-        let mut files = BTreeMap::new();
-        collect(dir, "", 0, &mut files);
-        files.remove(LOCAL_SECRETS_FILE);
+        let files: BTreeMap<String, String> =
+            files.into_iter().map(|(p, t)| (p.to_string(), t)).collect();
+        let Some(text) = files.get(ANSWERS_FILE) else {
+            return Err(MigrateError::NotAnOverlay { dir: dir.into() });
+        };
+        let old = upgrade(&answers_path.display().to_string(), text)?;
+        // The recorded paths decide what the write removes: only files the wizard writes.
+        crate::output::recorded_digests(&overlay).map_err(refused)?;
+        let local_secrets =
+            std::fs::symlink_metadata(dir.join(LOCAL_SECRETS_FILE)).is_ok_and(|m| m.is_file());
         let state = DirState {
             recorded: old.answers.digests.clone(),
             files,
-            local_secrets: dir.join(LOCAL_SECRETS_FILE).is_file(),
+            local_secrets,
         };
         Ok((old, state))
-    }
-}
-
-/// Reads the text files under `dir` (skipping `.git` and staging directories), a few levels deep.
-fn collect(dir: &Path, prefix: &str, depth: usize, out: &mut BTreeMap<String, String>) {
-    let Ok(entries) = fs_err::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let path = entry.path();
-        if path.is_dir() {
-            if depth < 4 && name != ".git" && !name.starts_with(".caracal-wizard-") {
-                collect(&path, &rel, depth + 1, out);
-            }
-        } else if let Ok(text) = fs_err::read_to_string(&path) {
-            out.insert(rel, text);
-        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! `write_tree`: the only code that writes an overlay to disk, atomically, and
 //! never over files edited by hand unless forced.
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::Serialize;
-
-use crate::error::WriteError;
+use crate::error::{OverlayError, WriteError};
+use crate::overlay_dir::{OverlayDir, OverlayPath, OVERLAY_SUBDIRS, WORK_DIR};
 use crate::render::{digest, RenderedTree, ANSWERS_FILE, LOCAL_SECRETS_FILE};
+
+mod secrets;
+
+pub use secrets::LOCAL_SECRET_KEYS;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,22 +37,63 @@ pub enum FileState {
     Edited,
 }
 
-/// Digests the wizard recorded in `dir/caracal-wizard.yaml`, if any.
-pub fn recorded_digests(dir: &Path) -> Option<BTreeMap<String, String>> {
-    let text = fs_err::read_to_string(dir.join(ANSWERS_FILE)).ok()?;
-    let doc: serde_yaml::Value = crate::manifest::parse_yaml(&text).ok()?;
-    let map = doc.get("digests")?.as_mapping()?;
-    Some(
-        map.iter()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-            .collect(),
-    )
+/// Digests the wizard recorded in `dir/caracal-wizard.yaml`, if there is a readable one.
+///
+/// Every key must be a file the wizard writes ([`OverlayPath::is_recordable`]): the keys
+/// decide which files a write removes, so `../x` or `/etc/x` is refused, never followed.
+pub fn recorded_digests(
+    overlay: &OverlayDir,
+) -> Result<Option<BTreeMap<OverlayPath, String>>, OverlayError> {
+    let answers = OverlayPath::try_from(ANSWERS_FILE).map_err(|_| OverlayError::Outside {
+        file: overlay.root().into(),
+        key: ANSWERS_FILE.into(),
+    })?;
+    let Some(bytes) = overlay.read(&answers)? else {
+        return Ok(None);
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(None);
+    };
+    let Ok(doc) = crate::manifest::parse_yaml(&text) else {
+        return Ok(None);
+    };
+    let Some(map) = doc.get("digests").and_then(serde_yaml::Value::as_mapping) else {
+        return Ok(Some(BTreeMap::new()));
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in map {
+        let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
+            continue;
+        };
+        let outside = || OverlayError::Outside {
+            file: overlay.path(&answers),
+            key: k.to_string(),
+        };
+        let rel = OverlayPath::try_from(k).map_err(|_| outside())?;
+        if !rel.is_recordable() {
+            return Err(outside());
+        }
+        out.insert(rel, v.to_string());
+    }
+    Ok(Some(out))
 }
 
 /// Compares each file of `dir` the wizard would touch against its recorded digest.
+///
+/// A directory holding a file the wizard won't read (a link, a FIFO, a recorded path
+/// outside it) reads as holding nothing: check it with [`try_file_states`] or
+/// [`OverlayDir::ensure_plain_tree`] first.
 pub fn file_states(dir: &Path, paths: &[String]) -> BTreeMap<String, FileState> {
-    let existing = Existing::read(dir, paths.iter());
-    existing
+    try_file_states(dir, paths).unwrap_or_default()
+}
+
+/// [`file_states`], refusing what the wizard won't read.
+pub fn try_file_states(
+    dir: &Path,
+    paths: &[String],
+) -> Result<BTreeMap<String, FileState>, WriteError> {
+    let existing = Existing::read(&OverlayDir::new(dir), paths.iter())?;
+    Ok(existing
         .contents
         .keys()
         .map(|p| {
@@ -61,76 +104,127 @@ pub fn file_states(dir: &Path, paths: &[String]) -> BTreeMap<String, FileState> 
             } else {
                 FileState::Pristine
             };
-            (p.clone(), state)
+            (p.to_string(), state)
         })
-        .collect()
+        .collect())
 }
 
 /// What a write finds in its directory, read once: what [`ensure_writable`] checks,
 /// [`write_tree`] compares against and [`file_states`] reports.
 struct Existing {
-    /// The directory does not exist yet.
+    /// The directory does not exist yet (or holds nothing but a killed run's work dir).
     fresh: bool,
+    /// The directory holds an answers file.
+    has_answers: bool,
     /// Digests the last run recorded (none without an answers file).
-    digests: BTreeMap<String, String>,
-    /// Contents of each file of the tree and each recorded one; `None`: absent.
-    contents: BTreeMap<String, Option<String>>,
+    digests: BTreeMap<OverlayPath, String>,
+    /// Bytes of each file of the tree and each recorded one; `None`: absent.
+    contents: BTreeMap<OverlayPath, Option<Vec<u8>>>,
 }
 
 impl Existing {
     /// The files at `paths` and every file the last run recorded.
-    fn read<'a>(dir: &Path, paths: impl Iterator<Item = &'a String>) -> Self {
-        if !dir.exists() {
-            return Self {
+    fn read<'a>(
+        overlay: &OverlayDir,
+        paths: impl Iterator<Item = &'a String>,
+    ) -> Result<Self, WriteError> {
+        let paths = paths
+            .map(|p| {
+                OverlayPath::try_from(p.as_str()).map_err(|_| OverlayError::Outside {
+                    file: overlay.root().into(),
+                    key: p.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if is_empty_dir(overlay)? {
+            return Ok(Self {
                 fresh: true,
+                has_answers: false,
                 digests: BTreeMap::new(),
-                contents: paths.map(|p| (p.clone(), None)).collect(),
-            };
+                contents: paths.into_iter().map(|p| (p, None)).collect(),
+            });
         }
-        let digests = recorded_digests(dir).unwrap_or_default();
-        let read = |p: &String| (p.clone(), std::fs::read_to_string(dir.join(p)).ok());
-        let mut contents: BTreeMap<String, Option<String>> = paths.map(read).collect();
-        for p in digests.keys() {
-            if !contents.contains_key(p) {
-                contents.insert(p.clone(), read(p).1);
+        if !std::fs::metadata(overlay.root()).is_ok_and(|m| m.is_dir()) {
+            return Err(WriteError::NotADirectory {
+                dir: overlay.root().into(),
+            });
+        }
+        let recorded = recorded_digests(overlay)?;
+        let has_answers = recorded.is_some();
+        let digests = recorded.unwrap_or_default();
+        let mut contents = BTreeMap::new();
+        for p in paths.into_iter().chain(digests.keys().cloned()) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = contents.entry(p) {
+                let bytes = overlay.read(slot.key())?;
+                slot.insert(bytes);
             }
         }
-        Self {
+        Ok(Self {
             fresh: false,
+            has_answers,
             digests,
             contents,
-        }
+        })
     }
 
-    fn current(&self, path: &str) -> Option<&str> {
+    fn current(&self, path: &OverlayPath) -> Option<&[u8]> {
         self.contents.get(path)?.as_deref()
     }
 
-    /// Whether `path` is there and differs from what the wizard last wrote.
-    fn edited(&self, path: &str) -> bool {
-        self.current(path)
-            .is_some_and(|text| self.digests.get(path) != Some(&digest(text)))
+    /// Whether `path` is there and differs from what the wizard last wrote (a file that
+    /// is not UTF-8 text was never written by the wizard).
+    fn edited(&self, path: &OverlayPath) -> bool {
+        self.current(path).is_some_and(|bytes| {
+            std::str::from_utf8(bytes)
+                .map_or(true, |text| self.digests.get(path) != Some(&digest(text)))
+        })
     }
+
+    /// Whether `path` already holds exactly `new`.
+    fn is_same(&self, path: &OverlayPath, new: &str) -> bool {
+        self.current(path) == Some(new.as_bytes())
+    }
+}
+
+/// Whether `overlay` is absent, or an empty directory but for a killed run's work dir.
+fn is_empty_dir(overlay: &OverlayDir) -> Result<bool, WriteError> {
+    if !overlay.exists() {
+        return Ok(true);
+    }
+    if !std::fs::metadata(overlay.root()).is_ok_and(|m| m.is_dir()) {
+        return Ok(false);
+    }
+    for entry in fs_err::read_dir(overlay.root())? {
+        if entry?.file_name() != WORK_DIR {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Checks that writing `tree` into `dir` clobbers no hand edit.
 pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(), WriteError> {
-    if force || !dir.exists() {
+    let overlay = OverlayDir::new(dir);
+    let existing = Existing::read(&overlay, tree.files.keys())?;
+    if force {
         return Ok(());
     }
-    check_writable(dir, tree, &Existing::read(dir, tree.files.keys()))
+    check_writable(&overlay, tree, &existing)
 }
 
-fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Result<(), WriteError> {
+fn check_writable(
+    overlay: &OverlayDir,
+    tree: &RenderedTree,
+    existing: &Existing,
+) -> Result<(), WriteError> {
     if existing.fresh {
         return Ok(());
     }
-    if !dir.is_dir() {
-        return Err(WriteError::NotADirectory { dir: dir.into() });
-    }
-    if !dir.join(ANSWERS_FILE).is_file() {
-        let empty = fs_err::read_dir(dir)?.next().is_none();
-        return if empty {
+    let dir = overlay.root();
+    if !existing.has_answers {
+        // A run killed before it wrote the answers file (written last) leaves only files
+        // this write produces as they are: that is no one else's directory.
+        return if is_partial_write(overlay, tree, existing)? {
             Ok(())
         } else {
             Err(WriteError::Foreign { dir: dir.into() })
@@ -144,11 +238,11 @@ fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Resul
             p.as_str() != ANSWERS_FILE
                 && tree
                     .files
-                    .get(*p)
-                    .is_none_or(|new| existing.current(p) != Some(new.as_str()))
+                    .get(p.as_str())
+                    .is_none_or(|new| !existing.is_same(p, new))
                 && existing.edited(p)
         })
-        .cloned()
+        .map(OverlayPath::to_string)
         .collect();
     if edited.is_empty() {
         Ok(())
@@ -160,218 +254,114 @@ fn check_writable(dir: &Path, tree: &RenderedTree, existing: &Existing) -> Resul
     }
 }
 
-/// Writes `tree` into `dir`: a new directory appears whole; an existing one has each
-/// changed file replaced by an atomic rename after everything was staged. Files already
+/// Whether everything in `overlay` (but the work dir) is a file of `tree`, as `tree` has it.
+fn is_partial_write(
+    overlay: &OverlayDir,
+    tree: &RenderedTree,
+    existing: &Existing,
+) -> Result<bool, WriteError> {
+    let is_ours = |name: &str| {
+        OverlayPath::try_from(name).is_ok_and(|p| {
+            tree.files
+                .get(name)
+                .is_some_and(|new| existing.is_same(&p, new))
+        })
+    };
+    for entry in fs_err::read_dir(overlay.root())? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name == WORK_DIR || is_ours(&name) {
+            continue;
+        }
+        let sub = overlay.root().join(&name);
+        if !OVERLAY_SUBDIRS.contains(&name.as_str())
+            || !std::fs::symlink_metadata(&sub).is_ok_and(|m| m.is_dir())
+        {
+            return Ok(false);
+        }
+        for e in fs_err::read_dir(&sub)? {
+            if !is_ours(&format!("{name}/{}", e?.file_name().to_string_lossy())) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Writes `tree` into `dir`, holding the overlay's lock: every changed file is staged
+/// first, then each is replaced by an atomic rename, `caracal-wizard.yaml` last. A run
+/// killed part-way leaves files that either are as before or equal this render, and the
+/// old answers file, so a re-run finishes the job without `--force` (#11). Files already
 /// identical are left alone (their mtimes too), so a re-run that changes nothing writes
 /// nothing.
 pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteReport, WriteError> {
-    let existing = Existing::read(dir, tree.files.keys());
+    let overlay = OverlayDir::new(dir);
+    let lock = overlay.lock()?;
+    let existing = Existing::read(&overlay, tree.files.keys())?;
     if !force {
-        check_writable(dir, tree, &existing)?;
+        check_writable(&overlay, tree, &existing)?;
     }
     let mut report = WriteReport::default();
     let mut changed = Vec::new();
     for (path, contents) in &tree.files {
-        if existing.current(path) == Some(contents.as_str()) {
+        let rel = OverlayPath::try_from(path.as_str()).map_err(|_| OverlayError::Outside {
+            file: dir.into(),
+            key: path.clone(),
+        })?;
+        if existing.is_same(&rel, contents) {
             report.unchanged.push(path.clone());
         } else {
             report.written.push(path.clone());
-            changed.push((path, contents));
+            lock.stage(&rel, contents.as_bytes(), false)?;
+            changed.push(rel);
         }
     }
+    let secrets_path =
+        OverlayPath::try_from(LOCAL_SECRETS_FILE).map_err(|_| OverlayError::Outside {
+            file: dir.into(),
+            key: LOCAL_SECRETS_FILE.into(),
+        })?;
     let secrets = if tree.needs_local_secrets {
-        local_secrets_update(dir)?
+        secrets::local_secrets_update(&overlay, &secrets_path)?
     } else {
         None
     };
-    let new_secrets = secrets.is_some();
-    if !changed.is_empty() || new_secrets {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs_err::create_dir_all(&parent)?;
-        let stage = tempfile::Builder::new()
-            .prefix(".caracal-wizard-")
-            .tempdir_in(&parent)?;
-        for dir in subdirectories(changed.iter().map(|(p, _)| p.as_str())) {
-            fs_err::create_dir_all(stage.path().join(dir))?;
+    if let Some(update) = &secrets {
+        lock.stage(&secrets_path, update.text.as_bytes(), true)?;
+        if update.kept == 0 {
+            report.generated_secrets = true;
+        } else {
+            report.completed_secrets = update.generated;
         }
-        for (path, contents) in &changed {
-            fs_err::write(stage.path().join(path), contents)?;
-        }
-        if let Some(update) = &secrets {
-            write_private(&stage.path().join(LOCAL_SECRETS_FILE), &update.text)?;
-            if update.kept == 0 {
-                report.generated_secrets = true;
-            } else {
-                report.completed_secrets = update.generated;
-            }
-        }
-        if existing.fresh {
-            let staged = stage.keep();
-            fs_err::rename(&staged, dir)?;
-            return Ok(report);
-        }
-        for sub in subdirectories(changed.iter().map(|(p, _)| p.as_str())) {
-            fs_err::create_dir_all(dir.join(sub))?;
-        }
-        for (path, _) in &changed {
-            fs_err::rename(stage.path().join(path), dir.join(path))?;
-        }
-        if new_secrets {
-            fs_err::rename(
-                stage.path().join(LOCAL_SECRETS_FILE),
-                dir.join(LOCAL_SECRETS_FILE),
-            )?;
-        }
+    }
+    // `.gitignore` first, so the local secrets are ignored before they appear; the
+    // answers file last, so its digests never describe files not yet replaced.
+    let order = |p: &OverlayPath| match p.as_str() {
+        ".gitignore" => 0,
+        ANSWERS_FILE => 2,
+        _ => 1,
+    };
+    changed.sort_by_key(|p| order(p));
+    let (data, answers): (Vec<_>, Vec<_>) = changed.iter().partition(|p| order(p) < 2);
+    for rel in data {
+        lock.replace(rel)?;
+    }
+    if secrets.is_some() {
+        lock.replace(&secrets_path)?;
     }
     // Files an earlier run wrote and this one no longer produces go, unless edited since.
     for path in existing.digests.keys() {
-        if tree.files.contains_key(path)
+        if tree.files.contains_key(path.as_str())
             || existing.current(path).is_none()
             || existing.edited(path)
         {
             continue;
         }
-        let p = dir.join(path);
-        fs_err::remove_file(&p)?;
-        if let Some(parent) = p.parent() {
-            let _ = std::fs::remove_dir(parent);
-        }
-        report.removed.push(path.clone());
+        lock.remove(path)?;
+        report.removed.push(path.to_string());
     }
+    for rel in answers {
+        lock.replace(rel)?;
+    }
+    drop(lock);
     Ok(report)
-}
-
-/// The directories (relative, e.g. `external-secrets`) that hold `paths`, each once.
-fn subdirectories<'a>(paths: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<&'a str> {
-    paths
-        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
-        .collect()
-}
-
-fn write_private(path: &Path, contents: &str) -> Result<(), WriteError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(path)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("creating {}: {e}", path.display())))?;
-    f.write_all(contents.as_bytes())?;
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct LocalSecrets {
-    secrets: LocalSecretsInner,
-}
-
-#[derive(Serialize)]
-struct LocalSecretsInner {
-    plaintext: BTreeMap<String, String>,
-}
-
-/// Keys of the chart's evaluation Secret that need a value.
-pub const LOCAL_SECRET_KEYS: [&str; 11] = [
-    "postgresPassword",
-    "redisPassword",
-    "caracalAdminToken",
-    "metricsBearer",
-    "caracalCoordinatorToken",
-    "caracalAuthSecret",
-    "secretStoreKek",
-    "auditHmacKey",
-    "streamsHmacKey",
-    "idempotencyHmacKey",
-    "gatewayStsHmacKey",
-];
-
-fn random_hex(bytes: usize) -> Result<String, WriteError> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| std::io::Error::other(format!("no randomness: {e}")))?;
-    Ok(crate::render::hex(&buf))
-}
-
-/// A temporary secrets file to write, and how many of its keys are new.
-struct SecretsUpdate {
-    text: String,
-    generated: usize,
-    kept: usize,
-}
-
-/// What the evaluation's `secrets.local.yaml` in `dir` needs: nothing when it has a value for
-/// every key; otherwise the file with the missing keys generated and every present one kept
-/// (a file cut short, say by a crash right after it was written, is completed, never reset).
-fn local_secrets_update(dir: &Path) -> Result<Option<SecretsUpdate>, WriteError> {
-    let path = dir.join(LOCAL_SECRETS_FILE);
-    let kept = match std::fs::read_to_string(&path) {
-        Ok(text) => read_local_secrets(&text).map_err(|reason| WriteError::LocalSecrets {
-            path: path.clone(),
-            reason,
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-        Err(e) => {
-            return Err(
-                std::io::Error::new(e.kind(), format!("reading {}: {e}", path.display())).into(),
-            )
-        }
-    };
-    let generated = LOCAL_SECRET_KEYS
-        .iter()
-        .filter(|k| !kept.contains_key(**k))
-        .count();
-    if generated == 0 {
-        return Ok(None);
-    }
-    let mut plaintext = kept.clone();
-    for k in LOCAL_SECRET_KEYS {
-        if !plaintext.contains_key(k) {
-            plaintext.insert(k.to_string(), random_hex(32)?);
-        }
-    }
-    Ok(Some(SecretsUpdate {
-        text: local_secrets(plaintext)?,
-        generated,
-        kept: kept.len(),
-    }))
-}
-
-/// The non-empty values under `secrets.plaintext` of a temporary secrets file.
-fn read_local_secrets(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let doc = crate::manifest::parse_yaml(text).map_err(|e| {
-        format!("not valid YAML ({e}); fix it, or delete it to generate new temporary secrets")
-    })?;
-    let plaintext = match doc.get("secrets").and_then(|s| s.get("plaintext")) {
-        None | Some(serde_yaml::Value::Null) => return Ok(BTreeMap::new()),
-        Some(p) => p,
-    };
-    let map = plaintext.as_mapping().ok_or_else(|| {
-        "`secrets.plaintext` must map each key to its value; fix it, or delete the file to generate new temporary secrets".to_string()
-    })?;
-    Ok(map
-        .iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_yaml::Value::String(s) => s.clone(),
-                serde_yaml::Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some((k.as_str()?.to_string(), v)).filter(|(_, v)| !v.is_empty())
-        })
-        .collect())
-}
-
-fn local_secrets(plaintext: BTreeMap<String, String>) -> Result<String, WriteError> {
-    let body = crate::manifest::to_yaml(&LocalSecrets {
-        secrets: LocalSecretsInner { plaintext },
-    })
-    .map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(format!(
-        "# Temporary credentials for this evaluation, random and local to this machine.\n# Git-ignored; never commit. Pass with: helm ... -f values.yaml -f secrets.local.yaml\n{body}"
-    ))
 }

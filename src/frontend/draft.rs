@@ -46,7 +46,8 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// The saved draft in `dir`, if there is a readable one.
 pub fn load(dir: &Path) -> Option<Draft> {
-    let text = fs_err::read_to_string(dir.join(FILE)).ok()?;
+    // Read like an answers file: a FIFO or a huge file there must not hang the wizard.
+    let text = crate::overlay_dir::read_answers_file(&dir.join(FILE)).ok()?;
     serde_json::from_str(&text).ok()
 }
 

@@ -7,6 +7,7 @@ use similar::TextDiff;
 use crate::catalog::Catalog;
 use crate::check::{self, Severity};
 use crate::output;
+use crate::overlay_dir::{OverlayDir, OverlayPath};
 use crate::render::{RenderedTree, Templates, ANSWERS_FILE};
 use crate::wizard::{Step, Wizard};
 
@@ -94,8 +95,14 @@ impl Review {
         review
             .findings
             .extend(check_findings(&tree, wizard.catalog()));
+        let target = OverlayDir::new(out);
         for (path, contents) in &tree.files {
-            let old = fs_err::read_to_string(out.join(path)).ok();
+            // A file that is not text reads as changed; links, FIFOs and the like block
+            // the write (below), so they are never read here.
+            let old = OverlayPath::try_from(path.as_str())
+                .ok()
+                .and_then(|rel| target.read(&rel).ok().flatten())
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
             let change = match &old {
                 None => Change::Create,
                 Some(o) if o == contents => Change::Same,
