@@ -6,6 +6,7 @@ pub mod draft;
 pub mod prompt;
 pub mod review;
 pub mod tui;
+pub mod visible;
 
 use std::path::PathBuf;
 
