@@ -5,6 +5,7 @@
 pub mod draft;
 pub mod prompt;
 pub mod review;
+pub mod signals;
 pub mod tui;
 pub mod visible;
 
