@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AnswersError;
 
+mod read;
+
 /// The answers-file version this build reads and writes.
 pub const VERSION: u32 = 1;
 
@@ -500,6 +502,8 @@ impl Answers {
     ///
     /// `source_name` names the input in messages.
     pub fn parse(source_name: &str, text: &str, sets: &[String]) -> Result<Self, AnswersError> {
+        // Editors on Windows may start the file with a byte-order mark; it is not content.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut doc: serde_yaml::Value = if text.trim().is_empty() {
             serde_yaml::Value::Mapping(Default::default())
         } else {
@@ -522,23 +526,26 @@ impl Answers {
         Self::from_value(source_name, doc)
     }
 
-    /// Types a YAML document of answers.
+    /// Types a YAML document of answers, reporting every problem in it at once.
     pub fn from_value(source_name: &str, doc: serde_yaml::Value) -> Result<Self, AnswersError> {
-        precheck_endpoint_maps(source_name, &doc)?;
-        let answers: Answers = serde_path_to_error::deserialize(doc).map_err(|e| {
-            let path = e.path().to_string();
-            let reason = e.into_inner().to_string();
+        read::type_answers(doc).map_err(|problems| {
+            let (path, reason) = match problems.as_slice() {
+                [one] if one.path.is_empty() => (String::new(), one.message.clone()),
+                [one] => (format!("`{}`: ", one.path), one.message.clone()),
+                many => {
+                    let list: Vec<String> = many.iter().map(|p| format!("\n  - {p}")).collect();
+                    (
+                        String::new(),
+                        format!("{} problems:{}", many.len(), list.concat()),
+                    )
+                }
+            };
             AnswersError::Parse {
                 source_name: source_name.to_string(),
-                path: if path == "." {
-                    String::new()
-                } else {
-                    format!("`{path}`: ")
-                },
-                reason: explain_serde(&reason),
+                path,
+                reason,
             }
-        })?;
-        Ok(answers)
+        })
     }
 
     /// The built-in example answers `examples/<name>.yaml` (fictional), if there is one.
@@ -580,76 +587,6 @@ impl Answers {
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("caracal")
     }
-}
-
-/// Checks `endpoints` and `hosts` key by key before typing, because serde can't
-/// name an enum-keyed map's key in its error path.
-fn precheck_endpoint_maps(source_name: &str, doc: &serde_yaml::Value) -> Result<(), AnswersError> {
-    let endpoint_keys: Vec<&str> = Endpoint::ALL.iter().map(|e| e.key()).collect();
-    let exposure_keys: Vec<&str> = Exposure::ALL.iter().map(|e| e.key()).collect();
-    let mut problems = Vec::new();
-    for map_key in ["endpoints", "hosts"] {
-        let Some(map) = doc.get(map_key).and_then(|m| m.as_mapping()) else {
-            continue;
-        };
-        for (k, v) in map {
-            let key = match k {
-                serde_yaml::Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-            };
-            if !endpoint_keys.contains(&key.as_str()) {
-                problems.push(format!(
-                    "`{map_key}.{key}`: unknown endpoint; use one of {}",
-                    endpoint_keys.join(", ")
-                ));
-                continue;
-            }
-            if map_key == "endpoints" {
-                match v {
-                    serde_yaml::Value::String(s) if exposure_keys.contains(&s.as_str()) => {}
-                    serde_yaml::Value::Bool(false) => problems.push(format!(
-                        "`endpoints.{key}`: read as `false` (YAML 1.1 reads `off`/`no` as false); write `disabled`"
-                    )),
-                    other => problems.push(format!(
-                        "`endpoints.{key}`: `{}` is not an exposure; use public, internal or disabled{}",
-                        serde_yaml::to_string(other).unwrap_or_default().trim(),
-                        if matches!(other, serde_yaml::Value::String(s) if s == "off") {
-                            " (write `disabled`, not `off`: YAML 1.1 tools read `off` as false)"
-                        } else {
-                            ""
-                        }
-                    )),
-                }
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AnswersError::Parse {
-            source_name: source_name.to_string(),
-            path: String::new(),
-            reason: problems.join("; "),
-        })
-    }
-}
-
-/// Makes serde's wording friendlier for operators.
-fn explain_serde(reason: &str) -> String {
-    let mut out = reason.replace("unknown field", "unknown key");
-    if out.contains("unknown variant `off`") {
-        out.push_str(" (write `disabled`, not `off`: YAML 1.1 tools read `off` as false)");
-    }
-    if out.contains("did not match any variant of untagged enum EgressEntry") {
-        out = "expected a CIDR such as `10.0.0.0/16` or `{cidr: 10.0.0.0/16, ports: [443]}`".into();
-    }
-    if out.contains("did not match any variant of untagged enum Scalar") {
-        out = "expected a string or true/false".into();
-    }
-    out
 }
 
 /// Applies one `key.path=value` like helm's `--set`: the value is read as YAML
@@ -698,7 +635,9 @@ pub fn apply_set(doc: &mut serde_yaml::Value, set: &str) -> Result<(), AnswersEr
 
 fn parse_set_value(raw: &str) -> serde_yaml::Value {
     if let Some(inner) = raw.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-        if !inner.contains(':') {
+        // `{a,b}` is a list, like helm's; a YAML flow mapping has `key: value` (and IPv6
+        // CIDRs such as `fd00::/8` have colons but never a colon and a space).
+        if !inner.contains(": ") {
             return serde_yaml::Value::Sequence(
                 inner
                     .split(',')

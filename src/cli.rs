@@ -9,6 +9,8 @@ use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::check::{self, Severity};
 use crate::error::{OverlayError, WriteError};
+use crate::frontend::signals::Signalled;
+use crate::frontend::visible::visible;
 use crate::frontend::{draft, prompt, tui, Session};
 use crate::overlay_dir::{self, OverlayDir, OverlayPath};
 use crate::render::Templates;
@@ -216,6 +218,19 @@ pub struct Exit {
     pub message: String,
 }
 
+/// A full-screen front end's failure: a termination signal exits 128 + its number (the
+/// terminal is already restored); anything else is the terminal failing.
+fn terminal_error(e: std::io::Error) -> anyhow::Error {
+    match Signalled::of(&e) {
+        Some(s) => Exit {
+            code: s.exit_code(),
+            message: s.to_string(),
+        }
+        .into(),
+        None => anyhow::Error::from(e).context("the terminal failed"),
+    }
+}
+
 fn usage(e: impl std::fmt::Display) -> anyhow::Error {
     Exit {
         code: EXIT_USAGE,
@@ -263,7 +278,7 @@ pub fn build(
 pub fn print_warnings(plan: &crate::plan::Plan) {
     for w in &plan.warnings {
         // Formatted first: stderr is unbuffered, so this is one write per warning.
-        let line = format!("caracal-wizard: warning: {w}");
+        let line = format!("caracal-wizard: warning: {}", visible(&w.to_string()));
         eprintln!("{line}");
     }
 }
@@ -293,7 +308,8 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
             } else {
                 "change"
             };
-            writeln!(out, "{status} {}", args.out.join(path).display())?;
+            let path = args.out.join(path).display().to_string();
+            writeln!(out, "{status} {}", visible(&path))?;
         }
         writeln!(out, "dry run: nothing written")?;
         return Ok(0);
@@ -316,11 +332,8 @@ fn write_tree(
         plan.cloud.title
     );
     print_write_report(&headline, out_dir, &report)?;
-    writeln!(
-        std::io::stdout().lock(),
-        "Next: read {}",
-        out_dir.join("README.md").display()
-    )?;
+    let readme = out_dir.join("README.md").display().to_string();
+    writeln!(std::io::stdout().lock(), "Next: read {}", visible(&readme))?;
     Ok(0)
 }
 
@@ -356,23 +369,26 @@ pub fn print_write_report(
     };
     writeln!(
         out,
-        "{headline}: {} file(s) changed, {} unchanged{removed}.",
+        "{}: {} file(s) changed, {} unchanged{removed}.",
+        visible(headline),
         report.written.len(),
         report.unchanged.len(),
     )?;
-    let secrets = dir.join(crate::render::LOCAL_SECRETS_FILE);
+    let secrets = dir
+        .join(crate::render::LOCAL_SECRETS_FILE)
+        .display()
+        .to_string();
+    let secrets = visible(&secrets);
     if report.generated_secrets {
         writeln!(
             out,
-            "Generated temporary evaluation secrets in {} (mode 0600, git-ignored).",
-            secrets.display()
+            "Generated temporary evaluation secrets in {secrets} (mode 0600, git-ignored)."
         )?;
     } else if report.completed_secrets > 0 {
         writeln!(
             out,
-            "Added {} missing temporary secret(s) to {}; the values already there are kept.",
+            "Added {} missing temporary secret(s) to {secrets}; the values already there are kept.",
             report.completed_secrets,
-            secrets.display()
         )?;
     }
     Ok(())
@@ -420,11 +436,20 @@ fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Resu
     let templates = Templates::builtin()?;
     let saved = session.drafts.as_deref().and_then(draft::load);
     let finished = if plain || !tui::is_supported() {
+        let _watch = crate::frontend::signals::watch_and_exit()?;
         let mut p = prompt::Inquire;
-        let wizard = match saved {
-            Some(d) if prompt::offer_resume(&d, &mut p).unwrap_or(false) => {
-                Wizard::resume(catalog, d.answers.clone(), d.step())
-            }
+        let resume = match &saved {
+            Some(d) => match prompt::offer_resume(d, &mut p) {
+                // Ctrl-C or Esc at the first question quits, as everywhere else.
+                Err(prompt::PromptError::Cancelled) => None,
+                Err(e) => return Err(usage(e)),
+                Ok(yes) => Some(yes),
+            },
+            None => Some(false),
+        };
+        let wizard = match (resume, saved) {
+            (None, _) => return cancelled(session),
+            (Some(true), Some(d)) => Wizard::resume(catalog, d.answers.clone(), d.step()),
             _ => Wizard::new(catalog, answers),
         };
         match prompt::run(wizard, session, &templates, &mut p) {
@@ -438,16 +463,10 @@ fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Resu
             templates,
             saved,
         );
-        tui::run(&mut screen).context("the terminal failed")?
+        tui::run(&mut screen).map_err(terminal_error)?
     };
     let Some(answers) = finished else {
-        let kept = if session.drafts.is_some() {
-            " (the draft is kept: run caracal-wizard again to resume)"
-        } else {
-            ""
-        };
-        eprintln!("caracal-wizard: cancelled; nothing written{kept}");
-        return Ok(EXIT_CANCELLED);
+        return cancelled(session);
     };
     let (plan, tree) = build(&answers)?;
     let code = write_tree(&session.out, &plan, &tree, session.force)?;
@@ -457,11 +476,31 @@ fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Resu
     Ok(code)
 }
 
+/// Says that nothing was written (and whether a draft is kept); the cancel exit code.
+fn cancelled(session: &Session) -> anyhow::Result<i32> {
+    let kept = if session.drafts.is_some() {
+        " (the draft is kept: run caracal-wizard again to resume)"
+    } else {
+        ""
+    };
+    eprintln!("caracal-wizard: cancelled; nothing written{kept}");
+    Ok(EXIT_CANCELLED)
+}
+
 /// `preview`.
 pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
     let answers = load_answers(&args.answers, &args.sets)?;
     let (plan, tree) = build(&answers)?;
     print_warnings(&plan);
+    // On a terminal, control characters are shown, not obeyed; piped, the bytes are the file's.
+    let on_terminal = std::io::stdout().is_terminal();
+    let shown = |text: &str| -> String {
+        if on_terminal {
+            visible(text).into_owned()
+        } else {
+            text.to_string()
+        }
+    };
     let mut out = std::io::stdout().lock();
     match &args.file {
         Some(f) => {
@@ -471,12 +510,12 @@ pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
                     tree.files.keys().cloned().collect::<Vec<_>>().join(", ")
                 ))
             })?;
-            write!(out, "{contents}")?;
+            write!(out, "{}", shown(contents))?;
         }
         None => {
             for (path, contents) in &tree.files {
                 writeln!(out, "==> {path} <==")?;
-                write!(out, "{contents}")?;
+                write!(out, "{}", shown(contents))?;
                 if !contents.ends_with('\n') {
                     writeln!(out)?;
                 }
@@ -543,13 +582,14 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                 } else {
                     "values keys only"
                 };
-                writeln!(out, "chart: {} {} ({}; {how})", c.name, c.version, c.path)?;
+                let line = format!("chart: {} {} ({}; {how})", c.name, c.version, c.path);
+                writeln!(out, "{}", visible(&line))?;
             }
             for n in &verification.notes {
-                writeln!(out, "note: {n}")?;
+                writeln!(out, "note: {}", visible(n))?;
             }
             if findings.is_empty() {
-                writeln!(out, "{}: clean", args.dir.display())?;
+                writeln!(out, "{}: clean", visible(&args.dir.display().to_string()))?;
             } else {
                 let color =
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -565,7 +605,9 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                         .as_ref()
                         .map(|a| format!(" [change `{a}`]"))
                         .unwrap_or_default();
-                    writeln!(out, "{sev}  {:<40} {}{answer}", f.file, f.message)?;
+                    // Findings quote overlay files: control characters are shown, not obeyed.
+                    let row = format!("{:<40} {}{answer}", f.file, f.message);
+                    writeln!(out, "{sev}  {}", visible(&row))?;
                 }
                 writeln!(
                     out,

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use caracal_wizard::cli::{self, Cli, Command, Exit};
+use caracal_wizard::frontend::visible::visible;
 use clap::Parser;
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -24,7 +25,8 @@ fn main() {
             let code = err.downcast_ref::<Exit>().map_or(1, |e| e.code);
             let msg = format!("{err:#}");
             if !msg.is_empty() {
-                eprintln!("caracal-wizard: error: {msg}");
+                // Answers and overlay files end up in messages: no escape sequence gets through.
+                eprintln!("caracal-wizard: error: {}", visible(&msg));
             }
             code
         }

@@ -766,7 +766,8 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
 
 /// Parses YAML into a generic value.
 pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
-    serde_yaml::from_str(text)
+    // A byte-order mark (Windows editors) is not content; YAML would read it as a document.
+    serde_yaml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
 /// Parses every document of a multi-document YAML stream.

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::usage;
-use anyhow::Context as _;
 
 use crate::catalog::Catalog;
+use crate::frontend::visible::visible;
 use crate::frontend::{prompt, tui};
 use crate::migrate::{
     self, ConflictKind, DirState, MigrateError, MigrationFlow, MigrationPlan, Side,
@@ -84,7 +84,32 @@ impl Paint {
     }
 }
 
+/// Prints the plan with control characters made visible: hand-edited files and answers
+/// are not trusted to be free of escape sequences (the colors are added after).
 fn print_plan(
+    out: &mut impl std::io::Write,
+    args: &MigrateArgs,
+    plan: &MigrationPlan,
+) -> std::io::Result<()> {
+    let mut text = Vec::new();
+    summarize(&mut text, args, plan)?;
+    out.write_all(visible(&String::from_utf8_lossy(&text)).as_bytes())?;
+    let paint = Paint::detect();
+    let diffs = plan.diffs();
+    if !diffs.is_empty() {
+        writeln!(out, "\nFiles:")?;
+    }
+    for d in diffs {
+        for l in d.diff.lines() {
+            writeln!(out, "{}", paint.line(&visible(l)))?;
+        }
+    }
+    let mut text = Vec::new();
+    list_conflicts(&mut text, plan)?;
+    out.write_all(visible(&String::from_utf8_lossy(&text)).as_bytes())
+}
+
+fn summarize(
     out: &mut impl std::io::Write,
     args: &MigrateArgs,
     plan: &MigrationPlan,
@@ -112,16 +137,10 @@ fn print_plan(
     for w in &plan.warnings {
         writeln!(out, "warning: {w}")?;
     }
-    let paint = Paint::detect();
-    let diffs = plan.diffs();
-    if !diffs.is_empty() {
-        writeln!(out, "\nFiles:")?;
-    }
-    for d in diffs {
-        for l in d.diff.lines() {
-            writeln!(out, "{}", paint.line(l))?;
-        }
-    }
+    Ok(())
+}
+
+fn list_conflicts(out: &mut impl std::io::Write, plan: &MigrationPlan) -> std::io::Result<()> {
     if !plan.conflicts.is_empty() {
         writeln!(
             out,
@@ -219,8 +238,8 @@ fn write_plan(args: &MigrateArgs, plan: &MigrationPlan, lead: &str) -> anyhow::R
     let report = super::write(&args.dir, &plan.tree(), true)?;
     let headline = format!(
         "{lead}Migrated {} to profile `{}`",
-        args.dir.display(),
-        plan.to_profile
+        visible(&args.dir.display().to_string()),
+        visible(&plan.to_profile)
     );
     super::print_write_report(&headline, &args.dir, &report)?;
     Ok(0)
@@ -244,10 +263,11 @@ fn run_interactive(args: &MigrateArgs) -> anyhow::Result<i32> {
     let (old, state) = DirState::read(&args.dir).map_err(usage)?;
     let flow = MigrationFlow::new(old, state, catalog, templates);
     let plan = if args.plain || !tui::is_supported() {
+        let _watch = crate::frontend::signals::watch_and_exit()?;
         prompt::migrate::run(flow, &args.dir, &mut prompt::Inquire).map_err(usage)?
     } else {
         let mut screen = tui::migrate::MigrateTui::new(flow, args.dir.clone());
-        tui::migrate::run(&mut screen).context("the terminal failed")?
+        tui::migrate::run(&mut screen).map_err(super::terminal_error)?
     };
     let Some(plan) = plan else {
         eprintln!("caracal-wizard: cancelled; nothing written");

@@ -5,7 +5,9 @@
 pub mod draft;
 pub mod prompt;
 pub mod review;
+pub mod signals;
 pub mod tui;
+pub mod visible;
 
 use std::path::PathBuf;
 

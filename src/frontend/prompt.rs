@@ -7,6 +7,7 @@ pub mod migrate;
 
 use super::draft::{self, Draft};
 use super::review::Review;
+use super::visible::visible;
 use super::{Finished, Session};
 
 /// Typed at a text prompt (or chosen in a list) to go back one step.
@@ -267,8 +268,11 @@ impl Prompter for Inquire {
         options: &[String],
         start: usize,
     ) -> Result<Reply<usize>, PromptError> {
-        let chosen = inquire::Select::new(prompt, options.to_vec())
-            .with_help_message(help)
+        let prompt = visible(prompt);
+        let help = visible(help);
+        let options: Vec<String> = options.iter().map(|o| visible(o).into_owned()).collect();
+        let chosen = inquire::Select::new(&prompt, options.clone())
+            .with_help_message(&help)
             .with_starting_cursor(start)
             .with_page_size(options.len())
             .raw_prompt()
@@ -282,22 +286,24 @@ impl Prompter for Inquire {
         help: &str,
         default: &str,
     ) -> Result<Reply<String>, PromptError> {
-        let mut t = inquire::Text::new(prompt).with_help_message(help);
+        let (prompt, help, default) = (visible(prompt), visible(help), visible(default));
+        let mut t = inquire::Text::new(&prompt).with_help_message(&help);
         if !default.is_empty() {
-            t = t.with_default(default);
+            t = t.with_default(&default);
         }
         Ok(Reply::Value(t.prompt().map_err(inquire_error)?))
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError> {
-        inquire::Confirm::new(prompt)
+        inquire::Confirm::new(&visible(prompt))
             .with_default(default)
             .prompt()
             .map_err(inquire_error)
     }
 
     fn say(&mut self, line: &str) {
-        eprintln!("{line}");
+        // Answers, files and diffs pass through here: control characters are shown, not obeyed.
+        eprintln!("{}", visible(line));
     }
 }
 

@@ -14,6 +14,8 @@ pub enum Input {
     Choose(isize),
     /// Type a character into the focused text field.
     Type(char),
+    /// Insert text (a paste, or characters typed faster than the screen redraws).
+    Paste(String),
     /// Delete before the cursor.
     Erase,
     /// Delete at the cursor.

@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use crate::migrate::{FlowMsg, FlowOutcome, MigrationFlow, MigrationPlan, Side, Stage};
 use crate::wizard::{Msg, Outcome, Step};
 
+use super::events::{self, EventSource, TerminalEvents};
 use super::keys::{self, Input, MigrationScreen};
 use super::{view, Tui};
 use crate::frontend::Session;
@@ -219,27 +220,18 @@ impl MigrateTui {
 
 /// Runs the migration's event loop on `terminal` until the operator writes or cancels.
 ///
-/// Returns the plan to write, or `None` when cancelled. `next_event` blocks for the next
-/// terminal event (tests feed a script).
+/// Returns the plan to write, or `None` when cancelled. `events` gives the terminal events
+/// (tests feed a script); whatever is ready is handled before the next redraw.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     mt: &mut MigrateTui,
-    mut next_event: impl FnMut() -> io::Result<Event>,
+    mut events: impl EventSource,
 ) -> io::Result<Option<MigrationPlan>> {
     loop {
         terminal
             .draw(|f| view::migrate::draw(f, mt))
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let Event::Key(key) = next_event()? else {
-            continue;
-        };
-        let input = match (mt.screen(), &mt.questions) {
-            (Some(screen), _) => keys::translate_migration(key, screen),
-            (None, Some(tui)) => keys::translate(key, tui.key_context()),
-            (None, None) => None,
-        };
-        let Some(input) = input else { continue };
-        match mt.handle(input) {
+        match events::pump(&mut events, mt, translate, MigrateTui::handle)? {
             Some(FlowOutcome::Write(plan)) => return Ok(Some(*plan)),
             Some(FlowOutcome::Cancelled) => return Ok(None),
             None => {}
@@ -247,14 +239,18 @@ pub fn run_loop<B: Backend>(
     }
 }
 
+/// What an event means on the current screen: the migration's own, or the wizard's.
+fn translate(mt: &MigrateTui, event: &Event) -> Option<Input> {
+    match (mt.screen(), &mt.questions, event) {
+        (Some(screen), _, Event::Key(key)) => keys::translate_migration(*key, screen),
+        (None, Some(tui), event) => super::translate(tui, event),
+        _ => None,
+    }
+}
+
 /// Runs the full-screen migration on the real terminal, always restoring it.
 pub fn run(mt: &mut MigrateTui) -> io::Result<Option<MigrationPlan>> {
-    // `try_init` also installs a panic hook that restores the terminal first.
-    let mut terminal = ratatui::try_init()?;
-    let result = run_loop(&mut terminal, mt, crossterm::event::read);
-    let _ = terminal.show_cursor();
-    ratatui::try_restore()?;
-    result
+    super::on_terminal(|terminal| run_loop(terminal, mt, TerminalEvents))
 }
 
 #[cfg(test)]

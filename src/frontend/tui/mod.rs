@@ -1,5 +1,6 @@
 //! The full-screen front end: terminal setup and restore, the event loop (generic over the
 //! ratatui backend, so tests draw into a `TestBackend`), and the screen state the core never sees.
+pub mod events;
 pub mod keys;
 pub mod migrate;
 pub mod preview;
@@ -16,6 +17,7 @@ use ratatui::Terminal;
 use crate::render::Templates;
 use crate::wizard::{Msg, Outcome, QuestionId, Step, Wizard};
 
+use self::events::{EventSource, TerminalEvents};
 use self::keys::{Input, KeyContext};
 use super::draft::{self, Draft};
 use super::review::Review;
@@ -258,6 +260,7 @@ impl Tui {
                 None
             }
             Input::Type(_)
+            | Input::Paste(_)
             | Input::Erase
             | Input::EraseForward
             | Input::EraseAll
@@ -350,6 +353,12 @@ impl Tui {
                 chars.insert(e.cursor.min(chars.len()), *c);
                 e.cursor += 1;
             }
+            Input::Paste(text) => {
+                let at = e.cursor.min(chars.len());
+                let pasted: Vec<char> = events::paste_text(text).chars().collect();
+                e.cursor = at + pasted.len();
+                chars.splice(at..at, pasted);
+            }
             Input::Erase if e.cursor > 0 => {
                 e.cursor -= 1;
                 chars.remove(e.cursor);
@@ -382,24 +391,18 @@ pub fn is_supported() -> bool {
 
 /// Runs the event loop on `terminal` until the user finishes or cancels.
 ///
-/// `next_event` blocks for the next terminal event (tests feed a script).
+/// `events` gives the terminal events (tests feed a script); whatever is ready is handled
+/// before the next redraw.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     tui: &mut Tui,
-    mut next_event: impl FnMut() -> io::Result<Event>,
+    mut events: impl EventSource,
 ) -> io::Result<Finished> {
     loop {
         terminal
             .draw(|f| view::draw(f, tui))
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let Event::Key(key) = next_event()? else {
-            // A resize (or focus, mouse…) only needs a redraw.
-            continue;
-        };
-        let Some(input) = keys::translate(key, tui.key_context()) else {
-            continue;
-        };
-        match tui.handle(input) {
+        match events::pump(&mut events, tui, translate, Tui::handle)? {
             Some(Outcome::Finished(answers)) => return Ok(Some(*answers)),
             Some(Outcome::Cancelled) => return Ok(None),
             None => {}
@@ -407,14 +410,39 @@ pub fn run_loop<B: Backend>(
     }
 }
 
-/// Runs the full-screen front end on the real terminal, always restoring it.
-pub fn run(tui: &mut Tui) -> io::Result<Finished> {
+/// What an event means on the wizard's screens. A resize (or focus, mouse…) means nothing
+/// but a redraw; a paste goes only into a text field being edited.
+fn translate(tui: &Tui, event: &Event) -> Option<Input> {
+    let ctx = tui.key_context();
+    match event {
+        Event::Key(key) => keys::translate(*key, ctx),
+        Event::Paste(text) if ctx.text && !ctx.preview && !ctx.help && !ctx.resume => {
+            Some(Input::Paste(text.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Runs `body` on the real terminal in full-screen mode, always restoring it, also when a
+/// termination signal arrives (the error then carries [`crate::frontend::signals::Signalled`]).
+pub fn on_terminal<T>(
+    body: impl FnOnce(&mut ratatui::DefaultTerminal) -> io::Result<T>,
+) -> io::Result<T> {
+    let _watch = crate::frontend::signals::watch_polled()?;
     // `try_init` also installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
-    let result = run_loop(&mut terminal, tui, crossterm::event::read);
+    // Bracketed paste: a paste arrives as one event, not as thousands of key presses.
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
+    let result = body(&mut terminal);
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     let _ = terminal.show_cursor();
     ratatui::try_restore()?;
     result
+}
+
+/// Runs the full-screen front end on the real terminal, always restoring it.
+pub fn run(tui: &mut Tui) -> io::Result<Finished> {
+    on_terminal(|terminal| run_loop(terminal, tui, TerminalEvents))
 }
 
 #[cfg(test)]

@@ -1,0 +1,132 @@
+//! SIGTERM, SIGHUP and SIGINT while a front end owns the terminal: put the terminal back,
+//! write nothing, and exit with 128 + the signal's number.
+//!
+//! One watcher thread (signal-hook) receives the signals for the whole process. While a
+//! [`Watch`] is held it either hands the signal to the full-screen loop, which polls
+//! [`ensure_not_signalled`] and restores the terminal on its way out, or (plain prompts, whose
+//! reads can't be interrupted) restores raw mode itself and exits. Without a watch the signal
+//! gets its default action, as if no handler were installed.
+use std::io;
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+/// No front end holds the terminal: default action.
+const IDLE: u8 = 0;
+/// The full-screen loop polls for the signal.
+const POLLED: u8 = 1;
+/// The watcher restores raw mode and exits.
+const EXIT: u8 = 2;
+
+static MODE: AtomicU8 = AtomicU8::new(IDLE);
+static PENDING: AtomicI32 = AtomicI32::new(0);
+
+/// A termination signal received while a front end held the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("stopped by signal {0}; nothing written")]
+pub struct Signalled(pub i32);
+
+impl Signalled {
+    /// The conventional exit code, 128 + the signal's number.
+    pub fn exit_code(self) -> i32 {
+        128 + self.0
+    }
+
+    /// The signal carried by an I/O error from a front end, if that is why it failed.
+    pub fn of(e: &io::Error) -> Option<Self> {
+        e.get_ref()?.downcast_ref::<Self>().copied()
+    }
+}
+
+/// While held, termination signals are handled as the mode it was made with says.
+#[must_use = "signals go back to their default action when the watch is dropped"]
+pub struct Watch(());
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        MODE.store(IDLE, Ordering::SeqCst);
+    }
+}
+
+/// For the full-screen loop: a signal is kept for [`ensure_not_signalled`] to report.
+pub fn watch_polled() -> io::Result<Watch> {
+    start(POLLED)
+}
+
+/// For plain prompts: a signal leaves raw mode, shows the cursor and exits at once.
+pub fn watch_and_exit() -> io::Result<Watch> {
+    start(EXIT)
+}
+
+/// `Err` carrying [`Signalled`] once a termination signal has arrived under a polled watch.
+pub fn ensure_not_signalled() -> io::Result<()> {
+    match PENDING.load(Ordering::SeqCst) {
+        0 => Ok(()),
+        n => Err(io::Error::new(io::ErrorKind::Interrupted, Signalled(n))),
+    }
+}
+
+fn start(mode: u8) -> io::Result<Watch> {
+    static WATCHER: OnceLock<Result<(), String>> = OnceLock::new();
+    WATCHER
+        .get_or_init(spawn_watcher)
+        .clone()
+        .map_err(io::Error::other)?;
+    PENDING.store(0, Ordering::SeqCst);
+    MODE.store(mode, Ordering::SeqCst);
+    Ok(Watch(()))
+}
+
+#[cfg(unix)]
+fn spawn_watcher() -> Result<(), String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .map_err(|e| format!("can't watch for termination signals: {e}"))?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                on_signal(signal);
+            }
+        })
+        .map_err(|e| format!("can't watch for termination signals: {e}"))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn spawn_watcher() -> Result<(), String> {
+    Ok(())
+}
+
+#[cfg(unix)]
+fn on_signal(signal: i32) {
+    match MODE.load(Ordering::SeqCst) {
+        POLLED => PENDING.store(signal, Ordering::SeqCst),
+        EXIT => {
+            // inquire reads in raw mode through the same crossterm, whose saved terminal
+            // settings this restores.
+            let _ = crossterm::terminal::disable_raw_mode();
+            let _ = crossterm::execute!(io::stderr(), crossterm::cursor::Show);
+            eprintln!("\ncaracal-wizard: {}", Signalled(signal));
+            std::process::exit(Signalled(signal).exit_code());
+        }
+        _ => {
+            // No front end: what the signal would have done without our handler.
+            if signal_hook::low_level::emulate_default_handler(signal).is_err() {
+                std::process::exit(Signalled(signal).exit_code());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_becomes_an_error_with_its_exit_code() {
+        let e = io::Error::new(io::ErrorKind::Interrupted, Signalled(15));
+        let s = Signalled::of(&e).expect("the signal");
+        assert_eq!(s.exit_code(), 143);
+        assert!(Signalled::of(&io::Error::other("x")).is_none());
+    }
+}

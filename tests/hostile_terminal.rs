@@ -1,0 +1,334 @@
+//! Hostile input against the terminal (#11 items 9, 10, 14; #13 "Messages"): escape
+//! sequences in answers and overlay files, signals, pastes, and every answers-file problem
+//! said in the operator's words.
+mod common;
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tmux::{has_tmux, Tmux};
+
+/// OSC 52: writes "hi" to the clipboard of the terminal that prints it.
+const OSC52: &str = "\u{1b}]52;c;aGk=\u{7}";
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/examples/{name}.yaml"))
+}
+
+fn cmd() -> assert_cmd::Command {
+    let mut c = common::cmd();
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+fn has_raw_control(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn an_escape_sequence_in_an_answer_is_refused_and_never_printed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("a.yaml");
+    let text = std::fs::read_to_string(example("eks-production"))
+        .unwrap()
+        .replace(
+            "domain: caracal.example.com",
+            "domain: \"ex\\e]52;c;aGk=\\aample.com\"",
+        );
+    std::fs::write(&answers, text).unwrap();
+    let out = cmd()
+        .args(["new", "--answers"])
+        .arg(&answers)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!has_raw_control(&out.stderr), "{:?}", out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`domain`: contains the control character \\u{1b}"),
+        "{err}"
+    );
+    assert!(!dir.path().join("o").exists(), "nothing written");
+}
+
+#[test]
+fn sign_in_from_with_a_control_character_is_refused() {
+    let out = cmd()
+        .args(["preview", "--answers"])
+        .arg(example("eks-production"))
+        .args(["--set", "signIn.provider=github", "--set"])
+        .arg(format!("signIn.from=acme{OSC52}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!has_raw_control(&out.stderr), "{:?}", out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`signIn.from`: contains the control character"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_dry_run_shows_a_hand_edit_with_an_escape_sequence_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("o");
+    cmd()
+        .args(["new", "--answers"])
+        .arg(example("eks-production"))
+        .arg("--out")
+        .arg(&overlay)
+        .assert()
+        .success();
+    let readme = overlay.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    std::fs::write(&readme, format!("{first}\n{OSC52} hostile line\n{rest}")).unwrap();
+    let out = cmd()
+        .arg("migrate")
+        .arg(&overlay)
+        .args(["--profile", "private", "--dry-run", "--prefer", "theirs"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !has_raw_control(&out.stdout),
+        "raw control bytes in the diff"
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("-\\u{1b}]52;c;aGk=\\u{7} hostile line"),
+        "{shown}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&readme).unwrap(),
+        format!("{first}\n{OSC52} hostile line\n{rest}"),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn every_unknown_key_and_type_error_is_listed_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("a.yaml");
+    std::fs::write(
+        &answers,
+        "cloud: eks\nsignin: {provider: github}\npostgres: {port: \"10.99.0.5/16\", hots: db}\nstorageclass: gp3\n",
+    )
+    .unwrap();
+    let out = cmd()
+        .args(["preview", "--answers"])
+        .arg(&answers)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "4 problems",
+        "`signin`: unknown key `signin`; did you mean `signIn`?",
+        "`postgres.port`: must be a port number (1–65535); got \"10.99.0.5/16\"",
+        "`postgres.hots`: unknown key `hots`; did you mean `host`?",
+        "`storageclass`: unknown key `storageclass`; did you mean `storageClass`?",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    for serde_word in ["invalid type", "expected u32", "expected one of"] {
+        assert!(!err.contains(serde_word), "{serde_word:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn an_answers_file_starting_with_a_byte_order_mark_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("a.yaml");
+    let text = std::fs::read_to_string(example("eks-production")).unwrap();
+    std::fs::write(&answers, format!("\u{feff}---\n{text}")).unwrap();
+    cmd()
+        .args(["preview", "--answers"])
+        .arg(&answers)
+        .assert()
+        .success();
+}
+
+#[test]
+fn ipv6_cidrs_in_a_set_list_are_read_as_a_list() {
+    let out = cmd()
+        .args(["preview", "--answers"])
+        .arg(example("eks-production"))
+        .args(["--file", "values.yaml"])
+        .args([
+            "--set",
+            "ingressController.cidrs={fd00:10::/64,10.60.0.0/16}",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("is not a mapping") && !err.contains("map"),
+        "{err}"
+    );
+    assert!(out.status.success(), "{err}");
+}
+
+/// The pane's terminal after the binary exited: cooked mode, main screen.
+fn assert_restored(t: &Tmux, dir: &Path) {
+    let stty = std::fs::read_to_string(dir.join("stty")).unwrap();
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        flags.contains(&"echo") && flags.contains(&"icanon"),
+        "terminal left raw:\n{stty}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(),
+        "0",
+        "alternate screen left on"
+    );
+}
+
+/// The binary's pid in the pane (the shell's child).
+fn binary_pid(t: &Tmux) -> String {
+    let shell = t.tmux(&["display-message", "-p", "#{pane_pid}"]);
+    let start = Instant::now();
+    loop {
+        let out = std::process::Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !pid.is_empty() {
+            return pid.lines().next().unwrap().to_string();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no binary running"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+fn signal_restores_the_terminal(signal: &str, number: i32, plain: bool) {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production").display().to_string();
+    let out_arg = out.display().to_string();
+    let mut args = vec!["--answers", &answers, "--out", &out_arg];
+    if plain {
+        args.push("--plain");
+    }
+    let t = Tmux::start(dir.path(), 100, 30, &args);
+    t.wait_for("Step 1 of 9");
+    let pid = binary_pid(&t);
+    let killed = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(t.exit_code(), 128 + number, "{}", t.screen());
+    assert!(!out.exists(), "a signal writes nothing");
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn tmux_sigterm_restores_the_full_screen_terminal_and_exits_143() {
+    signal_restores_the_terminal("TERM", 15, false);
+}
+
+#[test]
+fn tmux_sighup_restores_the_full_screen_terminal_and_exits_129() {
+    signal_restores_the_terminal("HUP", 1, false);
+}
+
+#[test]
+fn tmux_sigint_restores_the_full_screen_terminal_and_exits_130() {
+    signal_restores_the_terminal("INT", 2, false);
+}
+
+#[test]
+fn tmux_sigterm_restores_the_plain_prompt_terminal_and_exits_143() {
+    signal_restores_the_terminal("TERM", 15, true);
+}
+
+#[test]
+fn tmux_ctrl_c_at_the_plain_resume_prompt_quits() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production").display().to_string();
+    let out_arg = out.display().to_string();
+    // A first run leaves a draft behind (Esc at step 2).
+    let t = Tmux::start(
+        dir.path(),
+        100,
+        30,
+        &["--answers", &answers, "--out", &out_arg],
+    );
+    t.wait_for("Step 1 of 9");
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    t.send("Escape");
+    assert_eq!(t.exit_code(), 130);
+    drop(t);
+    let t = Tmux::start(dir.path(), 100, 30, &["--plain", "--out", &out_arg]);
+    t.wait_for("Resume the draft");
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130, "{}", t.screen());
+    assert!(!out.exists(), "nothing written");
+    assert!(
+        !t.screen().contains("Step 1 of"),
+        "went on:\n{}",
+        t.screen()
+    );
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn tmux_an_8000_character_paste_is_taken_in_well_under_a_second() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out_arg = dir.path().join("out").display().to_string();
+    let answers = example("eks-production").display().to_string();
+    let t = Tmux::start(
+        dir.path(),
+        100,
+        30,
+        &["--answers", &answers, "--out", &out_arg],
+    );
+    t.wait_for("Step 1 of 9");
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    // The release name: paste 8,000 characters, then Enter, which says the name is wrong
+    // once everything before it is taken.
+    t.send("Down");
+    let text = "a".repeat(8_000);
+    t.tmux(&["set-buffer", "--", &text]);
+    let start = Instant::now();
+    t.tmux(&["paste-buffer", "-p"]);
+    t.send("Enter");
+    let screen = t.wait_for("Fix the marked answers");
+    let took = start.elapsed();
+    assert!(
+        screen.contains(&"a".repeat(30)),
+        "the paste is not in the field:\n{screen}"
+    );
+    t.send("Escape");
+    assert_eq!(t.exit_code(), 130);
+    assert!(took < Duration::from_secs(1), "the paste took {took:?}");
+}
