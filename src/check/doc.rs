@@ -46,7 +46,8 @@ pub(crate) fn non_empty_map(v: Option<&Value>) -> bool {
 
 /// Whether `v` is a sequence with at least one item.
 pub(crate) fn non_empty_seq(v: Option<&Value>) -> bool {
-    v.and_then(Value::as_sequence).is_some_and(|s| !s.is_empty())
+    v.and_then(Value::as_sequence)
+        .is_some_and(|s| !s.is_empty())
 }
 
 /// A scalar (string, number or bool) as a string, the way YAML wrote it.

@@ -1,8 +1,8 @@
 //! `check`: re-validates an overlay directory as it is on disk, hand edits included.
 //!
-//! One module per concern: [`values`] (what the chart or profile refuses), [`promises`] (what
-//! the answers promise) and [`secrets`] (plaintext secrets); `doc` holds the YAML accessors
-//! the rendered checks in [`crate::verify`] share.
+//! One module per concern: `values` (what the chart or profile refuses), `promises` (what the
+//! answers promise) and `secrets` (plaintext secrets); `doc` holds the YAML accessors the
+//! rendered checks in [`crate::verify`] share.
 use std::path::Path;
 
 use serde::Serialize;

@@ -72,8 +72,7 @@ fn check_required_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut V
             .iter()
             .any(|(c, v)| *c == cat && !v.is_empty())
     };
-    if !named("identityProvider") && !named("providerApis") && plan.cloud.fixed_egress.is_empty()
-    {
+    if !named("identityProvider") && !named("providerApis") && plan.cloud.fixed_egress.is_empty() {
         findings.push(Finding::error(FILE, format!("no egress to the identity provider or provider APIs: workload identity, audit export and an external secret backend can't reach {}", plan.cloud.title), Some("egress.providerApis")));
     }
     if plan.answers.audit_export.is_some() && !named("objectStore") {
@@ -164,9 +163,8 @@ fn ingress_host(v: &Value, name: &str) -> Option<String> {
 
 /// The console's and the STS's origins must match their Ingress hosts.
 fn check_origins(v: &Value, findings: &mut Vec<Finding>) {
-    let service_url = |name: &str, key: &str| {
-        str_at(v, &["services", name, key]).map(str::to_string)
-    };
+    let service_url =
+        |name: &str, key: &str| str_at(v, &["services", name, key]).map(str::to_string);
     if let Some(host) = ingress_host(v, "web") {
         let origin = service_url("web", "publicUrl");
         if origin.as_deref() != Some(format!("https://{host}").as_str()) {
