@@ -1,0 +1,202 @@
+//! `check`: re-validates an overlay directory as it is on disk, hand edits included.
+//!
+//! One module per concern: `values` (what the chart or profile refuses), `promises` (what the
+//! answers promise) and `secrets` (plaintext secrets); `doc` holds the YAML accessors the
+//! rendered checks in [`crate::verify`] share.
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::answers::Answers;
+use crate::catalog::Catalog;
+use crate::plan::Plan;
+use crate::render::ANSWERS_FILE;
+
+pub(crate) mod doc;
+mod promises;
+mod secrets;
+mod values;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The overlay is wrong or unsafe.
+    Error,
+    /// Worth knowing; does not fail the check.
+    Note,
+}
+
+/// One finding about an overlay.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    /// Severity.
+    pub severity: Severity,
+    /// File it concerns.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// The answer to change (key path in caracal-wizard.yaml), if one fixes it.
+    pub answer: Option<String>,
+    /// A static finding the rendered-manifest check makes again, more precisely (naming the
+    /// object and ports); `check` drops it when the overlay was rendered with helm.
+    #[serde(skip)]
+    pub rechecked_when_rendered: bool,
+}
+
+impl Finding {
+    /// An error finding about `file`, naming the answer that fixes it.
+    pub fn error(file: &str, message: impl Into<String>, answer: Option<&str>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            file: file.into(),
+            message: message.into(),
+            answer: answer.map(str::to_string),
+            rechecked_when_rendered: false,
+        }
+    }
+    /// A note about `file`; it does not fail the check.
+    pub fn note(file: &str, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Note,
+            file: file.into(),
+            message: message.into(),
+            answer: None,
+            rechecked_when_rendered: false,
+        }
+    }
+
+    /// Marks a static finding the rendered check repeats (see `rechecked_when_rendered`).
+    pub fn rechecked_when_rendered(mut self) -> Self {
+        self.rechecked_when_rendered = true;
+        self
+    }
+}
+
+/// Why a directory can't be checked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// Not an overlay.
+    #[error("{0} is not a caracal-wizard overlay (no {ANSWERS_FILE}); give the directory `caracal-wizard new --out` wrote")]
+    NotAnOverlay(String),
+    /// Unreadable.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// File.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Reads `name` in `dir`; `None` when it doesn't exist.
+fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, CheckError> {
+    match fs_err::read_to_string(dir.join(name)) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CheckError::Unreadable {
+            path: dir.join(name).display().to_string(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// Static checks of the overlay in `dir`.
+pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckError> {
+    let Some(answers_text) = read_optional(dir, ANSWERS_FILE)? else {
+        return Err(CheckError::NotAnOverlay(dir.display().to_string()));
+    };
+    let mut findings = Vec::new();
+    let answers = parse_answers(&answers_text, &mut findings);
+    let evaluation = answers
+        .as_ref()
+        .is_some_and(|a| catalog.profile(&a.profile).is_some_and(|p| p.evaluation));
+    let plan = answers
+        .as_ref()
+        .and_then(|a| plan_answers(a, catalog, &mut findings));
+    note_hand_edits(dir, &mut findings);
+    check_values_file(dir, evaluation, plan.as_ref(), &mut findings)?;
+    // No plaintext secret anywhere Git would pick up.
+    secrets::scan_for_secrets(dir, dir, &mut findings)?;
+    secrets::check_local_secrets(dir, evaluation, &mut findings)?;
+    if !evaluation
+        && answers.is_some()
+        && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()
+    {
+        findings.push(Finding::error(
+            "external-secrets/external-secret.yaml",
+            "missing: outside evaluation the runtime Secret comes from External Secrets",
+            None,
+        ));
+    }
+    findings.sort();
+    findings.dedup();
+    Ok(findings)
+}
+
+/// The answers file, or a finding saying why it doesn't parse.
+fn parse_answers(text: &str, findings: &mut Vec<Finding>) -> Option<Answers> {
+    match Answers::parse(ANSWERS_FILE, text, &[]) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            findings.push(Finding::error(ANSWERS_FILE, e.to_string(), None));
+            None
+        }
+    }
+}
+
+/// The plan of the answers, or a finding per problem that stops it.
+fn plan_answers(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding>) -> Option<Plan> {
+    match crate::plan::plan(answers, catalog) {
+        Ok(p) => Some(p),
+        Err(problems) => {
+            for p in problems.0 {
+                findings.push(Finding::error(
+                    ANSWERS_FILE,
+                    p.message.clone(),
+                    Some(&p.path),
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// Hand edits are allowed, but worth a note.
+fn note_hand_edits(dir: &Path, findings: &mut Vec<Finding>) {
+    let states = crate::output::file_states(dir, &[]);
+    for (path, state) in states {
+        if state == crate::output::FileState::Edited && path != ANSWERS_FILE {
+            findings.push(Finding::note(&path, "edited by hand since caracal-wizard wrote it (kept by `migrate`; overwritten only with `new --force`)"));
+        }
+    }
+}
+
+/// `values.yaml`: present, valid YAML, and (with a plan) keeping what the answers promise.
+fn check_values_file(
+    dir: &Path,
+    evaluation: bool,
+    plan: Option<&Plan>,
+    findings: &mut Vec<Finding>,
+) -> Result<(), CheckError> {
+    let values_text = read_optional(dir, "values.yaml")?;
+    match values_text.as_deref().map(crate::manifest::parse_yaml) {
+        None => findings.push(Finding::error(
+            "values.yaml",
+            "missing; re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`",
+            None,
+        )),
+        Some(Err(e)) => findings.push(Finding::error(
+            "values.yaml",
+            format!("not valid YAML: {e}"),
+            None,
+        )),
+        Some(Ok(v)) => {
+            values::check_values(&v, evaluation, findings);
+            if let Some(plan) = plan {
+                promises::check_promises(&v, plan, findings);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The static checks that `values.yaml`, hand edits included, still keeps what the answers
+//! promise: egress, DNS, open rules, origins and Ingresses.
+use serde_yaml::Value;
+
+use super::doc::{get, str_at};
+use super::values::is_ingress_enabled;
+use super::Finding;
+use crate::manifest::{EgressRule, NetworkPolicyValues};
+use crate::plan::Plan;
+
+const FILE: &str = "values.yaml";
+
+/// Checks that `values.yaml` as it is on disk still keeps what the answers promise.
+pub(super) fn check_promises(v: &Value, plan: &Plan, findings: &mut Vec<Finding>) {
+    let typed: Option<NetworkPolicyValues> = get(v, &["networkPolicy"])
+        .cloned()
+        .and_then(|np| serde_yaml::from_value(np).ok());
+    let Some(np) = typed else {
+        findings.push(Finding::error(
+            FILE,
+            "networkPolicy is missing or malformed",
+            None,
+        ));
+        return;
+    };
+    check_named_egress(&np, plan, findings);
+    check_required_egress(&np, plan, findings);
+    check_dns_egress(&np, plan, findings);
+    check_open_flags(&np, plan, findings);
+    if !plan.profile.open_cidr {
+        check_no_open_rules(&np, plan, findings);
+    }
+    check_origins(v, findings);
+    check_disabled_ingresses(v, plan, findings);
+}
+
+/// Whether some rule reaches `cidr` on `port` (no peer or no port means every one).
+fn has_rule(rules: &[EgressRule], cidr: &str, port: u32) -> bool {
+    rules.iter().any(|r| {
+        (r.to.is_empty()
+            || r.to
+                .iter()
+                .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr == cidr)))
+            && (r.ports.is_empty() || r.ports.iter().any(|p| p.port == port))
+    })
+}
+
+/// Every CIDR and port the answers list under `egress.*` has its rule in `extraEgress`.
+fn check_named_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    let egress = plan.answers.egress.clone().unwrap_or_default();
+    for (cat, entries) in egress.categories() {
+        for e in entries {
+            for port in e.ports() {
+                if !np.allow_open_https && !has_rule(&np.extra_egress, e.cidr(), port) {
+                    findings.push(Finding::error(FILE, format!("egress to `{}` on {port} ({cat}) is missing from networkPolicy.extraEgress", e.cidr()), Some(&format!("egress.{cat}"))));
+                }
+            }
+        }
+    }
+}
+
+/// Profiles that require egress need the identity provider or provider APIs, and the audit
+/// export's object store.
+fn check_required_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    if !plan.profile.require_egress || np.allow_open_https {
+        return;
+    }
+    let egress = plan.answers.egress.clone().unwrap_or_default();
+    let named = |cat: &str| {
+        egress
+            .categories()
+            .iter()
+            .any(|(c, v)| *c == cat && !v.is_empty())
+    };
+    if !named("identityProvider") && !named("providerApis") && plan.cloud.fixed_egress.is_empty() {
+        findings.push(Finding::error(FILE, format!("no egress to the identity provider or provider APIs: workload identity, audit export and an external secret backend can't reach {}", plan.cloud.title), Some("egress.providerApis")));
+    }
+    if plan.answers.audit_export.is_some() && !named("objectStore") {
+        findings.push(Finding::error(
+            FILE,
+            "audit export is configured but no egress reaches its object store",
+            Some("egress.objectStore"),
+        ));
+    }
+}
+
+/// The DNS egress the answers ask for is still there.
+fn check_dns_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    let want = &plan.values.network_policy;
+    if np.dns_egress.is_empty() && !np.allow_open_dns && !want.dns_egress.is_empty() {
+        findings.push(Finding::error(
+            FILE,
+            "DNS egress the answers ask for is missing from networkPolicy.dnsEgress",
+            Some("dns.mode"),
+        ));
+    }
+}
+
+/// `allowOpenHttps` and `allowOpenDns` only where the profile offers them.
+fn check_open_flags(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    if np.allow_open_https && !plan.profile.open_https {
+        findings.push(Finding::error(
+            FILE,
+            format!(
+                "networkPolicy.allowOpenHttps is true, which profile `{}` refuses",
+                plan.profile.id
+            ),
+            Some("egress.openHttps"),
+        ));
+    }
+    if np.allow_open_dns && !plan.profile.open_dns {
+        findings.push(Finding::error(
+            FILE,
+            format!(
+                "networkPolicy.allowOpenDns is true, which profile `{}` refuses",
+                plan.profile.id
+            ),
+            Some("dns.mode"),
+        ));
+    }
+}
+
+/// No egress rule to everywhere, for profiles that refuse open CIDRs.
+fn check_no_open_rules(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    for r in np.extra_egress.iter().chain(np.dns_egress.iter()) {
+        let open = r.to.is_empty()
+            || r.to
+                .iter()
+                .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr.ends_with("/0")));
+        if !open {
+            continue;
+        }
+        // HTTPS to everywhere is what `egress.openHttps` would ask for; anything else
+        // to everywhere can only have come from a CIDR list.
+        let https = r.ports.is_empty() || r.ports.iter().any(|p| p.port == 443);
+        let answer = if https {
+            "egress.openHttps"
+        } else {
+            "egress.other"
+        };
+        findings.push(
+            Finding::error(
+                FILE,
+                format!(
+                    "an egress rule reaches everywhere (no peer or a /0), which profile `{}` refuses; list CIDRs under `egress.*` instead",
+                    plan.profile.id
+                ),
+                Some(answer),
+            )
+            .rechecked_when_rendered(),
+        );
+    }
+}
+
+/// The host of an enabled Ingress (empty when unset), `None` when it is disabled.
+fn ingress_host(v: &Value, name: &str) -> Option<String> {
+    is_ingress_enabled(v, name).then(|| {
+        str_at(v, &["ingress", name, "host"])
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// The console's and the STS's origins must match their Ingress hosts.
+fn check_origins(v: &Value, findings: &mut Vec<Finding>) {
+    let service_url =
+        |name: &str, key: &str| str_at(v, &["services", name, key]).map(str::to_string);
+    if let Some(host) = ingress_host(v, "web") {
+        let origin = service_url("web", "publicUrl");
+        if origin.as_deref() != Some(format!("https://{host}").as_str()) {
+            findings.push(Finding::error(FILE, format!("services.web.publicUrl is {} but the console's Ingress host is `{host}`: browsers would be refused", origin.unwrap_or_else(|| "unset".into())), Some("hosts.web")));
+        }
+    }
+    if let Some(host) = ingress_host(v, "sts") {
+        let issuer = service_url("sts", "issuerUrl");
+        if issuer.as_deref() != Some(format!("https://{host}").as_str()) {
+            findings.push(Finding::error(FILE, format!("services.sts.issuerUrl is {} but the STS Ingress host is `{host}`: verifiers outside the cluster would reject its mandates", issuer.unwrap_or_else(|| "unset".into())), Some("hosts.sts")));
+        }
+    }
+}
+
+/// No Ingress enabled that the answers keep disabled.
+fn check_disabled_ingresses(v: &Value, plan: &Plan, findings: &mut Vec<Finding>) {
+    for (name, want_ing) in &plan.values.ingress {
+        if is_ingress_enabled(v, name) && !want_ing.enabled {
+            findings.push(Finding::error(
+                FILE,
+                format!("ingress.{name} is enabled but the answers keep it `disabled`"),
+                Some(&format!("endpoints.{name}")),
+            ));
+        }
+    }
+}

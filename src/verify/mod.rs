@@ -1,0 +1,284 @@
+//! `check --chart`: renders an overlay with the real chart through helm and checks the
+//! rendered manifests against what the answers promise (#5).
+//!
+//! The checks themselves ([`check_rendered`], [`unknown_values_keys`]) are pure functions of
+//! parsed manifests; [`verify_dir`] is the only part that runs `helm` and `kubectl`.
+//!
+//! One module per promise (`secrets`, `network`, `ingress`, `origins`, `runtime_keys`),
+//! composed by `rendered`; `chart` reads the chart and `tools` finds and runs helm and kubectl.
+use std::path::Path;
+
+use serde::Serialize;
+use serde_yaml::Value;
+
+use crate::answers::Answers;
+use crate::catalog::Catalog;
+use crate::check::doc::{bool_at, kind, str_at};
+use crate::check::{Finding, Severity};
+use crate::manifest;
+use crate::plan::Plan;
+use crate::render::{ANSWERS_FILE, LOCAL_SECRETS_FILE};
+
+mod chart;
+mod ingress;
+mod network;
+mod origins;
+mod rendered;
+mod runtime_keys;
+mod secrets;
+mod tools;
+mod workload;
+
+pub use chart::{load_chart, unknown_values_keys, Chart, ChartInfo};
+pub use rendered::{check_rendered, Expectations};
+pub use runtime_keys::mounted_runtime_keys;
+pub use secrets::check_secrets;
+pub use tools::Tools;
+
+/// The file findings about the chart's rendered output are attributed to.
+const VALUES: &str = "values.yaml";
+/// The overlay's ExternalSecret.
+const EXTERNAL_SECRET: &str = "external-secrets/external-secret.yaml";
+
+/// Why the rendered checks could not run at all (unusable input, exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The chart can't be read.
+    #[error("--chart {path}: {reason}")]
+    Chart {
+        /// The `--chart` argument.
+        path: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// A tool named by the environment can't run.
+    #[error("{var}={path}: {reason}; point {var} at the binary or unset it")]
+    Tool {
+        /// `HELM` or `KUBECTL`.
+        var: &'static str,
+        /// Its value.
+        path: String,
+        /// Why it can't run.
+        reason: String,
+    },
+}
+
+/// What `check` adds to the static checks: the chart, the tools used, and findings.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Verification {
+    /// The chart checked against, when `--chart` was given and readable.
+    pub chart: Option<ChartInfo>,
+    /// Whether the overlay was rendered with helm.
+    pub rendered: bool,
+    /// Whether `kubectl kustomize` built the overlay.
+    pub kustomized: bool,
+    /// What was skipped and why.
+    pub notes: Vec<String>,
+    /// Findings about the rendered manifests, the chart's values and the kustomization.
+    pub findings: Vec<Finding>,
+}
+
+/// What `verify_dir` reads from the overlay directory; every part is optional, since a broken
+/// overlay is still checked as far as it goes.
+struct Overlay {
+    answers: Option<Answers>,
+    plan: Option<Plan>,
+    values: Option<Value>,
+    evaluation: bool,
+    runtime_secret: String,
+    external_secret: Option<Value>,
+}
+
+impl Overlay {
+    fn read(dir: &Path, catalog: &Catalog) -> Self {
+        let read = |name: &str| fs_err::read_to_string(dir.join(name)).ok();
+        let answers = read(ANSWERS_FILE).and_then(|t| Answers::parse(ANSWERS_FILE, &t, &[]).ok());
+        let plan = answers
+            .as_ref()
+            .and_then(|a| crate::plan::plan(a, catalog).ok());
+        let values = read(VALUES).and_then(|t| manifest::parse_yaml(&t).ok());
+        let evaluation = match &answers {
+            Some(a) => catalog.profile(&a.profile).is_some_and(|p| p.evaluation),
+            None => values
+                .as_ref()
+                .and_then(|v| bool_at(v, &["global", "evaluation"]))
+                .unwrap_or(false),
+        };
+        let runtime_secret = values
+            .as_ref()
+            .and_then(|v| str_at(v, &["secrets", "runtimeSecretName"]))
+            .unwrap_or(crate::plan::RUNTIME_SECRET)
+            .to_string();
+        let external_secret = read(EXTERNAL_SECRET)
+            .and_then(|t| manifest::parse_yaml_documents(&t).ok())
+            .and_then(|d| d.into_iter().find(|d| kind(d) == "ExternalSecret"));
+        Overlay {
+            answers,
+            plan,
+            values,
+            evaluation,
+            runtime_secret,
+            external_secret,
+        }
+    }
+
+    fn expectations(&self) -> Expectations<'_> {
+        Expectations {
+            plan: self.plan.as_ref(),
+            evaluation: self.evaluation,
+            runtime_secret: self.runtime_secret.clone(),
+            external_secret: self.external_secret.clone(),
+        }
+    }
+}
+
+/// Everything `check` adds to the static checks of `dir`: `kubectl kustomize` when kubectl is
+/// present, and with `chart`, unknown values keys and (with helm) the rendered-manifest checks.
+pub fn verify_dir(
+    dir: &Path,
+    chart: Option<&Path>,
+    catalog: &Catalog,
+    tools: &Tools,
+) -> Result<Verification, VerifyError> {
+    let mut v = Verification::default();
+    let overlay = Overlay::read(dir, catalog);
+    let exp = overlay.expectations();
+    check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v)?;
+    let Some(chart_path) = chart else {
+        v.notes
+            .push("no --chart: static checks only; give --chart PATH to render with helm".into());
+        return Ok(v);
+    };
+    check_chart_values(chart_path, tools.helm.as_deref(), &overlay, &mut v)?;
+    let Some(helm) = &tools.helm else {
+        v.notes.push(
+            "helm not found ($HELM or PATH): rendered-manifest checks skipped, static checks only"
+                .into(),
+        );
+        return Ok(v);
+    };
+    let Some(docs) = render(dir, chart_path, helm, &overlay, &mut v)? else {
+        return Ok(v);
+    };
+    v.rendered = true;
+    v.findings.extend(check_rendered(&docs, &exp));
+    v.findings.sort();
+    v.findings.dedup();
+    Ok(v)
+}
+
+/// Builds the kustomization with kubectl, when there are both, and checks it for Secrets.
+fn check_kustomization(
+    dir: &Path,
+    kubectl: Option<&Path>,
+    exp: &Expectations<'_>,
+    v: &mut Verification,
+) -> Result<(), VerifyError> {
+    let Some(kubectl) = kubectl else {
+        v.notes
+            .push("kubectl not found ($KUBECTL or PATH): the kustomization was not built".into());
+        return Ok(());
+    };
+    if !dir.join("kustomization.yaml").is_file() {
+        return Ok(());
+    }
+    let run = tools::kustomize(kubectl, dir)?;
+    if run.status.success() {
+        v.kustomized = true;
+        let docs = manifest::parse_yaml_documents(&String::from_utf8_lossy(&run.stdout))
+            .unwrap_or_default();
+        check_secrets(&docs, exp, "kustomization.yaml", &mut v.findings);
+    } else {
+        v.findings.push(Finding::error(
+            "kustomization.yaml",
+            format!(
+                "`kubectl kustomize` failed: {}",
+                tools::first_lines(&String::from_utf8_lossy(&run.stderr), 3)
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the chart, records it, and flags the overlay's values keys the chart doesn't define.
+fn check_chart_values(
+    chart_path: &Path,
+    helm: Option<&Path>,
+    overlay: &Overlay,
+    v: &mut Verification,
+) -> Result<(), VerifyError> {
+    let Some(c) = load_chart(chart_path, helm)? else {
+        v.notes.push(format!(
+            "{}: a packaged chart can't be read without helm",
+            chart_path.display()
+        ));
+        return Ok(());
+    };
+    if let (Some(cv), Some(ov)) = (&c.values, &overlay.values) {
+        for k in unknown_values_keys(ov, cv) {
+            v.findings.push(Finding::error(
+                VALUES,
+                format!("sets `{k}`, which chart {} {} doesn't define: helm ignores it silently (a typo, or a key the chart renamed)", c.info.name, c.info.version),
+                None,
+            ));
+        }
+    }
+    v.chart = Some(c.info);
+    Ok(())
+}
+
+/// Renders the overlay with `helm template`; `None` (with a finding when helm refused it or
+/// its output doesn't parse) when there is nothing to check.
+fn render(
+    dir: &Path,
+    chart_path: &Path,
+    helm: &Path,
+    overlay: &Overlay,
+    v: &mut Verification,
+) -> Result<Option<Vec<Value>>, VerifyError> {
+    let values_path = dir.join(VALUES);
+    if !values_path.is_file() {
+        return Ok(None);
+    }
+    let release = overlay.answers.as_ref().map(|a| a.release().to_string());
+    let namespace = overlay.answers.as_ref().map(|a| a.namespace().to_string());
+    let mut values = vec![values_path];
+    if overlay.evaluation && dir.join(LOCAL_SECRETS_FILE).is_file() {
+        values.push(dir.join(LOCAL_SECRETS_FILE));
+    }
+    let run = tools::helm_template(
+        helm,
+        release.as_deref().unwrap_or("caracal"),
+        namespace.as_deref().unwrap_or("caracal"),
+        chart_path,
+        &values,
+    )?;
+    if !run.status.success() {
+        v.findings.push(Finding::error(
+            VALUES,
+            format!(
+                "`helm template` refused the overlay: {}",
+                tools::first_lines(&String::from_utf8_lossy(&run.stderr), 4)
+            ),
+            None,
+        ));
+        return Ok(None);
+    }
+    match manifest::parse_yaml_documents(&String::from_utf8_lossy(&run.stdout)) {
+        Ok(docs) => Ok(Some(docs)),
+        Err(e) => {
+            v.findings.push(Finding::error(
+                VALUES,
+                format!("helm's output is not valid YAML: {e}"),
+                None,
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// Whether any finding is an error.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}

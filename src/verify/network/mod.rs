@@ -1,0 +1,213 @@
+//! The rendered check of NetworkPolicies: no ingress from anywhere, and egress exactly as
+//! wide as the answers allow — everything they name, nothing more.
+use std::collections::BTreeSet;
+
+use serde_yaml::Value;
+
+use super::{Expectations, VALUES};
+use crate::check::doc::{kind, name};
+use crate::check::Finding;
+use crate::manifest;
+use crate::plan::Plan;
+
+mod allowances;
+mod model;
+
+use allowances::{allowances, Allowance};
+use model::{Dest, NpPort, NpSpec, PortRange};
+
+/// One (destination, port) a rendered policy lets egress reach.
+struct Reach {
+    policy: String,
+    dest: Dest,
+    port: PortRange,
+}
+
+/// Checks the rendered NetworkPolicies against the answers.
+pub(super) fn check_network_policy(docs: &[Value], exp: &Expectations<'_>, out: &mut Vec<Finding>) {
+    let policies: Vec<&Value> = docs.iter().filter(|d| kind(d) == "NetworkPolicy").collect();
+    if policies.is_empty() {
+        if !exp.evaluation {
+            out.push(Finding::error(VALUES, "the chart renders no NetworkPolicy: every profile but evaluation restricts traffic (networkPolicy.enabled)", Some("profile")));
+        }
+        return;
+    }
+    let mut rendered = Vec::new();
+    for np in policies {
+        let np_name = name(np).to_string();
+        let Some(spec) = parse_spec(np, &np_name, out) else {
+            continue;
+        };
+        check_open_ingress(&spec, &np_name, out);
+        egress_reach(&spec, &np_name, &mut rendered, out);
+    }
+    let Some(plan) = exp.plan else {
+        report_wide_egress(&rendered, out);
+        return;
+    };
+    let allowed = allowances(plan);
+    check_required_egress(&allowed, &rendered, out);
+    check_wider_egress(&allowed, &rendered, plan, out);
+}
+
+/// The policy's spec; `None` without one, or with a finding when it has an unexpected shape.
+fn parse_spec(np: &Value, np_name: &str, out: &mut Vec<Finding>) -> Option<NpSpec> {
+    let spec = np.get("spec").cloned()?;
+    match manifest::from_value(spec) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            out.push(Finding::error(
+                VALUES,
+                format!("NetworkPolicy `{np_name}` has an unexpected shape: {e}"),
+                None,
+            ));
+            None
+        }
+    }
+}
+
+/// No ingress rule admits every source.
+fn check_open_ingress(spec: &NpSpec, np_name: &str, out: &mut Vec<Finding>) {
+    for rule in &spec.ingress {
+        let everywhere = rule.from.is_empty()
+            || rule
+                .from
+                .iter()
+                .any(|p| p.dest().is_ok_and(|d| d.is_everywhere()));
+        if everywhere {
+            out.push(Finding::error(
+                VALUES,
+                format!("NetworkPolicy `{np_name}` admits ingress from any source: give the load balancer's or controller's peers instead"),
+                Some("ingressController.cidrs"),
+            ));
+        }
+    }
+}
+
+/// Every (destination, port) the policy's egress rules reach, reporting invalid CIDRs.
+fn egress_reach(spec: &NpSpec, np_name: &str, rendered: &mut Vec<Reach>, out: &mut Vec<Finding>) {
+    for rule in &spec.egress {
+        let dests: Vec<Dest> = if rule.to.is_empty() {
+            vec![Dest::Any]
+        } else {
+            rule.to
+                .iter()
+                .filter_map(|p| match p.dest() {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        out.push(Finding::error(
+                            VALUES,
+                            format!("NetworkPolicy `{np_name}` has an invalid egress CIDR {e}"),
+                            Some("egress.other"),
+                        ));
+                        None
+                    }
+                })
+                .collect()
+        };
+        let ports: Vec<PortRange> = if rule.ports.is_empty() {
+            vec![PortRange::all("TCP"), PortRange::all("UDP")]
+        } else {
+            rule.ports.iter().filter_map(NpPort::range).collect()
+        };
+        for dest in &dests {
+            for port in &ports {
+                rendered.push(Reach {
+                    policy: np_name.to_string(),
+                    dest: dest.clone(),
+                    port: port.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Without answers, only what is wide on its face is reported.
+fn report_wide_egress(rendered: &[Reach], out: &mut Vec<Finding>) {
+    for r in rendered {
+        if r.dest.is_everywhere() && !matches!(r.port.lo, 53 | 4317 | 4318) {
+            out.push(Finding::error(
+                VALUES,
+                format!(
+                    "NetworkPolicy `{}` allows egress to {} on {}",
+                    r.policy,
+                    r.dest.describe(),
+                    r.port.describe()
+                ),
+                Some("egress.other"),
+            ));
+        }
+    }
+}
+
+/// Everything the answers name is reachable.
+fn check_required_egress(allowed: &[Allowance], rendered: &[Reach], out: &mut Vec<Finding>) {
+    for need in allowed.iter().filter(|a| a.required) {
+        let covered = rendered
+            .iter()
+            .any(|r| r.dest.covers(&need.dest) && r.port.covers(&need.port));
+        if !covered {
+            out.push(Finding::error(
+                VALUES,
+                format!(
+                    "the NetworkPolicy doesn't allow egress to {} ({} on {}), which the answers name",
+                    need.what,
+                    need.dest.describe(),
+                    need.port.describe()
+                ),
+                Some(&need.answer),
+            ));
+        }
+    }
+}
+
+/// Nothing outside the release's namespace is reachable that the answers don't allow
+/// (each policy, destination and port once).
+fn check_wider_egress(
+    allowed: &[Allowance],
+    rendered: &[Reach],
+    plan: &Plan,
+    out: &mut Vec<Finding>,
+) {
+    let regulated = !plan.profile.open_cidr;
+    let mut seen = BTreeSet::new();
+    for Reach { policy, dest, port } in rendered {
+        if dest.is_own_namespace() {
+            continue;
+        }
+        let ok = allowed
+            .iter()
+            .any(|a| a.dest.covers(dest) && a.port.covers(port));
+        if ok || !seen.insert((policy.clone(), dest.describe(), port.describe())) {
+            continue;
+        }
+        let why = if dest.is_everywhere() && regulated {
+            format!(
+                " — profile `{}` refuses egress to everywhere",
+                plan.profile.id
+            )
+        } else {
+            String::new()
+        };
+        out.push(Finding::error(
+            VALUES,
+            format!(
+                "NetworkPolicy `{policy}` allows egress to {} on {}, wider than the answers allow{why}",
+                dest.describe(),
+                port.describe()
+            ),
+            Some(answer_widening(dest, port)),
+        ));
+    }
+}
+
+/// The answer that would have asked for egress this wide.
+fn answer_widening(dest: &Dest, port: &PortRange) -> &'static str {
+    if port.covers(&PortRange::tcp(53)) || port.covers(&PortRange::udp(53)) {
+        "dns.mode"
+    } else if dest.is_everywhere() && port.covers(&PortRange::tcp(443)) {
+        "egress.openHttps"
+    } else {
+        "egress.other"
+    }
+}

@@ -1,0 +1,48 @@
+//! The rendered-manifest checks: helm's output against what the answers promise, one
+//! module per promise.
+use serde_yaml::Value;
+
+use super::{ingress, network, origins, runtime_keys, secrets, VALUES};
+use crate::check::doc::kind;
+use crate::check::Finding;
+use crate::plan::Plan;
+
+/// What the rendered manifests are checked against.
+#[derive(Debug, Clone)]
+pub struct Expectations<'a> {
+    /// The plan of the overlay's answers, when they plan.
+    pub plan: Option<&'a Plan>,
+    /// Whether the profile is the evaluation (chart-made Secret, no monitoring).
+    pub evaluation: bool,
+    /// Name of the runtime Secret.
+    pub runtime_secret: String,
+    /// The overlay's ExternalSecret, when it has one.
+    pub external_secret: Option<Value>,
+}
+
+/// Checks helm's rendered manifests against the answers.
+pub fn check_rendered(docs: &[Value], exp: &Expectations<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    secrets::check_secrets(docs, exp, VALUES, &mut out);
+    network::check_network_policy(docs, exp, &mut out);
+    ingress::check_ingresses(docs, exp, &mut out);
+    origins::check_origins(docs, exp, &mut out);
+    if !exp.evaluation {
+        check_monitoring(docs, &mut out);
+        runtime_keys::check_runtime_keys(docs, exp, &mut out);
+    }
+    out
+}
+
+/// Production profiles scrape every service and alert.
+fn check_monitoring(docs: &[Value], out: &mut Vec<Finding>) {
+    for k in ["ServiceMonitor", "PrometheusRule"] {
+        if !docs.iter().any(|d| kind(d) == k) {
+            out.push(Finding::error(
+                VALUES,
+                format!("the chart renders no {k}: production profiles scrape every service and alert (serviceMonitor.enabled / alertRules.enabled)"),
+                Some("profile"),
+            ));
+        }
+    }
+}
