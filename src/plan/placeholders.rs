@@ -141,7 +141,7 @@ mod tests {
                     .iter()
                     .map(|m| (at("manifests"), m.path.clone())),
             );
-            for dc in &spec.default_controller {
+            if let Some(dc) = &spec.default_controller {
                 out.extend(dc.pod_labels.values().map(|v| (at("podLabels"), v.clone())));
             }
         }
