@@ -1,0 +1,38 @@
+//! The namespace and the labels every object the wizard writes outside the chart carries.
+use crate::catalog::Labels;
+use crate::manifest::{Metadata, PlainObject};
+
+use super::context::Context;
+
+/// The labels every object the wizard writes outside the chart carries.
+pub(crate) fn part_of(release: &str) -> Labels {
+    let mut l = Labels::new();
+    l.insert("app.kubernetes.io/part-of".into(), "caracal".into());
+    l.insert("app.kubernetes.io/instance".into(), release.into());
+    l.insert(
+        "app.kubernetes.io/managed-by".into(),
+        "caracal-wizard".into(),
+    );
+    l
+}
+
+/// The release's Namespace, enforcing nothing but auditing and warning at `restricted`.
+pub(super) fn namespace_object(cx: &Context) -> PlainObject {
+    let mut labels = part_of(&cx.release);
+    labels.insert("kubernetes.io/metadata.name".into(), cx.namespace.clone());
+    for mode in ["audit", "warn"] {
+        let key = format!("pod-security.kubernetes.io/{mode}");
+        labels.insert(key, "restricted".into());
+    }
+    PlainObject {
+        api_version: "v1".into(),
+        kind: "Namespace".into(),
+        metadata: Metadata {
+            name: cx.namespace.clone(),
+            namespace: None,
+            labels,
+            annotations: Labels::new(),
+        },
+        automount_service_account_token: None,
+    }
+}

@@ -1,0 +1,117 @@
+//! Service planning: replicas, HPA/PDB, the STS issuer, the web tier's URL and env, audit env.
+use std::collections::BTreeMap;
+
+use crate::answers::{Answers, Endpoint, SignInProvider};
+use crate::manifest::{EnvVar, ServiceValues, Toggle};
+
+use super::context::Context;
+use super::{RUNTIME_SECRET, SERVICES};
+
+/// `services.<name>` values for every chart service.
+pub(super) fn plan_services(cx: &Context) -> BTreeMap<String, ServiceValues> {
+    let mut services: BTreeMap<String, ServiceValues> = SERVICES
+        .iter()
+        .map(|s| (s.to_string(), scaled(cx)))
+        .collect();
+    if let Some(sts) = services.get_mut("sts") {
+        if is_exposed(cx, Endpoint::Sts) {
+            sts.issuer_url = Some(format!("https://{}", cx.host(Endpoint::Sts)));
+        }
+    }
+    if let Some(web) = services.get_mut("web") {
+        plan_web(cx, web);
+    }
+    if let Some(audit) = services.get_mut("audit") {
+        audit.extra_env.extend(audit_env(cx));
+    }
+    services
+}
+
+/// The profile's replicas, autoscaling and disruption budget.
+fn scaled(cx: &Context) -> ServiceValues {
+    ServiceValues {
+        replicas: cx.profile.replicas,
+        hpa: Some(Toggle {
+            enabled: cx.profile.autoscaling,
+        }),
+        pdb: Some(Toggle {
+            enabled: cx.profile.disruption_budgets,
+        }),
+        ..Default::default()
+    }
+}
+
+fn is_exposed(cx: &Context, e: Endpoint) -> bool {
+    cx.answers
+        .endpoints
+        .get(&e)
+        .is_some_and(|x| *x != crate::answers::Exposure::Disabled)
+}
+
+/// The web tier: its public URL, its database TLS and its sign-in settings.
+fn plan_web(cx: &Context, web: &mut ServiceValues) {
+    web.public_url = Some(if is_exposed(cx, Endpoint::Web) {
+        format!("https://{}", cx.host(Endpoint::Web))
+    } else {
+        format!("http://localhost:{}", Endpoint::Web.port())
+    });
+    web.database_ssl = Some(
+        if cx.in_cluster_pg {
+            "disable"
+        } else {
+            "require"
+        }
+        .into(),
+    );
+    web.extra_env = sign_in_env(&cx.answers);
+}
+
+fn sign_in_env(a: &Answers) -> Vec<EnvVar> {
+    let Some(s) = &a.sign_in else {
+        // The chart's serving gate wants a sign-in method; an evaluation has none.
+        return vec![
+            EnvVar::literal("GITHUB_CLIENT_ID", "evaluation-placeholder"),
+            EnvVar::literal("GITHUB_CLIENT_SECRET", "evaluation-placeholder"),
+        ];
+    };
+    let (id_var, secret_var) = match s.provider {
+        SignInProvider::Github => ("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"),
+        SignInProvider::Google => ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
+        SignInProvider::Smtp => {
+            return vec![
+                EnvVar::secret("CARACAL_SMTP_URL", RUNTIME_SECRET, "smtpUrl"),
+                EnvVar::literal("CARACAL_SMTP_FROM", s.from.clone().unwrap_or_default()),
+                EnvVar::literal("CARACAL_PASSWORD_SIGNUP", "1"),
+            ]
+        }
+    };
+    vec![
+        match &s.client_id {
+            Some(id) => EnvVar::literal(id_var, id.clone()),
+            None => EnvVar::secret(id_var, RUNTIME_SECRET, "signInClientId"),
+        },
+        EnvVar::secret(secret_var, RUNTIME_SECRET, "signInClientSecret"),
+    ]
+}
+
+/// The audit service's export target (if any) and retention.
+fn audit_env(cx: &Context) -> Vec<EnvVar> {
+    let mut env = Vec::new();
+    if let Some(x) = &cx.answers.audit_export {
+        let field = |v: &Option<String>| v.clone().unwrap_or_default();
+        env.push(EnvVar::literal(
+            "AUDIT_EXPORT_S3_ENDPOINT",
+            field(&x.endpoint),
+        ));
+        env.push(EnvVar::literal("AUDIT_EXPORT_S3_BUCKET", field(&x.bucket)));
+        env.push(EnvVar::literal("AUDIT_EXPORT_S3_REGION", field(&x.region)));
+    }
+    let days = cx
+        .answers
+        .retention
+        .as_ref()
+        .and_then(|r| r.audit_days)
+        .unwrap_or(cx.profile.audit_retention_days);
+    env.push(EnvVar::literal("AUDIT_RETENTION_DAYS", days.to_string()));
+    env
+}
