@@ -11,6 +11,8 @@ use crate::error::{Problem, Problems};
 use crate::manifest::*;
 use crate::validate::{self, IN_CLUSTER_POSTGRES};
 
+pub mod docs;
+
 /// Name of the runtime Secret the chart reads.
 pub const RUNTIME_SECRET: &str = "caracal-runtime";
 /// The six roles with their own Postgres login.
