@@ -12,6 +12,7 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
+pub mod docs;
 mod context;
 mod gitops;
 mod ingress;

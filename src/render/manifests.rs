@@ -1,0 +1,50 @@
+//! The non-Helm manifests: the namespace, the per-cloud manifests and the kustomization
+//! that applies them with `kubectl apply -k .`.
+use tera::Context;
+
+use super::{yaml, Overlay, Templates};
+use crate::error::RenderError;
+use crate::plan::Plan;
+
+/// Path of the namespace manifest.
+const NAMESPACE_FILE: &str = "namespace.yaml";
+/// Path of the kustomization.
+const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// Adds the namespace.
+pub(super) fn namespace(plan: &Plan, out: &mut Overlay) -> Result<(), RenderError> {
+    out.resource(NAMESPACE_FILE, yaml(NAMESPACE_FILE, &plan.namespace)?);
+    Ok(())
+}
+
+/// Adds the manifests rendered from per-cloud templates (certificates, ingress controllers).
+pub(super) fn cloud_manifests(
+    plan: &Plan,
+    templates: &Templates,
+    out: &mut Overlay,
+) -> Result<(), RenderError> {
+    for m in &plan.manifests {
+        let mut ctx = Context::new();
+        for (k, val) in &m.context {
+            ctx.insert(k.clone(), val);
+        }
+        out.resource(m.path.clone(), templates.render(&m.template, &ctx)?);
+    }
+    Ok(())
+}
+
+/// Adds `kustomization.yaml`, listing every resource added before it.
+pub(super) fn kustomization(out: &mut Overlay) -> Result<(), RenderError> {
+    let k = &out.kustomization;
+    let how = if k.config_map_generator.is_empty() {
+        "Install the chart itself with helm (see README.md)."
+    } else {
+        "With Flux it also carries the HelmRelease that installs the chart (see README.md)."
+    };
+    let text = format!(
+        "# `kubectl apply -k .` applies the manifests that are not part of the Helm chart.\n# {how}\n{}",
+        yaml(KUSTOMIZATION_FILE, k)?
+    );
+    out.file(KUSTOMIZATION_FILE, text);
+    Ok(())
+}
