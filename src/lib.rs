@@ -1,21 +1,24 @@
 //! caracal-wizard: writes ready-to-commit Helm overlays for Caracal on EKS, GKE and AKS.
 //!
-//! Module map:
-//! - [`answers`]: the answers file (version 1) and `--set` overrides
-//! - [`catalog`]: clouds, profiles and TLS modes, as data from `assets/`
-//! - [`format`]: field formats (hostnames, CIDRs, ARNs, …)
-//! - [`validate`]: defaults and every rule, all problems at once
-//! - [`plan`]: answers → [`plan::Plan`] (pure)
+//! Module map (data flows answers → validate → plan → render → output; README's
+//! *Architecture* names the room of each concern):
+//! - [`answers`]: the answers file (version 1) and `--set` overrides, every problem with its path
+//! - [`catalog`]: clouds, profiles, TLS modes and the components' runtime facts, as data from `assets/`
+//! - [`format`](mod@format): field formats (hostnames, CIDRs, ARNs, …)
+//! - [`validate`]: defaults and every rule, by concern, all problems at once
+//! - [`plan`]: answers → [`plan::Plan`], one pure planner per concern (pure)
 //! - [`manifest`]: typed values overlay and Kubernetes objects; all YAML I/O
-//! - [`render`]: plan → [`render::RenderedTree`] through Tera templates (pure)
+//! - [`render`]: plan → [`render::RenderedTree`], one function per output family (pure)
 //! - [`gitops`]: the Argo CD Application or Flux objects that install the chart with an overlay
-//! - [`output`]: `write_tree`, the only writer, atomic and edit-aware
-//! - [`check`]: re-validates an overlay directory
+//! - [`overlay_dir`]: the one way to read or replace an overlay's files (no symlinks, limits, lock)
+//! - [`output`]: `write_tree`, the only writer, staged and edit-aware
+//! - [`check`]: re-validates an overlay directory, one module per promise
+//! - [`verify`]: renders an overlay with helm and checks the rendered manifests, one module per promise
 //! - [`migrate`]: moves an overlay to another profile, merging hand edits (pure core)
-//! - [`verify`]: renders an overlay with helm and checks the rendered manifests
 //! - [`error`]: error types of the core
-//! - [`wizard`]: the question table and the state machine both front ends drive
-//! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts
+//! - [`wizard`]: the question table (rows as data) and the state machine both front ends drive
+//! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts, signals
+//! - [`cli`]: clap definitions and the non-interactive commands
 #![forbid(unsafe_code)]
 
 pub mod answers;

@@ -2,7 +2,7 @@
 //!
 //! Pure: reads no environment, clock, terminal or file.
 //!
-//! `plan` reads like a table of contents: one shared [`context`] built from the validated
+//! `plan` reads like a table of contents: one shared `context` built from the validated
 //! answers, then one pure planner per concern, each returning its part of the [`Plan`] (#9).
 use serde::Serialize;
 
@@ -12,8 +12,8 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
-pub mod docs;
 mod context;
+pub mod docs;
 mod gitops;
 mod ingress;
 mod monitoring;

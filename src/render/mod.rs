@@ -2,7 +2,7 @@
 //!
 //! [`render`] is a short composition with one function per output family (#9): the
 //! non-Helm manifests, the External Secrets objects, the GitOps hand-off, `values.yaml`,
-//! `README.md` and the answers file, each adding its files to one [`Overlay`].
+//! `README.md` and the answers file, each adding its files to one `Overlay`.
 use std::collections::BTreeMap;
 
 use serde::Serialize;
