@@ -81,7 +81,20 @@ fn entries(list: &Option<Vec<EgressEntry>>) -> Vec<EgressEntry> {
 /// Every change from `old` to `new`, in the order an operator reads a deployment.
 pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
     let mut out = Vec::new();
-    let (old, new, from, to, cloud) = (s.old, s.new, s.from, s.to, s.cloud);
+    profile_changes(s, &mut out);
+    endpoint_changes(s, &mut out);
+    certificate_changes(s, &mut out);
+    ingress_source_changes(s, &mut out);
+    data_changes(s, &mut out);
+    network_changes(s, &mut out);
+    audit_changes(s, &mut out);
+    access_changes(s, &mut out);
+    out
+}
+
+/// What the profile itself decides: channel, scaling, volumes, monitoring.
+fn profile_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (from, to) = (s.from, s.to);
     if from.id != to.id {
         out.push(Change::new(
             "profile",
@@ -115,6 +128,11 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
         };
         out.push(Change::new("metrics and alerts", format!("{a} → {b}")));
     }
+}
+
+/// Each exposable endpoint's exposure and host.
+fn endpoint_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new, cloud) = (s.old, s.new, s.cloud);
     for e in Endpoint::EXPOSABLE {
         let (x0, x1) = (exposure(old, e), exposure(new, e));
         let host = new.hosts.get(&e).cloned().unwrap_or_default();
@@ -130,47 +148,61 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
                 "gets an Ingress on {} (`{host}`)",
                 exposure_phrase(cloud, x)
             ),
-            (_, x) if x == Exposure::Internal => {
-                format!("its Ingress moves to {}", exposure_phrase(cloud, x))
-            }
             (_, x) => format!("its Ingress moves to {}", exposure_phrase(cloud, x)),
         };
         out.push(Change::new(e.title(), format!("{x0} → {x1} — {why}")));
     }
-    if old.tls != new.tls && !new.tls.is_empty() {
-        let name = |a: &Answers| {
-            a.tls
-                .iter()
-                .next()
-                .map(|(k, v)| {
-                    let title = s
-                        .catalog
-                        .tls_mode(k)
-                        .map(|m| m.title.clone())
-                        .unwrap_or_else(|| k.clone());
-                    match v {
-                        crate::answers::Scalar::Bool(_) => title,
-                        crate::answers::Scalar::Str(v) => format!("{title} `{v}`"),
-                    }
-                })
-                .unwrap_or_else(|| "none".into())
-        };
-        out.push(Change::new(
-            "certificates",
-            format!("{} → {}", name(old), name(new)),
-        ));
+}
+
+/// Where the endpoints' certificates come from.
+fn certificate_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new) = (s.old, s.new);
+    if old.tls == new.tls || new.tls.is_empty() {
+        return;
     }
-    if old.ingress_controller != new.ingress_controller {
-        let who = |a: &Answers| match &a.ingress_controller {
-            None => "the load balancer's defaults".to_string(),
-            Some(ic) if !ic.cidrs.is_empty() => ic.cidrs.join(", "),
-            Some(ic) => format!("pods in `{}`", ic.namespace.clone().unwrap_or_default()),
-        };
-        out.push(Change::new(
-            "ingress sources",
-            format!("{} → {}", who(old), who(new)),
-        ));
+    let name = |a: &Answers| {
+        a.tls
+            .iter()
+            .next()
+            .map(|(k, v)| {
+                let title = s
+                    .catalog
+                    .tls_mode(k)
+                    .map(|m| m.title.clone())
+                    .unwrap_or_else(|| k.clone());
+                match v {
+                    crate::answers::Scalar::Bool(_) => title,
+                    crate::answers::Scalar::Str(v) => format!("{title} `{v}`"),
+                }
+            })
+            .unwrap_or_else(|| "none".into())
+    };
+    out.push(Change::new(
+        "certificates",
+        format!("{} → {}", name(old), name(new)),
+    ));
+}
+
+/// Who may reach the pods through the ingress controller.
+fn ingress_source_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new) = (s.old, s.new);
+    if old.ingress_controller == new.ingress_controller {
+        return;
     }
+    let who = |a: &Answers| match &a.ingress_controller {
+        None => "the load balancer's defaults".to_string(),
+        Some(ic) if !ic.cidrs.is_empty() => ic.cidrs.join(", "),
+        Some(ic) => format!("pods in `{}`", ic.namespace.clone().unwrap_or_default()),
+    };
+    out.push(Change::new(
+        "ingress sources",
+        format!("{} → {}", who(old), who(new)),
+    ));
+}
+
+/// Where the runtime Secret, Postgres and Redis come from.
+fn data_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new, from, to, cloud) = (s.old, s.new, s.from, s.to, s.cloud);
     if from.external_secrets != to.external_secrets {
         out.push(Change::new(
             "secrets",
@@ -208,6 +240,11 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
             format!("{} → {}", show(old), show(new)),
         ));
     }
+}
+
+/// DNS and the named egress destinations.
+fn network_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new) = (s.old, s.new);
     let dns = |a: &Answers| a.dns.as_ref().map(|d| d.mode);
     if dns(old) != dns(new) {
         let say = |m: Option<DnsMode>| match m {
@@ -263,6 +300,11 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
             ));
         }
     }
+}
+
+/// Audit export and retention.
+fn audit_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new) = (s.old, s.new);
     let bucket = |a: &Answers| {
         a.audit_export.as_ref().map(|x| {
             format!(
@@ -287,6 +329,11 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
             format!("{} → {} days", show(days(old)), show(days(new))),
         ));
     }
+}
+
+/// Console sign-in, cloud identity and the secret store.
+fn access_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
+    let (old, new) = (s.old, s.new);
     if old.sign_in != new.sign_in {
         let show = |a: &Answers| match &a.sign_in {
             None => "evaluation placeholders".to_string(),
@@ -307,5 +354,4 @@ pub(crate) fn describe(s: &Sides<'_>) -> Vec<Change> {
             "answers changed",
         ));
     }
-    out
 }
