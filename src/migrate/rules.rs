@@ -116,8 +116,21 @@ pub(crate) fn migrate(
     a.profile = to.id.clone();
     a.digests.clear();
     let before = used_exposures(&a);
+    narrow_exposures(&mut a, to);
+    let after = used_exposures(&a);
+    let needs_tls = reconfirm_tls(&mut a, cloud, catalog, &before, &after);
+    drop_stale_controller(&mut a, cloud, &before, &after);
+    narrow_egress(&mut a, to);
+    follow_retention(&mut a, from, to);
+    reset_dependencies(&mut a, from, to);
+    Migrated {
+        answers: a,
+        needs_tls,
+    }
+}
 
-    // Exposures the target refuses: public becomes internal where allowed, else disabled.
+/// Exposures the target refuses: public becomes internal where allowed, else disabled.
+fn narrow_exposures(a: &mut Answers, to: &Profile) {
     let allowed: Vec<Exposure> = to
         .exposures
         .iter()
@@ -132,111 +145,135 @@ pub(crate) fn migrate(
             };
         }
     }
-    let after = used_exposures(&a);
+}
 
-    // The certificate source must serve every exposure now in use.
-    let mut needs_tls = None;
-    if let Some((mode_id, _)) = a.tls.iter().next().map(|(k, v)| (k.clone(), v.clone())) {
-        let serves = |x: &Exposure| {
-            cloud
-                .exposures
-                .get(x.key())
-                .is_some_and(|s| s.tls.contains(&mode_id))
-        };
-        let internal_tls: Vec<String> = cloud
+/// The certificate source must serve every exposure now in use; when it can't, or when
+/// endpoints newly become internal behind an issuer that so far only served public hosts,
+/// the TLS answer is cleared and the returned problem asks for it again.
+fn reconfirm_tls(
+    a: &mut Answers,
+    cloud: &Cloud,
+    catalog: &Catalog,
+    before: &BTreeSet<Exposure>,
+    after: &BTreeSet<Exposure>,
+) -> Option<Problem> {
+    let (mode_id, _) = a.tls.iter().next().map(|(k, v)| (k.clone(), v.clone()))?;
+    let serves = |x: &Exposure| {
+        cloud
             .exposures
-            .get(Exposure::Internal.key())
-            .map(|s| s.tls.clone())
-            .unwrap_or_default();
-        let give = internal_tls
-            .iter()
-            .map(|m| format!("`tls.{m}`"))
-            .collect::<Vec<_>>()
-            .join(" or ");
-        let mode = catalog.tls_mode(&mode_id);
-        if !after.iter().all(serves) {
-            let title = mode
-                .map(|m| m.title.clone())
-                .unwrap_or_else(|| mode_id.clone());
-            needs_tls = Some(Problem::new(
-                format!("tls.{}", internal_tls.first().cloned().unwrap_or_else(|| "clusterIssuer".into())),
-                format!("{title} can't serve the endpoints that become internal on {}; give {give} (a DNS-01 issuer or a private CA: internal load balancers can't answer HTTP-01 challenges)", cloud.id),
-            ));
-            a.tls.clear();
-        } else if after.contains(&Exposure::Internal)
-            && !before.contains(&Exposure::Internal)
-            && mode.is_some_and(|m| m.tls_secret)
-        {
-            // The issuer so far only served public hosts, likely through HTTP-01.
-            needs_tls = Some(Problem::new(
-                format!("tls.{mode_id}"),
-                format!("endpoints become internal, and internal load balancers can't answer HTTP-01 challenges; confirm an issuer that uses DNS-01 or a private CA (it may be the current one, `{}`)", a.tls.get(&mode_id).map(ToString::to_string).unwrap_or_default()),
-            ));
-            a.tls.clear();
-        }
-    }
+            .get(x.key())
+            .is_some_and(|s| s.tls.contains(&mode_id))
+    };
+    let internal_tls: Vec<String> = cloud
+        .exposures
+        .get(Exposure::Internal.key())
+        .map(|s| s.tls.clone())
+        .unwrap_or_default();
+    let give = internal_tls
+        .iter()
+        .map(|m| format!("`tls.{m}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mode = catalog.tls_mode(&mode_id);
+    let problem = if !after.iter().all(serves) {
+        let title = mode
+            .map(|m| m.title.clone())
+            .unwrap_or_else(|| mode_id.clone());
+        Problem::new(
+            format!("tls.{}", internal_tls.first().cloned().unwrap_or_else(|| "clusterIssuer".into())),
+            format!("{title} can't serve the endpoints that become internal on {}; give {give} (a DNS-01 issuer or a private CA: internal load balancers can't answer HTTP-01 challenges)", cloud.id),
+        )
+    } else if after.contains(&Exposure::Internal)
+        && !before.contains(&Exposure::Internal)
+        && mode.is_some_and(|m| m.tls_secret)
+    {
+        // The issuer so far only served public hosts, likely through HTTP-01.
+        Problem::new(
+            format!("tls.{mode_id}"),
+            format!("endpoints become internal, and internal load balancers can't answer HTTP-01 challenges; confirm an issuer that uses DNS-01 or a private CA (it may be the current one, `{}`)", a.tls.get(&mode_id).map(ToString::to_string).unwrap_or_default()),
+        )
+    } else {
+        return None;
+    };
+    a.tls.clear();
+    Some(problem)
+}
 
-    // An ingress controller that is the default of an exposure no longer used would admit
-    // the wrong pods; drop it so the new exposure's default (or a required answer) applies.
-    if let Some(ic) = &a.ingress_controller {
-        let is_default_of = |x: &Exposure| {
-            cloud
-                .exposures
-                .get(x.key())
-                .and_then(|s| s.default_controller.as_ref())
-                .is_some_and(|dc| {
-                    let labels: crate::catalog::Labels = dc
-                        .pod_labels
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.replace("{release}", a.release())))
-                        .collect();
-                    ic.namespace.as_deref() == Some(dc.namespace.as_str())
-                        && ic.pod_labels == labels
-                        && ic.cidrs.is_empty()
-                })
-        };
-        let stale =
-            before.difference(&after).any(is_default_of) && !after.iter().any(is_default_of);
-        if stale {
-            a.ingress_controller = None;
-        }
+/// An ingress controller that is the default of an exposure no longer used would admit
+/// the wrong pods; drop it so the new exposure's default (or a required answer) applies.
+fn drop_stale_controller(
+    a: &mut Answers,
+    cloud: &Cloud,
+    before: &BTreeSet<Exposure>,
+    after: &BTreeSet<Exposure>,
+) {
+    let Some(ic) = &a.ingress_controller else {
+        return;
+    };
+    let is_default_of = |x: &Exposure| {
+        cloud
+            .exposures
+            .get(x.key())
+            .and_then(|s| s.default_controller.as_ref())
+            .is_some_and(|dc| {
+                let labels: crate::catalog::Labels = dc
+                    .pod_labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.replace("{release}", a.release())))
+                    .collect();
+                ic.namespace.as_deref() == Some(dc.namespace.as_str())
+                    && ic.pod_labels == labels
+                    && ic.cidrs.is_empty()
+            })
+    };
+    if before.difference(after).any(is_default_of) && !after.iter().any(is_default_of) {
+        a.ingress_controller = None;
     }
+}
 
-    // Egress the target refuses.
+/// Egress the target refuses: open DNS, open HTTPS, CIDRs to everywhere.
+fn narrow_egress(a: &mut Answers, to: &Profile) {
     if let Some(dns) = &mut a.dns {
         if dns.mode == DnsMode::Open && !to.open_dns {
             dns.mode = DnsMode::Cluster;
             dns.cidr = None;
         }
     }
-    if let Some(eg) = &mut a.egress {
-        if eg.open_https == Some(true) && !to.open_https {
-            eg.open_https = Some(false);
-        }
-        if !to.open_cidr {
-            for list in [
-                &mut eg.identity_provider,
-                &mut eg.object_store,
-                &mut eg.provider_apis,
-                &mut eg.other,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                list.retain(|e| {
-                    crate::format::ensure_cidr(e.cidr()).map_or(true, |n| n.prefix_len() != 0)
-                });
-            }
+    let Some(eg) = &mut a.egress else {
+        return;
+    };
+    if eg.open_https == Some(true) && !to.open_https {
+        eg.open_https = Some(false);
+    }
+    if !to.open_cidr {
+        for list in [
+            &mut eg.identity_provider,
+            &mut eg.object_store,
+            &mut eg.provider_apis,
+            &mut eg.other,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            list.retain(|e| {
+                crate::format::ensure_cidr(e.cidr()).map_or(true, |n| n.prefix_len() != 0)
+            });
         }
     }
+}
 
-    // Retention that was the old profile's default follows the new profile's default.
+/// Retention that was the old profile's default follows the new profile's default.
+fn follow_retention(a: &mut Answers, from: &Profile, to: &Profile) {
     if let Some(r) = &mut a.retention {
         if r.audit_days.is_none_or(|d| d == from.audit_retention_days) {
             r.audit_days = Some(to.audit_retention_days);
         }
     }
+}
 
+/// Postgres, Redis and sign-in answers that can't carry over to the target's kind of
+/// dependencies.
+fn reset_dependencies(a: &mut Answers, from: &Profile, to: &Profile) {
     if to.evaluation && !from.evaluation {
         // An evaluation's temporary Secret holds random passwords generated on write, which
         // a managed server doesn't have: use the chart's in-cluster Postgres and Redis.
@@ -258,10 +295,6 @@ pub(crate) fn migrate(
                 r.tls = None;
             }
         }
-    }
-    Migrated {
-        answers: a,
-        needs_tls,
     }
 }
 
