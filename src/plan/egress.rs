@@ -181,3 +181,6 @@ pub(super) fn summary(egress: &[ComponentEgress]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -103,3 +103,6 @@ fn service_monitor(cx: &Context, component: &str, select: &Labels) -> ServiceMon
         },
     }
 }
+
+#[cfg(test)]
+mod tests;
