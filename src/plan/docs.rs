@@ -311,7 +311,10 @@ fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {
         notes.push(FileNote::new(&p.path, "NetworkPolicy adding one component's own egress (values.yaml, \"Out:\", says what each may reach)"));
     }
     for (path, _) in &plan.service_monitors {
-        notes.push(FileNote::new(path, "ServiceMonitor scraping one component with the runtime Secret's `metricsBearer`"));
+        notes.push(FileNote::new(
+            path,
+            "ServiceMonitor scraping one component with the runtime Secret's `metricsBearer`",
+        ));
     }
     notes
 }

@@ -150,7 +150,10 @@ fn policy(e: &ComponentEgress, release: &str, namespace: &str) -> NetworkPolicy 
 pub fn component_selector(release: &str, component: &str) -> Labels {
     Labels::from([
         ("app.kubernetes.io/name".to_string(), "caracal".to_string()),
-        ("app.kubernetes.io/instance".to_string(), release.to_string()),
+        (
+            "app.kubernetes.io/instance".to_string(),
+            release.to_string(),
+        ),
         (
             "app.kubernetes.io/component".to_string(),
             component.to_string(),

@@ -12,8 +12,8 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ServiceMonitor, ValuesOverlay};
 use crate::validate;
 
-pub mod docs;
 mod context;
+pub mod docs;
 mod egress;
 mod gitops;
 mod ingress;
@@ -25,7 +25,9 @@ mod secrets;
 mod services;
 mod values;
 
-pub use egress::{component_egress, component_selector, ComponentEgress, PlannedPolicy, COMPONENT_LISTS};
+pub use egress::{
+    component_egress, component_selector, ComponentEgress, PlannedPolicy, COMPONENT_LISTS,
+};
 pub use gitops::GitOpsPlan;
 pub use ingress::{PlannedIngress, PlannedManifest};
 pub(crate) use namespace::part_of;

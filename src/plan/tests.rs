@@ -98,7 +98,11 @@ fn aks_identity_gets_its_pod_label_and_internal_controller() {
                 s.match_labels.get("app").map(String::as_str) == Some("caracal-internal-0")
             })
         });
-    assert!(internal.is_some(), "{:?}", p.values.network_policy.extra_ingress);
+    assert!(
+        internal.is_some(),
+        "{:?}",
+        p.values.network_policy.extra_ingress
+    );
 }
 
 #[test]

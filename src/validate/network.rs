@@ -225,7 +225,10 @@ impl Validator<'_> {
                     continue;
                 };
                 let named = eg.component_list(key).is_some_and(|l| !l.is_empty());
-                if !crate::plan::COMPONENT_LISTS.contains(&key) || named || (key == "signIn" && smtp) {
+                if !crate::plan::COMPONENT_LISTS.contains(&key)
+                    || named
+                    || (key == "signIn" && smtp)
+                {
                     continue;
                 }
                 self.warn(call.answer.clone(), format!("{} has no egress to {}: profile `{}` opens nothing a component calls; list their CIDRs in `{}` (`check` reports this until then)", c.title, call.what, self.profile.id, call.answer));

@@ -78,7 +78,9 @@ fn is_operator_entry(s: &str) -> bool {
     };
     let plain = |p: &str| {
         !p.is_empty()
-            && !p.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '@' | '<' | '>' | '"'))
+            && !p.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, ',' | '@' | '<' | '>' | '"')
+            })
     };
     (local.is_empty() || plain(local))
         && plain(domain)

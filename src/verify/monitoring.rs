@@ -9,7 +9,10 @@ use crate::check::Finding;
 
 /// ServiceMonitors and PrometheusRules of a non-evaluation install.
 pub(super) fn check_monitoring(docs: &[Value], exp: &Expectations<'_>, out: &mut Vec<Finding>) {
-    let monitors: Vec<&Value> = docs.iter().filter(|d| kind(d) == "ServiceMonitor").collect();
+    let monitors: Vec<&Value> = docs
+        .iter()
+        .filter(|d| kind(d) == "ServiceMonitor")
+        .collect();
     for sm in &monitors {
         check_credentials(sm, out);
     }
@@ -34,8 +37,15 @@ pub(super) fn check_monitoring(docs: &[Value], exp: &Expectations<'_>, out: &mut
             continue;
         };
         let found = monitors.iter().find(|sm| {
-            str_at(sm, &["spec", "selector", "matchLabels", "app.kubernetes.io/component"])
-                == Some(c.as_str())
+            str_at(
+                sm,
+                &[
+                    "spec",
+                    "selector",
+                    "matchLabels",
+                    "app.kubernetes.io/component",
+                ],
+            ) == Some(c.as_str())
                 && has_credentials(sm)
         });
         match found {

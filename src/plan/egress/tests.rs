@@ -91,7 +91,16 @@ fn named_cidrs_replace_the_open_default_per_component() {
 
 #[test]
 fn regulated_opens_nothing_and_warns_per_component_left_without_cidrs() {
-    let p = plan_of("regulated", &["auditExport.bucket=caracal-audit", "auditExport.endpoint=https://s3.example.com", "auditExport.region=us-east-1", "egress.objectStore={10.61.0.0/16}", "egress.upstreams={10.50.0.0/16}"]);
+    let p = plan_of(
+        "regulated",
+        &[
+            "auditExport.bucket=caracal-audit",
+            "auditExport.endpoint=https://s3.example.com",
+            "auditExport.region=us-east-1",
+            "egress.objectStore={10.61.0.0/16}",
+            "egress.upstreams={10.50.0.0/16}",
+        ],
+    );
     assert_eq!(
         policies(&p),
         vec![("gateway".into(), vec![("10.50.0.0/16".into(), vec![443])])]
@@ -106,14 +115,22 @@ fn regulated_opens_nothing_and_warns_per_component_left_without_cidrs() {
     assert!(!warned.contains(&"egress.upstreams"));
     // A /0 is refused in regulated, per component as for the shared lists.
     let err = try_plan("regulated", &["egress.signIn={0.0.0.0/0}"]).unwrap_err();
-    assert!(err.0.iter().any(|p| p.path == "egress.signIn[0]"), "{err:?}");
+    assert!(
+        err.0.iter().any(|p| p.path == "egress.signIn[0]"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn evaluation_ships_no_component_policy() {
     let p = plan_of(
         "evaluation",
-        &["postgres=null", "redis=null", "secretStore=null", "identity=null"],
+        &[
+            "postgres=null",
+            "redis=null",
+            "secretStore=null",
+            "identity=null",
+        ],
     );
     assert!(p.egress_policies.is_empty() && p.component_egress.is_empty());
 }
@@ -122,7 +139,10 @@ fn evaluation_ships_no_component_policy() {
 fn smtp_sign_in_opens_the_relay_for_web_only_and_requires_it() {
     let smtp = ["signIn.provider=smtp", "signIn.from=no-reply@example.com"];
     let err = try_plan("production", &smtp).unwrap_err();
-    assert!(err.0.iter().any(|p| p.path == "signIn.smtp.cidr"), "{err:?}");
+    assert!(
+        err.0.iter().any(|p| p.path == "signIn.smtp.cidr"),
+        "{err:?}"
+    );
     let mut sets = smtp.to_vec();
     sets.extend(["signIn.smtp.cidr=10.9.0.5/32", "signIn.smtp.port=465"]);
     let p = plan_of("production", &sets);
@@ -130,7 +150,10 @@ fn smtp_sign_in_opens_the_relay_for_web_only_and_requires_it() {
     assert_eq!(web.1, vec![("10.9.0.5/32".into(), vec![465])]);
     let env = &p.values.services["web"].extra_env;
     let url = env.iter().find(|e| e.name == "CARACAL_SMTP_URL").unwrap();
-    assert_eq!(url.value_from.as_ref().unwrap().secret_key_ref.key, "smtpUrl");
+    assert_eq!(
+        url.value_from.as_ref().unwrap().secret_key_ref.key,
+        "smtpUrl"
+    );
 }
 
 #[test]
@@ -148,9 +171,19 @@ fn operators_become_the_allowlist_env_and_must_be_emails_or_domains() {
         .find(|e| e.name == "CARACAL_OPERATOR_ALLOWLIST")
         .and_then(|e| e.value.clone());
     assert_eq!(list.as_deref(), Some("alice@example.com,@ops.example.com"));
-    let err = try_plan("production", &["signIn.provider=github", "signIn.operators={alice,bob@x y.com}"]).unwrap_err();
+    let err = try_plan(
+        "production",
+        &[
+            "signIn.provider=github",
+            "signIn.operators={alice,bob@x y.com}",
+        ],
+    )
+    .unwrap_err();
     let paths: Vec<&str> = err.0.iter().map(|p| p.path.as_str()).collect();
-    assert!(paths.contains(&"signIn.operators[0]") && paths.contains(&"signIn.operators[1]"), "{paths:?}");
+    assert!(
+        paths.contains(&"signIn.operators[0]") && paths.contains(&"signIn.operators[1]"),
+        "{paths:?}"
+    );
     // None named: a warning, not a refusal (the runtime Secret's file may carry them).
     let p = plan_of("production", &[]);
     assert!(p.warnings.iter().any(|w| w.path == "signIn.operators"));

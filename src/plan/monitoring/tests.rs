@@ -32,12 +32,18 @@ fn only_components_with_metrics_get_a_monitor_that_sends_the_bearer() {
         assert_eq!(ep.authorization.credentials.key, "metricsBearer");
         assert_eq!(sm.metadata.labels["release"], "kube-prometheus-stack");
         let c = &sm.metadata.labels["app.kubernetes.io/component"];
-        assert_eq!(&sm.spec.selector.match_labels["app.kubernetes.io/component"], c);
+        assert_eq!(
+            &sm.spec.selector.match_labels["app.kubernetes.io/component"],
+            c
+        );
     }
     // The chart's own monitors send nothing: off. Alerts stay, with the same label.
     assert!(!p.values.service_monitor.enabled);
     assert!(p.values.alert_rules.enabled);
-    assert_eq!(p.values.alert_rules.labels["release"], "kube-prometheus-stack");
+    assert_eq!(
+        p.values.alert_rules.labels["release"],
+        "kube-prometheus-stack"
+    );
 }
 
 #[test]
@@ -50,18 +56,34 @@ fn the_scraper_namespace_is_admitted_to_the_scraped_ports_only() {
         ],
     );
     let rule = p.values.network_policy.extra_ingress.last().unwrap();
-    let ns = &rule.from[0].namespace_selector.as_ref().unwrap().match_labels;
+    let ns = &rule.from[0]
+        .namespace_selector
+        .as_ref()
+        .unwrap()
+        .match_labels;
     assert_eq!(ns["kubernetes.io/metadata.name"], "observability");
     let ports: Vec<u32> = rule.ports.iter().map(|p| p.port).collect();
     assert_eq!(ports, vec![3000, 8080, 8081, 9090]);
-    assert!(p.service_monitors.iter().all(|(_, sm)| sm.metadata.labels["prometheus"] == "platform"
-        && !sm.metadata.labels.contains_key("release")));
+    assert!(p
+        .service_monitors
+        .iter()
+        .all(|(_, sm)| sm.metadata.labels["prometheus"] == "platform"
+            && !sm.metadata.labels.contains_key("release")));
     assert_eq!(p.values.alert_rules.labels["prometheus"], "platform");
 }
 
 #[test]
 fn evaluation_has_no_monitors_and_no_scraper() {
-    let p = plan_of(GKE, &["profile=evaluation", "postgres=null", "redis=null", "secretStore=null", "identity=null"]);
+    let p = plan_of(
+        GKE,
+        &[
+            "profile=evaluation",
+            "postgres=null",
+            "redis=null",
+            "secretStore=null",
+            "identity=null",
+        ],
+    );
     assert!(p.service_monitors.is_empty());
     assert!(p.values.network_policy.extra_ingress.is_empty());
     assert!(!p.values.alert_rules.enabled);

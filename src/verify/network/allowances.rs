@@ -174,6 +174,8 @@ pub(super) fn component_allows(plan: &Plan, c: &str, dest: &Dest, port: &PortRan
         .flat_map(|ce| ce.entries.iter())
         .any(|e| {
             e.cidr().parse().is_ok_and(|n| Dest::Net(n).covers(dest))
-                && e.ports().into_iter().any(|p| PortRange::tcp(p).covers(port))
+                && e.ports()
+                    .into_iter()
+                    .any(|p| PortRange::tcp(p).covers(port))
         })
 }

@@ -20,7 +20,10 @@ pub(super) fn check_component_egress(policies: &[Policy], plan: &Plan, out: &mut
         if ce.entries.is_empty() {
             out.push(Finding::error(
                 VALUES,
-                format!("{} can reach no {}: no CIDRs are named and profile `{}` opens none", ce.title, ce.what, plan.profile.id),
+                format!(
+                    "{} can reach no {}: no CIDRs are named and profile `{}` opens none",
+                    ce.title, ce.what, plan.profile.id
+                ),
                 Some(&ce.answer),
             ));
             continue;
@@ -49,11 +52,21 @@ pub(super) fn check_scraper(policies: &[Policy], plan: &Plan, out: &mut Vec<Find
         let Some(c) = sm.metadata.labels.get("app.kubernetes.io/component") else {
             continue;
         };
-        let Some(port) = Endpoint::ALL.iter().find(|e| e.key() == c).map(|e| e.port()) else {
+        let Some(port) = Endpoint::ALL
+            .iter()
+            .find(|e| e.key() == c)
+            .map(|e| e.port())
+        else {
             continue;
         };
         let pod = component_selector(release, c);
-        if !ingress_admits(policies, &pod, ns, &Labels::new(), &PortRange::tcp(u32::from(port))) {
+        if !ingress_admits(
+            policies,
+            &pod,
+            ns,
+            &Labels::new(),
+            &PortRange::tcp(u32::from(port)),
+        ) {
             out.push(Finding::error(
                 VALUES,
                 format!("no NetworkPolicy admits the scraper (namespace `{ns}`) to {c}'s port {port}: Prometheus can't scrape it"),

@@ -241,3 +241,6 @@ fn answer_widening(dest: &Dest, port: &PortRange) -> &'static str {
         "egress.other"
     }
 }
+
+#[cfg(test)]
+mod tests;

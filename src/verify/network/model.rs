@@ -150,9 +150,7 @@ pub(super) struct NpSpec {
 impl NpSpec {
     /// Whether it selects a pod labelled `labels`.
     pub(super) fn selects(&self, labels: &Labels) -> bool {
-        self.pod_selector
-            .as_ref()
-            .is_none_or(|s| s.matches(labels))
+        self.pod_selector.as_ref().is_none_or(|s| s.matches(labels))
     }
 
     /// Whether it restricts (and so admits) ingress to the pods it selects.

@@ -10,7 +10,12 @@ pub(super) struct Policy {
 }
 
 /// Whether pods labelled `pod` may send to `dest` on `port`.
-pub(super) fn egress_allows(policies: &[Policy], pod: &Labels, dest: &Dest, port: &PortRange) -> bool {
+pub(super) fn egress_allows(
+    policies: &[Policy],
+    pod: &Labels,
+    dest: &Dest,
+    port: &PortRange,
+) -> bool {
     let mut selecting = policies
         .iter()
         .filter(|p| p.spec.selects(pod) && p.spec.has_egress())
@@ -18,7 +23,12 @@ pub(super) fn egress_allows(policies: &[Policy], pod: &Labels, dest: &Dest, port
     if selecting.peek().is_none() {
         return true;
     }
-    selecting.any(|p| p.spec.egress.iter().any(|r| egress_rule_allows(r, dest, port)))
+    selecting.any(|p| {
+        p.spec
+            .egress
+            .iter()
+            .any(|r| egress_rule_allows(r, dest, port))
+    })
 }
 
 fn egress_rule_allows(r: &NpEgress, dest: &Dest, port: &PortRange) -> bool {
@@ -56,7 +66,11 @@ fn ingress_rule_admits(r: &NpIngress, ns: &str, from: &Labels, port: &PortRange)
 
 /// No ports means every port; a named port can't be resolved here and covers nothing.
 fn ports_cover(ports: &[NpPort], port: &PortRange) -> bool {
-    ports.is_empty() || ports.iter().filter_map(NpPort::range).any(|r| r.covers(port))
+    ports.is_empty()
+        || ports
+            .iter()
+            .filter_map(NpPort::range)
+            .any(|r| r.covers(port))
 }
 
 #[cfg(test)]
@@ -70,7 +84,10 @@ mod tests {
     }
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -79,11 +96,32 @@ mod tests {
         let web = policy("web", "podSelector: {matchLabels: {app.kubernetes.io/component: web}}\npolicyTypes: [Egress]\negress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{protocol: TCP, port: 443}]}]\n");
         let policies = [chart, web];
         let any: Dest = Dest::Net("0.0.0.0/0".parse().unwrap());
-        let web_pod = labels(&[("app.kubernetes.io/instance", "r"), ("app.kubernetes.io/component", "web")]);
-        let api_pod = labels(&[("app.kubernetes.io/instance", "r"), ("app.kubernetes.io/component", "api")]);
-        assert!(egress_allows(&policies, &web_pod, &any, &PortRange::tcp(443)));
-        assert!(!egress_allows(&policies, &api_pod, &any, &PortRange::tcp(443)));
-        assert!(egress_allows(&policies, &api_pod, &any, &PortRange::tcp(5432)));
+        let web_pod = labels(&[
+            ("app.kubernetes.io/instance", "r"),
+            ("app.kubernetes.io/component", "web"),
+        ]);
+        let api_pod = labels(&[
+            ("app.kubernetes.io/instance", "r"),
+            ("app.kubernetes.io/component", "api"),
+        ]);
+        assert!(egress_allows(
+            &policies,
+            &web_pod,
+            &any,
+            &PortRange::tcp(443)
+        ));
+        assert!(!egress_allows(
+            &policies,
+            &api_pod,
+            &any,
+            &PortRange::tcp(443)
+        ));
+        assert!(egress_allows(
+            &policies,
+            &api_pod,
+            &any,
+            &PortRange::tcp(5432)
+        ));
     }
 
     #[test]
@@ -93,8 +131,26 @@ mod tests {
         let ctl = labels(&[("app", "r-internal-0")]);
         let old = labels(&[("app", "r-internal")]);
         let p = [chart];
-        assert!(ingress_admits(&p, &pod, "app-routing-system", &ctl, &PortRange::tcp(3002)));
-        assert!(!ingress_admits(&p, &pod, "app-routing-system", &old, &PortRange::tcp(3002)));
-        assert!(!ingress_admits(&p, &pod, "other", &ctl, &PortRange::tcp(3002)));
+        assert!(ingress_admits(
+            &p,
+            &pod,
+            "app-routing-system",
+            &ctl,
+            &PortRange::tcp(3002)
+        ));
+        assert!(!ingress_admits(
+            &p,
+            &pod,
+            "app-routing-system",
+            &old,
+            &PortRange::tcp(3002)
+        ));
+        assert!(!ingress_admits(
+            &p,
+            &pod,
+            "other",
+            &ctl,
+            &PortRange::tcp(3002)
+        ));
     }
 }
