@@ -27,9 +27,12 @@ fn plan_of(profile: &str, sets: &[&str]) -> Plan {
     try_plan(profile, sets).expect("valid")
 }
 
+/// One policy as `(component, [(cidr, ports)])`.
+type Shipped = (String, Vec<(String, Vec<u32>)>);
+
 /// `(component, [(cidr, ports)])` of every policy the plan ships, checking each selects
 /// only that component's pods of the release.
-fn policies(p: &Plan) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
+fn policies(p: &Plan) -> Vec<Shipped> {
     p.egress_policies
         .iter()
         .map(|pp| {
@@ -54,7 +57,7 @@ fn policies(p: &Plan) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
         .collect()
 }
 
-fn open(c: &str) -> (String, Vec<(String, Vec<u32>)>) {
+fn open(c: &str) -> Shipped {
     (c.into(), vec![("0.0.0.0/0".into(), vec![443])])
 }
 
