@@ -162,6 +162,26 @@ fn the_charts_unauthenticated_service_monitors_are_an_error_statically() {
         has_finding(&json(&out), "profile", "serviceMonitor.enabled is true"),
         "{out}"
     );
+    // The overlay's own monitor without its bearer, and one removed.
+    let dir = overlay("gke", "production");
+    edit(
+        dir.path(),
+        "monitoring/sts-servicemonitor.yaml",
+        "    authorization:\n",
+        "    unused:\n",
+    );
+    std::fs::remove_file(dir.path().join("monitoring/audit-servicemonitor.yaml")).unwrap();
+    let (code, out) = check_static(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let report = json(&out);
+    assert!(
+        has_finding(&report, "profile", "sends no credentials"),
+        "{out}"
+    );
+    assert!(
+        has_finding(&report, "profile", "never scrapes this component"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -55,6 +55,13 @@ impl Validator<'_> {
             }
         }
         self.port("signIn.smtp.port", relay.port());
+        let oauth_cidrs = self.a.egress.as_ref().and_then(|e| e.sign_in.as_ref());
+        if oauth_cidrs.is_some_and(|l| !l.is_empty()) {
+            self.warn(
+                "egress.signIn",
+                "unused with `provider: smtp`: the console reaches only the relay in `signIn.smtp`",
+            );
+        }
     }
 
     /// Who may register: e-mail addresses or `@domain` suffixes; none leaves the console

@@ -4,7 +4,8 @@
 use serde_yaml::Value;
 
 use super::{Expectations, VALUES};
-use crate::check::doc::{get, kind, name, seq, str_at};
+use crate::check::doc::{get, kind, name, str_at};
+use crate::check::monitoring::has_credentials;
 use crate::check::Finding;
 
 /// ServiceMonitors and PrometheusRules of a non-evaluation install.
@@ -69,16 +70,6 @@ pub(super) fn check_monitoring(docs: &[Value], exp: &Expectations<'_>, out: &mut
             }
         }
     }
-}
-
-/// Every endpoint of `sm` sends a bearer from a Secret.
-fn has_credentials(sm: &Value) -> bool {
-    let endpoints = seq(sm, &["spec", "endpoints"]);
-    !endpoints.is_empty()
-        && endpoints.iter().all(|e| {
-            str_at(e, &["authorization", "credentials", "key"]).is_some()
-                || str_at(e, &["bearerTokenSecret", "key"]).is_some()
-        })
 }
 
 fn check_credentials(sm: &Value, out: &mut Vec<Finding>) {
