@@ -312,6 +312,15 @@ pub struct Egress {
     /// Anything else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<Vec<EgressEntry>>,
+    /// The console's sign-in provider (GitHub or Google OAuth), for web only (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<Vec<EgressEntry>>,
+    /// The upstream resources the Gateway forwards to, for gateway only (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstreams: Option<Vec<EgressEntry>>,
+    /// Provider token endpoints and federated issuers' JWKS, for api and sts only (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Vec<EgressEntry>>,
     /// HTTPS to anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_https: Option<bool>,
@@ -330,6 +339,18 @@ impl Egress {
             ("other", get(&self.other)),
         ]
     }
+
+    /// The per-component lists (#10) by key: `signIn`, `upstreams`, `providers`; `None` when
+    /// not answered, so a profile default can apply.
+    pub fn component_list(&self, key: &str) -> Option<&[EgressEntry]> {
+        match key {
+            "signIn" => self.sign_in.as_deref(),
+            "upstreams" => self.upstreams.as_deref(),
+            "providers" => self.providers.as_deref(),
+            "objectStore" => self.object_store.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// OpenTelemetry export.
@@ -339,6 +360,32 @@ pub struct Monitoring {
     /// OTLP endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otlp_endpoint: Option<String>,
+    /// Namespace of the Prometheus that scrapes (default `monitoring`) (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scraper_namespace: Option<String>,
+    /// Labels the Prometheus selects ServiceMonitors by (default
+    /// `release: kube-prometheus-stack`) (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_monitor_labels: Option<BTreeMap<String, String>>,
+}
+
+/// The scraper's namespace when not answered.
+pub const DEFAULT_SCRAPER_NAMESPACE: &str = "monitoring";
+
+impl Monitoring {
+    /// The scraper's namespace, defaulted.
+    pub fn scraper_namespace(&self) -> &str {
+        self.scraper_namespace
+            .as_deref()
+            .unwrap_or(DEFAULT_SCRAPER_NAMESPACE)
+    }
+
+    /// The ServiceMonitor selector labels, defaulted to kube-prometheus-stack's.
+    pub fn service_monitor_labels(&self) -> BTreeMap<String, String> {
+        self.service_monitor_labels.clone().unwrap_or_else(|| {
+            BTreeMap::from([("release".to_string(), "kube-prometheus-stack".to_string())])
+        })
+    }
 }
 
 /// S3-compatible audit export.
@@ -389,6 +436,30 @@ pub struct SignIn {
     /// Sender for SMTP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The SMTP relay the URL names, for the web tier's egress (#10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<SmtpRelay>,
+    /// Who may register: e-mail addresses or `@domain` suffixes (#10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operators: Vec<String>,
+}
+
+/// Where the SMTP relay listens (its URL, with credentials, stays in the secret manager).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SmtpRelay {
+    /// The relay's CIDR.
+    pub cidr: String,
+    /// Its port (587 unless answered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u32>,
+}
+
+impl SmtpRelay {
+    /// The port, defaulted to submission (587).
+    pub fn port(&self) -> u32 {
+        self.port.unwrap_or(587)
+    }
 }
 
 /// A GitOps controller to hand the overlay to.

@@ -339,6 +339,9 @@ pub struct Profile {
     pub open_https: bool,
     /// Default of `egress.openHttps`.
     pub open_https_default: bool,
+    /// A component that calls out may reach HTTPS anywhere when its own egress answer
+    /// names no CIDRs (#10).
+    pub component_https: bool,
     /// Egress to a /0 allowed.
     pub open_cidr: bool,
     /// `auditExport` required.

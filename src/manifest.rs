@@ -23,7 +23,7 @@ pub struct ValuesOverlay {
     /// `serviceMonitor`.
     pub service_monitor: Toggle,
     /// `alertRules`.
-    pub alert_rules: Toggle,
+    pub alert_rules: AlertRulesValues,
     /// `services.<name>`.
     pub services: BTreeMap<String, ServiceValues>,
     /// `ingress.<name>`.
@@ -225,6 +225,90 @@ impl PolicyPort {
             port,
         }
     }
+}
+
+/// A NetworkPolicy the overlay ships beside the chart's: egress for one component (#10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkPolicy {
+    /// `networking.k8s.io/v1`.
+    pub api_version: String,
+    /// `NetworkPolicy`.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: NetworkPolicySpec,
+}
+
+/// A NetworkPolicy's spec: the pods it selects and the egress it adds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkPolicySpec {
+    /// The pods it applies to.
+    pub pod_selector: Selector,
+    /// `Egress` only: ingress stays as the chart's policy has it.
+    pub policy_types: Vec<String>,
+    /// Egress rules (added to every other policy selecting the pods).
+    pub egress: Vec<EgressRule>,
+}
+
+/// A Prometheus Operator ServiceMonitor that authenticates (#10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceMonitor {
+    /// `monitoring.coreos.com/v1`.
+    pub api_version: String,
+    /// `ServiceMonitor`.
+    pub kind: String,
+    /// Metadata (with the label the Prometheus selects).
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: ServiceMonitorSpec,
+}
+
+/// What a ServiceMonitor scrapes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceMonitorSpec {
+    /// The Service it scrapes.
+    pub selector: Selector,
+    /// Its endpoints.
+    pub endpoints: Vec<MonitorEndpoint>,
+}
+
+/// One scraped endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitorEndpoint {
+    /// Service port name.
+    pub port: String,
+    /// Path.
+    pub path: String,
+    /// Scrape interval.
+    pub interval: String,
+    /// The bearer token the scrape sends.
+    pub authorization: MonitorAuthorization,
+}
+
+/// `authorization`: a type and the Secret key holding the credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorAuthorization {
+    /// `Bearer`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The Secret key.
+    pub credentials: SecretKeyRef,
+}
+
+/// `alertRules`: on, with the labels the Prometheus selects rules by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRulesValues {
+    /// On.
+    pub enabled: bool,
+    /// Labels on the PrometheusRule.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: Labels,
 }
 
 /// `replayPersistence`.

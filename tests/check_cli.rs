@@ -148,6 +148,102 @@ fn a_secret_manifest_in_the_overlay_is_an_error_naming_the_profile() {
 }
 
 #[test]
+fn the_charts_unauthenticated_service_monitors_are_an_error_statically() {
+    let dir = overlay("gke", "production");
+    edit(
+        dir.path(),
+        "values.yaml",
+        "serviceMonitor:\n  enabled: false",
+        "serviceMonitor:\n  enabled: true",
+    );
+    let (code, out) = check_static(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        has_finding(&json(&out), "profile", "serviceMonitor.enabled is true"),
+        "{out}"
+    );
+    // The overlay's own monitor without its bearer, and one removed.
+    let dir = overlay("gke", "production");
+    edit(
+        dir.path(),
+        "monitoring/sts-servicemonitor.yaml",
+        "    authorization:\n",
+        "    unused:\n",
+    );
+    std::fs::remove_file(dir.path().join("monitoring/audit-servicemonitor.yaml")).unwrap();
+    let (code, out) = check_static(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let report = json(&out);
+    assert!(
+        has_finding(&report, "profile", "sends no credentials"),
+        "{out}"
+    );
+    assert!(
+        has_finding(&report, "profile", "never scrapes this component"),
+        "{out}"
+    );
+}
+
+#[test]
+fn with_helm_component_reach_monitors_and_the_aks_selector_are_reported() {
+    let Some((helm, chart)) = helm_and_chart() else {
+        return;
+    };
+    // The Gateway's own policy is gone and the scraper's namespace is not admitted.
+    let dir = overlay("eks", "production");
+    std::fs::remove_file(dir.path().join("network/gateway-egress.yaml")).unwrap();
+    edit(
+        dir.path(),
+        "values.yaml",
+        "kubernetes.io/metadata.name: monitoring",
+        "kubernetes.io/metadata.name: elsewhere",
+    );
+    edit(
+        dir.path(),
+        "values.yaml",
+        "serviceMonitor:\n  enabled: false",
+        "serviceMonitor:\n  enabled: true",
+    );
+    let (code, report) = check_rendered(dir.path(), &helm, &chart);
+    assert_eq!(code, 1);
+    assert!(
+        has_finding(&report, "egress.upstreams", "component=gateway"),
+        "{report:#}"
+    );
+    assert!(
+        has_finding(
+            &report,
+            "monitoring.scraperNamespace",
+            "Prometheus can't scrape"
+        ),
+        "{report:#}"
+    );
+    assert!(
+        has_finding(&report, "profile", "sends no credentials"),
+        "{report:#}"
+    );
+
+    // The internal controller's old selector admits none of its pods.
+    let dir = overlay("aks", "private");
+    edit(
+        dir.path(),
+        "values.yaml",
+        "app: caracal-internal-0",
+        "app: caracal-internal",
+    );
+    let (code, report) = check_rendered(dir.path(), &helm, &chart);
+    assert_eq!(code, 1);
+    assert!(
+        has_finding(
+            &report,
+            "ingressController.podLabels",
+            "NginxIngressController"
+        ),
+        "{report:#}"
+    );
+}
+
+#[test]
 fn unusable_input_exits_2() {
     let (code, out) = check_static(Path::new("/nonexistent/overlay"), &[]);
     assert_eq!(code, 2, "{out}");

@@ -27,7 +27,15 @@ fn new_writes_a_complete_overlay() {
             "external-secrets/external-secret.yaml",
             "external-secrets/service-account.yaml",
             "kustomization.yaml",
+            "monitoring/api-servicemonitor.yaml",
+            "monitoring/audit-servicemonitor.yaml",
+            "monitoring/gateway-servicemonitor.yaml",
+            "monitoring/sts-servicemonitor.yaml",
             "namespace.yaml",
+            "network/api-egress.yaml",
+            "network/gateway-egress.yaml",
+            "network/sts-egress.yaml",
+            "network/web-egress.yaml",
             "values.yaml",
         ]
     );

@@ -204,6 +204,12 @@ fn schemas() -> BTreeMap<&'static str, Value> {
         )),
     );
     m.insert(
+        "ServiceMonitor",
+        load(include_str!(
+            "schemas/servicemonitor.monitoring.coreos.com-v1.json"
+        )),
+    );
+    m.insert(
         "Kustomization",
         load(include_str!(
             "schemas/kustomization.kustomize.toolkit.fluxcd.io-v1.json"

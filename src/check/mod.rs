@@ -13,6 +13,7 @@ use crate::plan::Plan;
 use crate::render::ANSWERS_FILE;
 
 pub(crate) mod doc;
+pub(crate) mod monitoring;
 mod promises;
 mod secrets;
 mod values;
@@ -116,6 +117,9 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         .and_then(|a| plan_answers(a, catalog, &mut findings));
     note_hand_edits(dir, &mut findings);
     check_values_file(dir, evaluation, plan.as_ref(), &mut findings)?;
+    if let Some(plan) = &plan {
+        monitoring::check_monitors(dir, plan, &mut findings)?;
+    }
     // No plaintext secret anywhere Git would pick up.
     secrets::scan_for_secrets(dir, dir, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;

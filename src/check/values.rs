@@ -15,10 +15,17 @@ pub(super) fn check_values(v: &Value, evaluation: bool, findings: &mut Vec<Findi
         check_managed_backends(v, findings);
     }
     check_network_values(v, evaluation, stable, findings);
-    if !evaluation && !is_true(get(v, &["serviceMonitor", "enabled"])) {
+    if !evaluation && is_true(get(v, &["serviceMonitor", "enabled"])) {
         findings.push(Finding::error(
             FILE,
-            "serviceMonitor.enabled is not true: production profiles scrape every service",
+            "serviceMonitor.enabled is true: the chart's ServiceMonitors send no bearer, so stable Caracal answers their scrapes with 401; set it false (re-run caracal-wizard) and use the overlay's monitoring/ ServiceMonitors",
+            Some("profile"),
+        ));
+    }
+    if !evaluation && !is_true(get(v, &["alertRules", "enabled"])) {
+        findings.push(Finding::error(
+            FILE,
+            "alertRules.enabled is not true: production profiles alert",
             Some("profile"),
         ));
     }

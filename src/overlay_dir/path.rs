@@ -7,7 +7,14 @@ use crate::render::{ANSWERS_FILE, LOCAL_SECRETS_FILE};
 
 /// The subdirectories the wizard writes into (the catalogs' manifest paths; a test checks
 /// every rendered path parses).
-pub const OVERLAY_SUBDIRS: [&str; 4] = ["certificates", "external-secrets", "gitops", "ingress"];
+pub const OVERLAY_SUBDIRS: [&str; 6] = [
+    "certificates",
+    "external-secrets",
+    "gitops",
+    "ingress",
+    "monitoring",
+    "network",
+];
 
 /// A file of an overlay as the wizard names it: `values.yaml`, `external-secrets/x.yaml`.
 ///

@@ -193,6 +193,10 @@ pub struct EgressChecks {
     pub provider_egress: bool,
     /// The audit export's object store is reachable.
     pub object_store_egress: bool,
+    /// What each component that calls out may reach through its own policy (#10).
+    pub component_egress: Vec<String>,
+    /// Who scrapes what, and why the Coordinator and the console are not scraped (#10).
+    pub metrics_note: String,
 }
 
 /// The README's view model for `plan`.
@@ -302,6 +306,15 @@ fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {
             "internal ingress controller the internal endpoints use"
         };
         notes.push(FileNote::new(&m.path, what));
+    }
+    for p in &plan.egress_policies {
+        notes.push(FileNote::new(&p.path, "NetworkPolicy adding one component's own egress (values.yaml, \"Out:\", says what each may reach)"));
+    }
+    for (path, _) in &plan.service_monitors {
+        notes.push(FileNote::new(
+            path,
+            "ServiceMonitor scraping one component with the runtime Secret's `metricsBearer`",
+        ));
     }
     notes
 }
@@ -472,7 +485,34 @@ fn egress(plan: &Plan) -> EgressChecks {
             || has(&["providerApis", "identityProvider"]),
         object_store_egress: plan.answers.audit_export.is_some()
             && (open_https || has(&["objectStore"])),
+        component_egress: super::egress::summary(&plan.component_egress),
+        metrics_note: metrics_note(plan),
     }
+}
+
+/// The overlay's ServiceMonitors in words: what they scrape, from where, with which label.
+fn metrics_note(plan: &Plan) -> String {
+    if plan.service_monitors.is_empty() {
+        return String::new();
+    }
+    let m = plan.answers.monitoring.clone().unwrap_or_default();
+    let labels: Vec<String> = m
+        .service_monitor_labels()
+        .iter()
+        .map(|(k, v)| format!("`{k}: {v}`"))
+        .collect();
+    let scraped: Vec<String> = plan
+        .service_monitors
+        .iter()
+        .filter_map(|(_, sm)| sm.metadata.labels.get("app.kubernetes.io/component"))
+        .map(|c| format!("`{c}`"))
+        .collect();
+    format!(
+        "The overlay's ServiceMonitors scrape {} with the runtime Secret's `metricsBearer` (the chart's own send no bearer and are off); they carry {} for your Prometheus, which the NetworkPolicy admits from namespace `{}` (`monitoring.serviceMonitorLabels`, `monitoring.scraperNamespace`). The Coordinator is not scraped: its `/metrics` also demands the Coordinator operator token in the same `Authorization` header, which one bearer cannot be. The console (`web`) has no `/metrics`.",
+        scraped.join(", "),
+        labels.join(", "),
+        m.scraper_namespace()
+    )
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use serde::Serialize;
 use crate::answers::Answers;
 use crate::catalog::{Catalog, Cloud, Profile};
 use crate::error::{Problem, Problems};
-use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
+use crate::manifest::{ExternalSecret, PlainObject, ServiceMonitor, ValuesOverlay};
 use crate::validate;
 
 mod context;
 pub mod docs;
+mod egress;
 mod gitops;
 mod ingress;
 mod monitoring;
@@ -24,6 +25,9 @@ mod secrets;
 mod services;
 mod values;
 
+pub use egress::{
+    component_egress, component_selector, ComponentEgress, PlannedPolicy, COMPONENT_LISTS,
+};
 pub use gitops::GitOpsPlan;
 pub use ingress::{PlannedIngress, PlannedManifest};
 pub(crate) use namespace::part_of;
@@ -66,6 +70,12 @@ pub struct Plan {
     pub namespace: PlainObject,
     /// Manifests rendered from per-cloud templates.
     pub manifests: Vec<PlannedManifest>,
+    /// What each component may reach beyond the chart's policy (#10).
+    pub component_egress: Vec<ComponentEgress>,
+    /// The per-component NetworkPolicies the overlay ships (#10).
+    pub egress_policies: Vec<PlannedPolicy>,
+    /// The authenticated ServiceMonitors the overlay ships, by file (#10).
+    pub service_monitors: Vec<(String, ServiceMonitor)>,
     /// What the NetworkPolicy allows out, in words.
     pub egress_summary: Vec<String>,
     /// Who may reach the pods, in words.
@@ -81,14 +91,26 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     let checked = validate::check(answers, catalog)?;
     let cx = Context::new(checked.answers, catalog)?;
     let ingress = ingress::plan_ingress(&cx);
-    let network = network::plan_network(&cx, &ingress);
+    let mut network = network::plan_network(&cx, &ingress);
+    let monitoring = monitoring::plan_monitoring(&cx);
+    if let Some(rule) = &monitoring.scraper_ingress {
+        network.policy.extra_ingress.push(rule.clone());
+    }
+    network.ingress_summary.extend(monitoring.summary.clone());
+    let component_egress = egress::component_egress(&cx.answers, &cx.profile, &cx.components);
+    network
+        .egress_summary
+        .extend(egress::summary(&component_egress));
+    let egress_policies = egress::plan_policies(&component_egress, &cx.release, &cx.namespace);
     let secrets = secrets::plan_secrets(&cx);
+    let service_monitors = monitoring.monitors.clone();
     let values = values::values_overlay(
         &cx,
         ValuesParts {
             ingress: ingress.values,
             network_policy: network.policy,
             services: services::plan_services(&cx),
+            monitoring,
         },
     );
     Ok(Plan {
@@ -102,6 +124,9 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         external_secret: secrets.external_secret,
         store: secrets.store,
         store_service_account: secrets.store_service_account,
+        component_egress,
+        egress_policies,
+        service_monitors,
         egress_summary: network.egress_summary,
         ingress_summary: network.ingress_summary,
         warnings: checked.warnings,

@@ -64,6 +64,16 @@ fn plan_web(cx: &Context, web: &mut ServiceValues) {
         .into(),
     );
     web.extra_env = sign_in_env(&cx.answers);
+    web.extra_env.extend(operator_allowlist(&cx.answers));
+}
+
+/// Who may register, as `CARACAL_OPERATOR_ALLOWLIST` (#10). The env var rather than the
+/// runtime Secret's `operatorAllowlist.json`: e-mail addresses are not secret, so they stay
+/// reviewable in Git with the rest of the overlay, and the file (whose entries win per
+/// address) remains free for locking or removing someone without a redeploy.
+fn operator_allowlist(a: &Answers) -> Option<EnvVar> {
+    let ops = &a.sign_in.as_ref()?.operators;
+    (!ops.is_empty()).then(|| EnvVar::literal("CARACAL_OPERATOR_ALLOWLIST", ops.join(",")))
 }
 
 fn sign_in_env(a: &Answers) -> Vec<EnvVar> {

@@ -87,6 +87,22 @@ fn aks_identity_gets_its_pod_label_and_internal_controller() {
         .manifests
         .iter()
         .any(|m| m.path == "ingress/internal-ingress-controller.yaml"));
+    // Its pods are `app: <controllerNamePrefix>-0`: that is what the policy admits (#10).
+    let internal = p.values.network_policy.extra_ingress[0]
+        .from
+        .iter()
+        .find(|peer| {
+            peer.namespace_selector.as_ref().is_some_and(|s| {
+                s.match_labels["kubernetes.io/metadata.name"] == "app-routing-system"
+            }) && peer.pod_selector.as_ref().is_some_and(|s| {
+                s.match_labels.get("app").map(String::as_str) == Some("caracal-internal-0")
+            })
+        });
+    assert!(
+        internal.is_some(),
+        "{:?}",
+        p.values.network_policy.extra_ingress
+    );
 }
 
 #[test]
@@ -247,12 +263,19 @@ fn network_policy_admits_only_exposed_ports_and_named_egress() {
         ]
     );
     assert!(!p.values.network_policy.dns_egress.is_empty());
-    // No exposed endpoint: no extra ingress at all.
+    // No exposed endpoint: only the scraper is admitted (#10), from its namespace alone.
     let p = plan_of(
         AKS_PROD,
         &["endpoints={web: disabled, sts: disabled, gateway: disabled}"],
     );
-    assert!(p.values.network_policy.extra_ingress.is_empty());
+    let rules = &p.values.network_policy.extra_ingress;
+    assert_eq!(rules.len(), 1);
+    let from = &rules[0].from[0];
+    assert!(from.pod_selector.is_none() && from.ip_block.is_none());
+    assert_eq!(
+        from.namespace_selector.as_ref().unwrap().match_labels["kubernetes.io/metadata.name"],
+        "monitoring"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use crate::manifest::*;
 
 use super::context::Context;
-use super::monitoring::plan_monitoring;
+use super::monitoring::MonitoringPlan;
 use super::secrets::secrets_values;
 
 /// The parts of the overlay other planners decided.
@@ -15,11 +15,13 @@ pub(super) struct ValuesParts {
     pub network_policy: NetworkPolicyValues,
     /// `services.<name>`.
     pub services: BTreeMap<String, ServiceValues>,
+    /// Monitoring and telemetry.
+    pub monitoring: MonitoringPlan,
 }
 
 /// The overlay: profile and identity settings, storage, monitoring, plus `parts`.
 pub(super) fn values_overlay(cx: &Context, parts: ValuesParts) -> ValuesOverlay {
-    let monitoring = plan_monitoring(cx);
+    let monitoring = parts.monitoring;
     let storage_class = cx.answers.storage_class.clone();
     ValuesOverlay {
         global: Global {

@@ -33,6 +33,17 @@ pub(super) fn cloud_manifests(
     Ok(())
 }
 
+/// Adds the per-component egress NetworkPolicies and the authenticated ServiceMonitors (#10).
+pub(super) fn network_and_monitoring(plan: &Plan, out: &mut Overlay) -> Result<(), RenderError> {
+    for p in &plan.egress_policies {
+        out.resource(p.path.clone(), yaml(&p.path, &p.policy)?);
+    }
+    for (path, m) in &plan.service_monitors {
+        out.resource(path.clone(), yaml(path, m)?);
+    }
+    Ok(())
+}
+
 /// Adds `kustomization.yaml`, listing every resource added before it.
 pub(super) fn kustomization(out: &mut Overlay) -> Result<(), RenderError> {
     let k = &out.kustomization;

@@ -45,6 +45,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     manifests::namespace(plan, &mut out)?;
     secrets::external_secrets(plan, templates, &mut out)?;
     manifests::cloud_manifests(plan, templates, &mut out)?;
+    manifests::network_and_monitoring(plan, &mut out)?;
     gitops::gitops(plan, templates, &mut out)?;
     manifests::kustomization(&mut out)?;
     values::values(plan, templates, &mut out)?;

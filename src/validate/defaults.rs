@@ -40,6 +40,8 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
             provider: SignInProvider::Github,
             client_id: None,
             from: None,
+            smtp: None,
+            operators: Vec::new(),
         });
     }
     a

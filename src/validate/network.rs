@@ -197,8 +197,42 @@ impl Validator<'_> {
                 self.egress_entry(&format!("egress.{cat}[{i}]"), entry);
             }
         }
+        for key in crate::plan::COMPONENT_LISTS {
+            for (i, entry) in eg.component_list(key).unwrap_or(&[]).iter().enumerate() {
+                self.egress_entry(&format!("egress.{key}[{i}]"), entry);
+            }
+        }
         if self.profile.require_egress && !open {
             self.egress_needed(&eg);
+            self.component_egress_needed(&eg);
+        }
+    }
+
+    /// Without open HTTPS for them (regulated), each component that calls out and has no
+    /// CIDRs named reaches nothing it calls: one warning per component (#10).
+    fn component_egress_needed(&mut self, eg: &Egress) {
+        if self.profile.component_https {
+            return;
+        }
+        let smtp = self
+            .a
+            .sign_in
+            .as_ref()
+            .is_some_and(|s| s.provider == crate::answers::SignInProvider::Smtp);
+        for c in &self.catalog.components.components {
+            for call in &c.calls {
+                let Some(key) = call.answer.strip_prefix("egress.") else {
+                    continue;
+                };
+                let named = eg.component_list(key).is_some_and(|l| !l.is_empty());
+                if !crate::plan::COMPONENT_LISTS.contains(&key)
+                    || named
+                    || (key == "signIn" && smtp)
+                {
+                    continue;
+                }
+                self.warn(call.answer.clone(), format!("{} has no egress to {}: profile `{}` opens nothing a component calls; list their CIDRs in `{}` (`check` reports this until then)", c.title, call.what, self.profile.id, call.answer));
+            }
         }
     }
 

@@ -4,7 +4,8 @@
 //! The checks themselves ([`check_rendered`], [`unknown_values_keys`]) are pure functions of
 //! parsed manifests; [`verify_dir`] is the only part that runs `helm` and `kubectl`.
 //!
-//! One module per promise (`secrets`, `network`, `ingress`, `origins`, `runtime_keys`),
+//! One module per promise (`secrets`, `network`, `ingress`, `origins`, `runtime_keys`,
+//! `monitoring`),
 //! composed by `rendered`; `chart` reads the chart and `tools` finds and runs helm and kubectl.
 use std::path::Path;
 
@@ -21,6 +22,7 @@ use crate::render::{ANSWERS_FILE, LOCAL_SECRETS_FILE};
 
 mod chart;
 mod ingress;
+mod monitoring;
 mod network;
 mod origins;
 mod rendered;
@@ -87,6 +89,9 @@ struct Overlay {
     evaluation: bool,
     runtime_secret: String,
     external_secret: Option<Value>,
+    /// The overlay's own manifests the chart's are checked with (policies, monitors, the
+    /// internal controller), read through `OverlayDir`.
+    own_manifests: Vec<Value>,
 }
 
 impl Overlay {
@@ -113,6 +118,7 @@ impl Overlay {
             .and_then(|t| manifest::parse_yaml_documents(&t).ok())
             .and_then(|d| d.into_iter().find(|d| kind(d) == "ExternalSecret"));
         Overlay {
+            own_manifests: own_manifests(dir),
             answers,
             plan,
             values,
@@ -130,6 +136,20 @@ impl Overlay {
             external_secret: self.external_secret.clone(),
         }
     }
+}
+
+/// The overlay's manifests under `network/`, `monitoring/` and `ingress/`: applied beside
+/// the chart, they decide with it who reaches what (#10).
+fn own_manifests(dir: &Path) -> Vec<Value> {
+    let files = crate::overlay_dir::OverlayDir::new(dir)
+        .files()
+        .unwrap_or_default();
+    files
+        .iter()
+        .filter(|(p, _)| matches!(p.subdir(), Some("network" | "monitoring" | "ingress")))
+        .filter_map(|(_, text)| manifest::parse_yaml_documents(text).ok())
+        .flatten()
+        .collect()
 }
 
 /// Everything `check` adds to the static checks of `dir`: `kubectl kustomize` when kubectl is
@@ -157,9 +177,10 @@ pub fn verify_dir(
         );
         return Ok(v);
     };
-    let Some(docs) = render(dir, chart_path, helm, &overlay, &mut v)? else {
+    let Some(mut docs) = render(dir, chart_path, helm, &overlay, &mut v)? else {
         return Ok(v);
     };
+    docs.extend(overlay.own_manifests.iter().cloned());
     v.rendered = true;
     v.findings.extend(check_rendered(&docs, &exp));
     v.findings.sort();

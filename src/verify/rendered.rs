@@ -2,8 +2,7 @@
 //! module per promise.
 use serde_yaml::Value;
 
-use super::{ingress, network, origins, runtime_keys, secrets, VALUES};
-use crate::check::doc::kind;
+use super::{ingress, monitoring, network, origins, runtime_keys, secrets, VALUES};
 use crate::check::Finding;
 use crate::plan::Plan;
 
@@ -28,21 +27,8 @@ pub fn check_rendered(docs: &[Value], exp: &Expectations<'_>) -> Vec<Finding> {
     ingress::check_ingresses(docs, exp, &mut out);
     origins::check_origins(docs, exp, &mut out);
     if !exp.evaluation {
-        check_monitoring(docs, &mut out);
+        monitoring::check_monitoring(docs, exp, &mut out);
         runtime_keys::check_runtime_keys(docs, exp, &mut out);
     }
     out
-}
-
-/// Production profiles scrape every service and alert.
-fn check_monitoring(docs: &[Value], out: &mut Vec<Finding>) {
-    for k in ["ServiceMonitor", "PrometheusRule"] {
-        if !docs.iter().any(|d| kind(d) == k) {
-            out.push(Finding::error(
-                VALUES,
-                format!("the chart renders no {k}: production profiles scrape every service and alert (serviceMonitor.enabled / alertRules.enabled)"),
-                Some("profile"),
-            ));
-        }
-    }
 }

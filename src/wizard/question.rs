@@ -136,6 +136,12 @@ pub enum QuestionId {
     EgressOther,
     /// `egress.openHttps`.
     OpenHttps,
+    /// `egress.signIn` (#10).
+    EgressSignIn,
+    /// `egress.upstreams` (#10).
+    EgressUpstreams,
+    /// `egress.providers` (#10).
+    EgressProviders,
     /// `ingressController.cidrs`.
     IngressCidrs,
     /// `ingressController.className`.
@@ -166,8 +172,18 @@ pub enum QuestionId {
     SignInClientId,
     /// `signIn.from`.
     SignInFrom,
+    /// `signIn.smtp.cidr` (#10).
+    SmtpCidr,
+    /// `signIn.smtp.port` (#10).
+    SmtpPort,
+    /// `signIn.operators` (#10).
+    Operators,
     /// `monitoring.otlpEndpoint`.
     OtlpEndpoint,
+    /// `monitoring.scraperNamespace` (#10).
+    ScraperNamespace,
+    /// `monitoring.serviceMonitorLabels` (#10).
+    ServiceMonitorLabels,
     /// `gitops`.
     GitOps,
     /// `gitopsRepo.url`.

@@ -62,7 +62,14 @@ pub fn answers_text(cloud: &str, profile: &str) -> String {
         if profile == "evaluation" && managed {
             continue;
         }
-        text.push_str(line);
+        // Regulated opens nothing a component calls: name where each one goes (#10).
+        let line = match line.strip_suffix('}') {
+            Some(head) if profile == "regulated" && line.starts_with("egress:") => format!(
+                "{head}, signIn: [140.82.112.0/20], upstreams: [10.70.0.0/16], providers: [10.71.0.0/16]}}"
+            ),
+            _ => line.to_string(),
+        };
+        text.push_str(&line);
         text.push('\n');
     }
     match profile {

@@ -165,3 +165,17 @@ fn named_egress(plan: &Plan, out: &mut Allowances) {
         );
     }
 }
+
+/// Whether the answers let component `c`'s own policy reach `dest` on `port` (#10).
+pub(super) fn component_allows(plan: &Plan, c: &str, dest: &Dest, port: &PortRange) -> bool {
+    plan.component_egress
+        .iter()
+        .filter(|ce| ce.component == c)
+        .flat_map(|ce| ce.entries.iter())
+        .any(|e| {
+            e.cidr().parse().is_ok_and(|n| Dest::Net(n).covers(dest))
+                && e.ports()
+                    .into_iter()
+                    .any(|p| PortRange::tcp(p).covers(port))
+        })
+}

@@ -11,14 +11,19 @@ use crate::manifest;
 use crate::plan::Plan;
 
 mod allowances;
+mod components;
 mod model;
+mod reach;
 
 use allowances::{allowances, Allowance};
 use model::{Dest, NpPort, NpSpec, PortRange};
+use reach::Policy;
 
 /// One (destination, port) a rendered policy lets egress reach.
 struct Reach {
     policy: String,
+    /// The one component the policy selects (the overlay's per-component policies).
+    component: Option<String>,
     dest: Dest,
     port: PortRange,
 }
@@ -33,6 +38,7 @@ pub(super) fn check_network_policy(docs: &[Value], exp: &Expectations<'_>, out: 
         return;
     }
     let mut rendered = Vec::new();
+    let mut parsed = Vec::new();
     for np in policies {
         let np_name = name(np).to_string();
         let Some(spec) = parse_spec(np, &np_name, out) else {
@@ -40,6 +46,7 @@ pub(super) fn check_network_policy(docs: &[Value], exp: &Expectations<'_>, out: 
         };
         check_open_ingress(&spec, &np_name, out);
         egress_reach(&spec, &np_name, &mut rendered, out);
+        parsed.push(Policy { spec });
     }
     let Some(plan) = exp.plan else {
         report_wide_egress(&rendered, out);
@@ -48,6 +55,18 @@ pub(super) fn check_network_policy(docs: &[Value], exp: &Expectations<'_>, out: 
     let allowed = allowances(plan);
     check_required_egress(&allowed, &rendered, out);
     check_wider_egress(&allowed, &rendered, plan, out);
+    components::check_component_egress(&parsed, plan, out);
+    if plan.profile.monitoring {
+        components::check_scraper(&parsed, plan, out);
+    }
+    components::check_internal_controllers(docs, &parsed, plan, out);
+}
+
+/// The `app.kubernetes.io/component` a policy selects, when it selects one.
+fn selected_component(spec: &NpSpec) -> Option<String> {
+    spec.pod_selector
+        .as_ref()
+        .and_then(|s| s.match_labels.get("app.kubernetes.io/component").cloned())
 }
 
 /// The policy's spec; `None` without one, or with a finding when it has an unexpected shape.
@@ -86,6 +105,7 @@ fn check_open_ingress(spec: &NpSpec, np_name: &str, out: &mut Vec<Finding>) {
 
 /// Every (destination, port) the policy's egress rules reach, reporting invalid CIDRs.
 fn egress_reach(spec: &NpSpec, np_name: &str, rendered: &mut Vec<Reach>, out: &mut Vec<Finding>) {
+    let component = selected_component(spec);
     for rule in &spec.egress {
         let dests: Vec<Dest> = if rule.to.is_empty() {
             vec![Dest::Any]
@@ -114,6 +134,7 @@ fn egress_reach(spec: &NpSpec, np_name: &str, rendered: &mut Vec<Reach>, out: &m
             for port in &ports {
                 rendered.push(Reach {
                     policy: np_name.to_string(),
+                    component: component.clone(),
                     dest: dest.clone(),
                     port: port.clone(),
                 });
@@ -171,13 +192,22 @@ fn check_wider_egress(
 ) {
     let regulated = !plan.profile.open_cidr;
     let mut seen = BTreeSet::new();
-    for Reach { policy, dest, port } in rendered {
+    for Reach {
+        policy,
+        component,
+        dest,
+        port,
+    } in rendered
+    {
         if dest.is_own_namespace() {
             continue;
         }
         let ok = allowed
             .iter()
-            .any(|a| a.dest.covers(dest) && a.port.covers(port));
+            .any(|a| a.dest.covers(dest) && a.port.covers(port))
+            || component
+                .as_deref()
+                .is_some_and(|c| allowances::component_allows(plan, c, dest, port));
         if ok || !seen.insert((policy.clone(), dest.describe(), port.describe())) {
             continue;
         }
@@ -211,3 +241,6 @@ fn answer_widening(dest: &Dest, port: &PortRange) -> &'static str {
         "egress.other"
     }
 }
+
+#[cfg(test)]
+mod tests;

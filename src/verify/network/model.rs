@@ -133,11 +133,40 @@ impl PortRange {
 
 /// A NetworkPolicy's spec, as far as the check reads it.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct NpSpec {
+    /// The pods it selects (absent or empty: every pod of its namespace).
+    #[serde(default)]
+    pub(super) pod_selector: Option<NpSelector>,
+    /// `Ingress`/`Egress`; absent means Ingress, plus Egress when it has egress rules.
+    #[serde(default)]
+    pub(super) policy_types: Option<Vec<String>>,
     #[serde(default)]
     pub(super) ingress: Vec<NpIngress>,
     #[serde(default)]
     pub(super) egress: Vec<NpEgress>,
+}
+
+impl NpSpec {
+    /// Whether it selects a pod labelled `labels`.
+    pub(super) fn selects(&self, labels: &Labels) -> bool {
+        self.pod_selector.as_ref().is_none_or(|s| s.matches(labels))
+    }
+
+    /// Whether it restricts (and so admits) ingress to the pods it selects.
+    pub(super) fn has_ingress(&self) -> bool {
+        self.policy_types
+            .as_ref()
+            .is_none_or(|t| t.iter().any(|t| t == "Ingress"))
+    }
+
+    /// Whether it restricts (and so allows) egress of the pods it selects.
+    pub(super) fn has_egress(&self) -> bool {
+        match &self.policy_types {
+            Some(t) => t.iter().any(|t| t == "Egress"),
+            None => !self.egress.is_empty(),
+        }
+    }
 }
 
 /// An ingress rule.
@@ -145,6 +174,8 @@ pub(super) struct NpSpec {
 pub(super) struct NpIngress {
     #[serde(default)]
     pub(super) from: Vec<NpPeer>,
+    #[serde(default)]
+    pub(super) ports: Vec<NpPort>,
 }
 
 /// An egress rule.
@@ -168,11 +199,21 @@ pub(super) struct NpPeer {
     pod_selector: Option<NpSelector>,
 }
 
+/// A `matchLabels` selector (`matchExpressions` are not read).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct NpSelector {
+pub(super) struct NpSelector {
     #[serde(default)]
-    match_labels: Labels,
+    pub(super) match_labels: Labels,
+}
+
+impl NpSelector {
+    /// Whether every label it asks for is on `labels`.
+    pub(super) fn matches(&self, labels: &Labels) -> bool {
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +234,21 @@ pub(super) struct NpPort {
 }
 
 impl NpPeer {
+    /// Whether it admits pods labelled `pod` in the namespace named `ns` (never a CIDR:
+    /// in-cluster pods are matched by selectors).
+    pub(super) fn admits_pod(&self, ns: &str, pod: &Labels) -> bool {
+        if self.ip_block.is_some() {
+            return false;
+        }
+        let ns_labels = Labels::from([("kubernetes.io/metadata.name".to_string(), ns.to_string())]);
+        // Without a namespace selector a peer stays in the policy's own namespace.
+        let ns_ok = match &self.namespace_selector {
+            Some(s) => s.matches(&ns_labels),
+            None => false,
+        };
+        ns_ok && self.pod_selector.as_ref().is_none_or(|s| s.matches(pod))
+    }
+
     /// The peer as a destination; an unparsable CIDR is the error, for a message.
     pub(super) fn dest(&self) -> Result<Dest, String> {
         if let Some(b) = &self.ip_block {

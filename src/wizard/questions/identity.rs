@@ -85,6 +85,33 @@ pub(super) static ROWS: &[Row] = &[
         kind: KindSpec::Text(Phrase::Is("e.g. Caracal <no-reply@example.com>")),
         applies: &[When::NotEvaluation, When::SmtpSignIn],
     },
+    Row {
+        ids: Ids::One(QuestionId::SmtpCidr),
+        step: Step::Identity,
+        path: Phrase::Is("signIn.smtp.cidr"),
+        prompt: Phrase::Is("SMTP relay CIDR"),
+        help: Phrase::Is("Where the mail relay of the SMTP URL lives: only the console may reach it. The URL itself, with its password, stays in the secret manager."),
+        kind: KindSpec::Text(Phrase::Is("e.g. 10.0.5.10/32")),
+        applies: &[When::NotEvaluation, When::SmtpSignIn],
+    },
+    Row {
+        ids: Ids::One(QuestionId::SmtpPort),
+        step: Step::Identity,
+        path: Phrase::Is("signIn.smtp.port"),
+        prompt: Phrase::Is("SMTP relay port"),
+        help: Phrase::Is("The relay's port as in the SMTP URL: 587 (submission) unless given, 465 for smtps."),
+        kind: KindSpec::Text(Phrase::Is("e.g. 587")),
+        applies: &[When::NotEvaluation, When::SmtpSignIn],
+    },
+    Row {
+        ids: Ids::One(QuestionId::Operators),
+        step: Step::Identity,
+        path: Phrase::Is("signIn.operators"),
+        prompt: Phrase::Is("Operators"),
+        help: Phrase::Is("Who may register on the console: e-mail addresses, or `@domain` for everyone there. Empty: nobody can, until you add them."),
+        kind: KindSpec::List(Phrase::Is("e.g. alice@example.com, @example.com")),
+        applies: &[When::NotEvaluation],
+    },
 ];
 
 /// The secret-store field a `SecretStore(i)` question asks for.

@@ -69,6 +69,33 @@ pub(super) static ROWS: &[Row] = &[
         applies: &[When::CloudKnown, When::EgressRequired],
     },
     Row {
+        ids: Ids::One(QuestionId::EgressSignIn),
+        step: Step::Network,
+        path: Phrase::Is("egress.signIn"),
+        prompt: Phrase::Is("Sign-in provider"),
+        help: Phrase::From(|ctx, _| component_help(ctx, "the console, to reach GitHub's or Google's OAuth endpoints when operators sign in")),
+        kind: KindSpec::List(EGRESS_HINT),
+        applies: &[When::EgressRequired, When::OAuthSignIn],
+    },
+    Row {
+        ids: Ids::One(QuestionId::EgressUpstreams),
+        step: Step::Network,
+        path: Phrase::Is("egress.upstreams"),
+        prompt: Phrase::Is("Gateway upstreams"),
+        help: Phrase::From(|ctx, _| component_help(ctx, "the Gateway, to forward requests to the resources it protects")),
+        kind: KindSpec::List(EGRESS_HINT),
+        applies: &[When::EgressRequired],
+    },
+    Row {
+        ids: Ids::One(QuestionId::EgressProviders),
+        step: Step::Network,
+        path: Phrase::Is("egress.providers"),
+        prompt: Phrase::Is("Provider endpoints"),
+        help: Phrase::From(|ctx, _| component_help(ctx, "the API and the STS, to reach providers' token endpoints and federated issuers' signing keys (not the cloud's own APIs, which are `egress.providerApis`)")),
+        kind: KindSpec::List(EGRESS_HINT),
+        applies: &[When::EgressRequired],
+    },
+    Row {
         ids: Ids::One(QuestionId::OpenHttps),
         step: Step::Network,
         path: Phrase::Is("egress.openHttps"),
@@ -182,6 +209,16 @@ fn open_https(ctx: &Context<'_>, _: QuestionId) -> Option<Vec<Choice>> {
 }
 
 /// The cloud's hint on egress category `cat` (its addresses), or a generic one.
+/// What a component's own egress list is for, and what leaving it empty means here.
+fn component_help(ctx: &Context<'_>, who: &str) -> Option<String> {
+    let empty = if ctx.profile?.component_https {
+        "empty: HTTPS (443) to anywhere, for that component alone"
+    } else {
+        "empty: nothing, so that call fails"
+    };
+    Some(format!("CIDRs only {who} may reach; {empty}."))
+}
+
 fn egress_help(ctx: &Context<'_>, cat: &str) -> Option<String> {
     let hint = ctx.cloud?.egress_hints.get(cat).cloned();
     Some(hint.unwrap_or_else(|| "Anything else the pods must reach over HTTPS.".into()))
