@@ -12,8 +12,9 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
-pub mod docs;
 mod context;
+mod data_tls;
+pub mod docs;
 mod gitops;
 mod ingress;
 mod monitoring;
