@@ -184,7 +184,7 @@ impl Validator<'_> {
             } else {
                 "the server (verify-full)"
             };
-            self.warn("caBundle", format!("{product} presents a private chain: api and coordinator connect with `sslmode=no-verify` and sts, gateway and audit with `require` (encrypted, unverified); name a CA bundle ConfigMap in `caBundle.configMap` to verify {verify}. The console and its auth-migrate Job can't mount it and stay encrypted-unverified"));
+            self.warn("caBundle", format!("{product} presents a private chain, so the services connect encrypted but unverified; to verify {verify}, create a CA bundle ConfigMap and name it in `caBundle.configMap` (the console can't mount it and stays unverified)"));
         }
     }
 }

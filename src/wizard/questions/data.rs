@@ -137,7 +137,7 @@ fn postgres_host_help(ctx: &Context<'_>, _: QuestionId) -> Option<String> {
         " Optional: leave the in-cluster default for a trial."
     };
     Some(format!(
-        "Your {} (TLS, sslmode=require).{optional}",
+        "Your {} (TLS; each service gets the sslmode its driver understands).{optional}",
         cloud.products.postgres
     ))
 }

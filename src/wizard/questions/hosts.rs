@@ -56,7 +56,7 @@ pub(super) static ROWS: &[Row] = &[
         ids: Ids::One(QuestionId::IssuerProof),
         step: Step::Hosts,
         path: Phrase::Is("issuerProof"),
-        prompt: Phrase::Is("Issuer proves the domain by"),
+        prompt: Phrase::Is("Domain proof"),
         help: Phrase::Is("How cert-manager's issuer shows it owns the domain. HTTP-01 needs the load balancer to answer plain HTTP from the internet, so it can't serve internal endpoints."),
         kind: KindSpec::Picks(&ISSUER_PROOFS),
         applies: &[
