@@ -220,6 +220,41 @@ pub struct Redis {
     pub database: Option<u32>,
 }
 
+/// A ConfigMap, created by the operator, holding the CA certificates of the managed Postgres
+/// and Redis (key `ca.crt`), mounted into every service that can mount it (#10).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaBundle {
+    /// The ConfigMap's name, in the release namespace.
+    pub config_map: String,
+}
+
+/// The file name of the CA bundle inside its ConfigMap and mount.
+pub const CA_BUNDLE_KEY: &str = "ca.crt";
+
+/// How a cert-manager issuer proves that it controls the domain (#10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuerProof {
+    /// ACME HTTP-01: the solver answers on the load balancer's port 80.
+    Http01,
+    /// ACME DNS-01: a TXT record in the zone.
+    Dns01,
+    /// A private CA (no public challenge).
+    Ca,
+}
+
+impl IssuerProof {
+    /// Key in answers.
+    pub fn key(self) -> &'static str {
+        match self {
+            IssuerProof::Http01 => "http01",
+            IssuerProof::Dns01 => "dns01",
+            IssuerProof::Ca => "ca",
+        }
+    }
+}
+
 /// How DNS egress is admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -518,12 +553,18 @@ pub struct Answers {
     /// TLS source: one of the cloud's TLS modes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tls: BTreeMap<String, Scalar>,
+    /// How the cert-manager issuer proves the domain (with `tls.clusterIssuer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_proof: Option<IssuerProof>,
     /// Postgres.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postgres: Option<Postgres>,
     /// Redis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis: Option<Redis>,
+    /// The managed data services' CA certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<CaBundle>,
     /// DNS egress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,

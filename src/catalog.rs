@@ -124,6 +124,30 @@ pub struct Cloud {
     pub redis_tls_ports: Vec<u16>,
     /// The cloud's product names and the dependency checklist in its terms.
     pub products: Products,
+    /// How its managed Postgres and Redis present their certificates (#10).
+    pub data_tls: DataTls,
+    /// Whether audit export authenticates with HMAC keys from the secret manager instead of
+    /// the workload identity (the audit service uses the AWS SDK's default chain) (#10).
+    #[serde(default)]
+    pub audit_export_hmac: bool,
+}
+
+/// The certificates the cloud's managed data services present (#10).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DataTls {
+    /// Whether the managed Postgres presents a chain Node's bundled roots trust.
+    pub postgres_public_ca: bool,
+    /// Whether the managed Postgres is reached by IP, so only its chain can be verified.
+    pub postgres_chain_only: bool,
+    /// How to fetch the Postgres server CA into `ca.crt` (README), when it is private.
+    #[serde(default)]
+    pub postgres_ca_command: Option<String>,
+    /// Whether the managed Redis presents a chain the system roots trust.
+    pub redis_public_ca: bool,
+    /// How to fetch the Redis server CA (README), when it is private.
+    #[serde(default)]
+    pub redis_ca_command: Option<String>,
 }
 
 /// Workload identity wiring.
@@ -195,6 +219,18 @@ pub struct ExposureSpec {
     pub controller_hint: Option<String>,
     /// TLS modes this exposure accepts.
     pub tls: Vec<String>,
+    /// Whether it serves HTTPS without a TLS answer (the ALB discovers ACM certificates by
+    /// host) (#10).
+    #[serde(default)]
+    pub tls_optional: bool,
+    /// Annotations that replace or join `annotations` when a cert-manager issuer proves the
+    /// domain by HTTP-01 (the solver needs plain HTTP on the load balancer) (#10).
+    #[serde(default)]
+    pub http01_annotations: Labels,
+    /// Annotation naming each Ingress's health-check path (`{readinessPath}`), if the load
+    /// balancer does not read the pods' readiness probe itself (#10).
+    #[serde(default)]
+    pub health_check_annotation: Option<String>,
     /// Extra manifests this exposure needs (e.g. an internal controller).
     #[serde(default)]
     pub manifests: Vec<ManifestSpec>,

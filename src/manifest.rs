@@ -355,6 +355,41 @@ pub struct ServiceValues {
     /// Extra environment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_env: Vec<EnvVar>,
+    /// Extra volumes (the five services of the shared Deployment template only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_volumes: Vec<ConfigMapVolume>,
+    /// Where the extra volumes are mounted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_volume_mounts: Vec<VolumeMount>,
+}
+
+/// A pod volume projecting a ConfigMap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigMapVolume {
+    /// Volume name.
+    pub name: String,
+    /// `configMap`.
+    pub config_map: ConfigMapRef,
+}
+
+/// `configMap: {name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigMapRef {
+    /// The ConfigMap.
+    pub name: String,
+}
+
+/// A container's volume mount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeMount {
+    /// Volume name.
+    pub name: String,
+    /// Directory in the container.
+    pub mount_path: String,
+    /// Read-only.
+    pub read_only: bool,
 }
 
 /// A container env var.

@@ -141,7 +141,10 @@ fn answers_for(c: &Choice, catalog: &Catalog) -> serde_yaml::Value {
             ),
         ),
         "gke" if c.gke_managed && !internal => put("tls", y("{gkeManagedCertificates: true}")),
-        _ => put("tls", y("{clusterIssuer: letsencrypt-dns01}")),
+        _ => {
+            put("tls", y("{clusterIssuer: letsencrypt-dns01}"));
+            put("issuerProof", y("dns01"));
+        }
     }
     if cloud != "aks" || c.aks_controller {
         put(
@@ -185,7 +188,9 @@ fn answers_for(c: &Choice, catalog: &Catalog) -> serde_yaml::Value {
             match cloud {
                 "eks" => y("{awsRegion: eu-west-1}"),
                 "gke" => y("{gcpProject: acme-prod, gcpClusterLocation: europe-west4, gcpClusterName: prod}"),
-                _ => y(r#"{azureVaultUrl: "https://caracal-kv.vault.azure.net"}"#),
+                _ => y(
+                    r#"{azureVaultUrl: "https://caracal-kv.vault.azure.net", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}"#,
+                ),
             },
         );
         if profile.require_audit_export {

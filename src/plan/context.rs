@@ -1,6 +1,6 @@
 //! The planning context: validated answers with their cloud, profile and defaults, built once.
 use crate::answers::{Answers, Dns, DnsMode, Egress, Endpoint, Exposure, Postgres, Redis};
-use crate::catalog::{Catalog, Cloud, Component, ExposureSpec, Labels, Profile, TlsMode};
+use crate::catalog::{Catalog, Cloud, Components, ExposureSpec, Labels, Profile, TlsMode};
 use crate::error::{Problem, Problems};
 use crate::validate::{self, IN_CLUSTER_POSTGRES};
 
@@ -14,6 +14,8 @@ pub(super) struct Context {
     pub cloud: Cloud,
     /// The chosen profile.
     pub profile: Profile,
+    /// What each workload is at runtime.
+    pub components: Components,
     /// The Helm release.
     pub release: String,
     /// The release's namespace.
@@ -42,8 +44,6 @@ pub(super) struct Context {
     pub sa_annotations: Labels,
     /// Workload identity labels on every pod.
     pub identity_pod_labels: Labels,
-    /// The chart's services as they run (`assets/components.yaml`).
-    pub components: Vec<Component>,
 }
 
 impl Context {
@@ -79,7 +79,7 @@ impl Context {
             tls_value,
             sa_annotations,
             identity_pod_labels,
-            components: catalog.components.components.clone(),
+            components: catalog.components.clone(),
             pg,
             pg_host,
             redis,

@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::answers::{Endpoint, Exposure};
+use crate::answers::{Endpoint, Exposure, IssuerProof};
 use crate::catalog::{ExposureSpec, Labels, TlsMode};
 use crate::format::Format;
 use crate::manifest::IngressValues;
@@ -109,11 +109,20 @@ fn plan_endpoint(
         ..cx.vars()
     };
     let mut annotations = fill_labels(&spec.annotations, &vars);
-    let mut tls = EndpointTls::default();
+    if let Some(k) = &spec.health_check_annotation {
+        annotations.insert(k.clone(), readiness_path(cx, e));
+    }
+    let mut tls = EndpointTls {
+        certificate: format!("an ACM certificate covering `{host}`, discovered by host"),
+        ..EndpointTls::default()
+    };
     if let Some(mode) = &cx.tls_mode {
         tls = endpoint_tls(cx, mode, e, &vars);
         annotations.extend(tls.annotations);
         plan.manifests.extend(tls.manifests);
+        if mode.tls_secret && cx.answers.issuer_proof == Some(IssuerProof::Http01) {
+            annotations.extend(fill_labels(&spec.http01_annotations, &vars));
+        }
     }
     plan.values.insert(
         e.key().to_string(),
@@ -135,6 +144,12 @@ fn plan_endpoint(
         certificate: tls.certificate,
         requires: spec.requires.clone(),
     });
+}
+
+/// The readiness path of endpoint `e`'s pods, from the component catalog.
+fn readiness_path(cx: &Context, e: Endpoint) -> String {
+    let c = cx.components.components.iter().find(|c| c.id == e.key());
+    c.map_or_else(|| "/ready".into(), |c| c.readiness_path.clone())
 }
 
 /// What a TLS mode adds to one endpoint.

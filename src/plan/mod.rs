@@ -13,6 +13,7 @@ use crate::manifest::{ExternalSecret, PlainObject, ServiceMonitor, ValuesOverlay
 use crate::validate;
 
 mod context;
+mod data_tls;
 pub mod docs;
 mod egress;
 mod gitops;
@@ -97,7 +98,7 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         network.policy.extra_ingress.push(rule.clone());
     }
     network.ingress_summary.extend(monitoring.summary.clone());
-    let component_egress = egress::component_egress(&cx.answers, &cx.profile, &cx.components);
+    let component_egress = egress::component_egress(&cx.answers, &cx.profile, &cx.components.components);
     network
         .egress_summary
         .extend(egress::summary(&component_egress));

@@ -4,10 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::answers::{Answers, SignInProvider};
-use crate::catalog::Labels;
+use crate::catalog::{Cloud, Labels};
 use crate::manifest::*;
 
 use super::context::Context;
+use super::data_tls::role_query;
 use super::namespace::part_of;
 use super::placeholders::Vars;
 use super::{DB_ROLES, RUNTIME_SECRET};
@@ -59,7 +60,7 @@ pub(super) struct SecretsPlan {
 
 /// Plans the runtime Secret and, when the profile uses External Secrets, its sources.
 pub(super) fn plan_secrets(cx: &Context) -> SecretsPlan {
-    let runtime_keys = runtime_keys(&cx.answers);
+    let runtime_keys = runtime_keys(&cx.answers, &cx.cloud);
     if !cx.profile.external_secrets {
         return SecretsPlan {
             runtime_keys,
@@ -107,6 +108,10 @@ fn store_service_account(cx: &Context, name: &str) -> PlainObject {
 }
 
 /// `secrets`: whether the chart makes its own Secret, and how to reach the databases.
+///
+/// `database.sslMode` is the migration Job's `PGSSLMODE` (libpq: `require` encrypts without
+/// verifying); with a chart-made Secret it is also every URL's sslmode, which validation
+/// keeps to what every runtime can use.
 pub(super) fn secrets_values(cx: &Context) -> SecretsValues {
     let ssl_mode = if cx.in_cluster_pg {
         "disable"
@@ -140,7 +145,7 @@ pub(super) fn secrets_values(cx: &Context) -> SecretsValues {
 /// Derived from the chart's Deployments, StatefulSets and Jobs: each service's
 /// projected `runtime-secrets` volume, the web tier's `secretKeyRef`s, and the
 /// migration Job's admin and per-role passwords.
-pub fn runtime_keys(a: &Answers) -> Vec<String> {
+pub fn runtime_keys(a: &Answers, cloud: &Cloud) -> Vec<String> {
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for role in DB_ROLES {
         keys.insert(format!("{role}DatabaseUrl"));
@@ -162,15 +167,16 @@ pub fn runtime_keys(a: &Answers) -> Vec<String> {
         keys.insert(k.into());
     }
     keys.extend(sign_in_specs(a).iter().map(|s| s.variable.to_string()));
+    keys.extend(audit_specs(a, cloud).iter().map(|s| s.variable.to_string()));
     keys.into_iter().collect()
 }
 
 /// What one secret manager entry holds.
-struct EntrySpec {
+pub(super) struct EntrySpec {
     /// Key suffix in the manager.
     name: &'static str,
     /// Template variable (and runtime key, except for the two passwords).
-    variable: &'static str,
+    pub variable: &'static str,
     purpose: &'static str,
     /// A value the operator must type (it exists elsewhere), not a random one.
     must_match: bool,
@@ -279,6 +285,29 @@ const CLIENT_SECRET: EntrySpec = spec(
     true,
 );
 
+const AUDIT_KEY_ID: EntrySpec = spec(
+    "audit-s3-access-key-id",
+    "auditS3AccessKeyId",
+    "HMAC access key ID of the audit export's object store",
+    true,
+);
+const AUDIT_SECRET: EntrySpec = spec(
+    "audit-s3-secret-access-key",
+    "auditS3SecretAccessKey",
+    "HMAC secret of the audit export's object store",
+    true,
+);
+
+/// The audit export's HMAC keys, where the object store takes them instead of the
+/// workload identity (Cloud Storage interoperability, S3 gateways in front of Blob Storage).
+pub(super) fn audit_specs(a: &Answers, cloud: &Cloud) -> Vec<&'static EntrySpec> {
+    if cloud.audit_export_hmac && a.audit_export.is_some() {
+        vec![&AUDIT_KEY_ID, &AUDIT_SECRET]
+    } else {
+        vec![]
+    }
+}
+
 /// The sign-in method's secrets: an SMTP URL, or the OAuth client (its ID unless answered).
 fn sign_in_specs(a: &Answers) -> Vec<&'static EntrySpec> {
     match &a.sign_in {
@@ -290,7 +319,10 @@ fn sign_in_specs(a: &Answers) -> Vec<&'static EntrySpec> {
 }
 
 fn secret_entries(cx: &Context, prefix: &str) -> Vec<SecretEntry> {
-    let specs = ALWAYS.iter().chain(sign_in_specs(&cx.answers));
+    let specs = ALWAYS
+        .iter()
+        .chain(sign_in_specs(&cx.answers))
+        .chain(audit_specs(&cx.answers, &cx.cloud));
     specs.map(|s| secret_entry(cx, prefix, s)).collect()
 }
 
@@ -375,8 +407,9 @@ fn template_data(cx: &Context, entries: &[SecretEntry]) -> BTreeMap<String, Stri
         data.insert(format!("{role}DbPassword"), derived(role));
         let database = if role == "auth" { &auth_db } else { &db };
         let url = format!(
-            "postgres://caracal{role}:{}@{host}:{port}/{database}?sslmode=require",
-            derived(role)
+            "postgres://caracal{role}:{}@{host}:{port}/{database}?{}",
+            derived(role),
+            role_query(cx, role)
         );
         data.insert(format!("{role}DatabaseUrl"), url);
     }

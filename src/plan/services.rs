@@ -5,6 +5,8 @@ use crate::answers::{Answers, Endpoint, SignInProvider};
 use crate::manifest::{EnvVar, ServiceValues, Toggle};
 
 use super::context::Context;
+use super::data_tls::{mount_ca_bundle, web_database_ssl};
+use super::secrets::audit_specs;
 use super::{RUNTIME_SECRET, SERVICES};
 
 /// `services.<name>` values for every chart service.
@@ -23,6 +25,11 @@ pub(super) fn plan_services(cx: &Context) -> BTreeMap<String, ServiceValues> {
     }
     if let Some(audit) = services.get_mut("audit") {
         audit.extra_env.extend(audit_env(cx));
+    }
+    for c in &cx.components.components {
+        if let Some(svc) = services.get_mut(&c.id) {
+            mount_ca_bundle(cx, c, svc);
+        }
     }
     services
 }
@@ -55,14 +62,7 @@ fn plan_web(cx: &Context, web: &mut ServiceValues) {
     } else {
         format!("http://localhost:{}", Endpoint::Web.port())
     });
-    web.database_ssl = Some(
-        if cx.in_cluster_pg {
-            "disable"
-        } else {
-            "require"
-        }
-        .into(),
-    );
+    web.database_ssl = Some(web_database_ssl(cx).into());
     web.extra_env = sign_in_env(&cx.answers);
     web.extra_env.extend(operator_allowlist(&cx.answers));
 }
@@ -104,6 +104,26 @@ fn sign_in_env(a: &Answers) -> Vec<EnvVar> {
     ]
 }
 
+/// HMAC keys for object stores that don't take the workload identity: the AWS SDK's default
+/// chain reads them from the environment. Its default request checksums (CRC32) are refused
+/// by Cloud Storage's interoperability API and many S3 gateways, so ask only where required.
+fn audit_hmac_env(cx: &Context) -> Vec<EnvVar> {
+    let specs = audit_specs(&cx.answers, &cx.cloud);
+    // An evaluation's chart-made Secret has no such keys (validation warns).
+    let [id, secret] = specs.as_slice() else {
+        return vec![];
+    };
+    if !cx.profile.external_secrets {
+        return vec![];
+    };
+    vec![
+        EnvVar::secret("AWS_ACCESS_KEY_ID", RUNTIME_SECRET, id.variable),
+        EnvVar::secret("AWS_SECRET_ACCESS_KEY", RUNTIME_SECRET, secret.variable),
+        EnvVar::literal("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
+        EnvVar::literal("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
+    ]
+}
+
 /// The audit service's export target (if any) and retention.
 fn audit_env(cx: &Context) -> Vec<EnvVar> {
     let mut env = Vec::new();
@@ -115,6 +135,7 @@ fn audit_env(cx: &Context) -> Vec<EnvVar> {
         ));
         env.push(EnvVar::literal("AUDIT_EXPORT_S3_BUCKET", field(&x.bucket)));
         env.push(EnvVar::literal("AUDIT_EXPORT_S3_REGION", field(&x.region)));
+        env.extend(audit_hmac_env(cx));
     }
     let days = cx
         .answers

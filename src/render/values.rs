@@ -95,8 +95,15 @@ fn model(plan: &Plan) -> Result<ValuesModel<'_>, RenderError> {
 fn identity_note(plan: &Plan) -> Option<String> {
     let identity = &plan.cloud.identity;
     let value = plan.answers.identity.get(&identity.field)?;
+    // Off AWS the audit service's S3 client can't use the workload identity: it reads HMAC
+    // keys from its environment (services.audit.extraEnv).
+    let serves = if plan.cloud.audit_export_hmac {
+        "the secret backend (audit export uses HMAC keys from the secret manager)"
+    } else {
+        "the secret backend and audit export"
+    };
     Some(format!(
-        "Bound to {value} ({}) for the secret backend and audit export.",
+        "Bound to {value} ({}) for {serves}.",
         identity.annotation
     ))
 }

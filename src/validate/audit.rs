@@ -12,7 +12,12 @@ impl Validator<'_> {
                 format!("profile `{}` requires audit export; give `endpoint`, `bucket` and `region` of an S3-compatible store ({})", self.profile.id, self.cloud.products.object_store),
             ),
             None => {}
-            Some(x) => self.audit_export(&x),
+            Some(x) => {
+                self.audit_export(&x);
+                if self.cloud.audit_export_hmac && !self.profile.external_secrets {
+                    self.warn("auditExport", format!("{} takes HMAC keys, which an evaluation's chart-made Secret can't carry: the export fails to authenticate; use the production profile to export", self.cloud.products.object_store));
+                }
+            }
         }
         self.retention();
     }

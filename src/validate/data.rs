@@ -2,7 +2,7 @@
 use super::validator::Validator;
 use super::{IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS};
 use crate::answers::{Postgres, Redis};
-use crate::format;
+use crate::format::{self, Format};
 
 impl Validator<'_> {
     /// Postgres: a host (managed where the profile needs it), port, CIDR and identifiers.
@@ -139,6 +139,52 @@ impl Validator<'_> {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
             self.err(path, format!("`{value}` is not a plain Postgres identifier (lower-case letters, digits, `_`)"));
+        }
+    }
+}
+
+impl Validator<'_> {
+    /// TLS to the managed data services: a runnable sslmode for every runtime, and a CA
+    /// bundle where the servers' chains are private (#10).
+    pub(super) fn data_tls(&mut self) {
+        let tls = self.cloud.data_tls.clone();
+        let pg_host = self.a.postgres.as_ref().and_then(|p| p.host.clone());
+        let managed_pg = pg_host.is_some_and(|h| h != IN_CLUSTER_POSTGRES);
+        if let Some(b) = self.a.ca_bundle.clone() {
+            self.ensure("caBundle.configMap", Format::K8sName, &b.config_map);
+            if !self.profile.external_secrets {
+                self.err("caBundle", "an evaluation's chart-made Secret writes its own database URLs, which can't name the CA file; remove `caBundle` or use the production profile");
+            }
+        }
+        if managed_pg && !tls.postgres_public_ca {
+            self.private_postgres(&tls);
+        }
+        let redis = self.a.redis.clone().unwrap_or_default();
+        let managed_redis = redis.host.is_some_and(|h| h != IN_CLUSTER_REDIS);
+        if managed_redis
+            && redis.tls == Some(true)
+            && !tls.redis_public_ca
+            && self.a.ca_bundle.is_none()
+        {
+            self.warn("redis.tls", format!("{} presents a per-instance CA that neither Node nor Go trusts: the services fail to connect until you create a CA bundle ConfigMap and name it in `caBundle.configMap` (the README says how)", self.cloud.products.redis));
+        }
+    }
+
+    /// A Postgres whose chain Node doesn't trust: the evaluation's single sslmode can't
+    /// serve Node and libpq at once, and without a CA Node connects unverified.
+    fn private_postgres(&mut self, tls: &crate::catalog::DataTls) {
+        let product = self.cloud.products.postgres.clone();
+        if !self.profile.external_secrets {
+            self.err("postgres.host", format!("the evaluation's chart-made Secret gives every URL one sslmode: `require` makes the Node services verify {product}'s private chain and fail, and libpq has no `no-verify`; use the chart's in-cluster Postgres (leave `postgres.host` out) or the production profile"));
+            return;
+        }
+        if self.a.ca_bundle.is_none() {
+            let verify = if tls.postgres_chain_only {
+                "the chain (verify-ca)"
+            } else {
+                "the server (verify-full)"
+            };
+            self.warn("caBundle", format!("{product} presents a private chain, so the services connect encrypted but unverified; to verify {verify}, create a CA bundle ConfigMap and name it in `caBundle.configMap` (the console can't mount it and stays unverified)"));
         }
     }
 }

@@ -3,7 +3,7 @@ use super::{
     DEFAULT_CHART_PATH, DEFAULT_CHART_REPO, DEFAULT_REVISION, IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS,
 };
 use crate::answers::{
-    Answers, Dns, DnsMode, EgressEntry, Endpoint, Exposure, Retention, Scalar, SignIn,
+    Answers, Dns, DnsMode, EgressEntry, Endpoint, Exposure, IssuerProof, Retention, Scalar, SignIn,
     SignInProvider, VERSION,
 };
 use crate::catalog::{Cloud, Profile};
@@ -88,6 +88,11 @@ fn fill_tls(a: &mut Answers, cloud: &Cloud) {
             ),
         };
         a.tls.insert(k.clone(), scalar);
+        // The default issuer (`letsencrypt-prod`) is the usual HTTP-01 one; an answered
+        // issuer needs its own answer.
+        if k == "clusterIssuer" {
+            a.issuer_proof.get_or_insert(IssuerProof::Http01);
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::validator::Validator;
-use crate::answers::{Answers, Endpoint, Exposure, Scalar};
+use crate::answers::{Answers, Endpoint, Exposure, IssuerProof, Scalar};
 use crate::catalog::{Cloud, ExposureSpec, TlsMode};
 use crate::format::{self, Format};
 
@@ -26,6 +26,9 @@ pub fn effective_exposure(cloud: &Cloud, a: &Answers, x: Exposure) -> Option<Exp
             default_controller: None,
             controller_hint: Some("give `ingressController.namespace` and `podLabels` of your controller's pods (or `cidrs`)".into()),
             tls: vec!["clusterIssuer".into()],
+            tls_optional: false,
+            http01_annotations: Default::default(),
+            health_check_annotation: None,
             manifests: Vec::new(),
         }),
         None => cloud.exposures.get(x.key()).cloned(),
@@ -142,6 +145,10 @@ impl Validator<'_> {
             return;
         }
         let used: BTreeSet<&'static str> = exposed.iter().map(|(_, x)| x.key()).collect();
+        let optional = used.iter().all(|x| self.tls_optional(x));
+        if self.a.tls.is_empty() && optional {
+            return;
+        }
         if self.a.tls.is_empty() {
             let modes = self.tls_modes_for(used.iter().next().copied().unwrap_or("public"));
             self.err(
@@ -182,8 +189,34 @@ impl Validator<'_> {
             self.tls_serves(&path, mode, x);
         }
         self.tls_value(path, mode.format, value);
-        if mode.tls_secret && used.contains("internal") {
-            self.warn(format!("tls.{mode_id}"), "internal load balancers can't answer public ACME HTTP-01 challenges: make sure this issuer uses DNS-01 or a private CA");
+        if mode.tls_secret {
+            self.issuer_proof(used.contains("internal"));
+        } else if self.a.issuer_proof.is_some() {
+            self.err("issuerProof", format!("only a cert-manager issuer (`tls.clusterIssuer`) proves the domain; {} needs no proof here, so remove `issuerProof`", mode.title));
+        }
+    }
+
+    /// Whether endpoints of exposure key `x` are served over HTTPS without a TLS answer.
+    fn tls_optional(&self, x: &str) -> bool {
+        Exposure::from_key(x)
+            .and_then(|x| effective_exposure(self.cloud, self.a, x))
+            .is_some_and(|s| s.tls_optional)
+    }
+
+    /// How the cert-manager issuer proves the domain: HTTP-01 needs the load balancer to
+    /// answer on port 80 from the internet, which an internal one never does.
+    fn issuer_proof(&mut self, internal: bool) {
+        let Some(proof) = self.a.issuer_proof else {
+            self.err("issuerProof", "required with `tls.clusterIssuer`: how the issuer proves the domain, `http01`, `dns01` or `ca` (a private CA)");
+            return;
+        };
+        if proof != IssuerProof::Http01 {
+            return;
+        }
+        if internal {
+            self.err("issuerProof", "`http01` can't work for internal endpoints: Let's Encrypt must reach the load balancer on port 80 from the internet; use `dns01` (a DNS-01 solver) or `ca` (a private CA)");
+        } else {
+            self.warn("issuerProof", "HTTP-01: the public load balancer also answers plain HTTP on port 80 so the solver can answer the challenge; `dns01` keeps it HTTPS-only");
         }
     }
 

@@ -13,7 +13,21 @@ impl Validator<'_> {
         {
             if let Err(e) = format::ensure_url(&url, false) {
                 self.err("monitoring.otlpEndpoint", e);
+                return;
             }
+            self.otlp_protocol(&url);
+        }
+    }
+
+    /// The chart exports OTLP over http/protobuf only: the gRPC port and custom paths lose
+    /// every span (Node appends `/v1/traces`, Go sends to the path as given).
+    fn otlp_protocol(&mut self, url: &str) {
+        let (port, path) = port_and_path(url);
+        if port == Some("4317") {
+            self.warn("monitoring.otlpEndpoint", "4317 is OTLP's gRPC port, but Caracal exports http/protobuf only: use the collector's HTTP port, usually 4318");
+        }
+        if !matches!(path, "" | "/" | "/v1/traces") {
+            self.warn("monitoring.otlpEndpoint", format!("the path `{path}`: the Go services send spans to it as given while the Node services append `/v1/traces`; give the collector's base URL (no path) or one ending in `/v1/traces`"));
         }
         self.scraper();
     }
@@ -41,5 +55,35 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+}
+
+/// The explicit port and the path of an `http(s)://host[:port][/path]` URL.
+fn port_and_path(url: &str) -> (Option<&str>, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let port = authority
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    (port, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::port_and_path;
+
+    #[test]
+    fn port_and_path_reads_the_parts_that_decide_the_protocol() {
+        assert_eq!(port_and_path("http://c:4317"), (Some("4317"), ""));
+        assert_eq!(
+            port_and_path("https://c.example/v1/traces"),
+            (None, "/v1/traces")
+        );
+        assert_eq!(
+            port_and_path("http://[fd00::1]:4318/otlp?x"),
+            (Some("4318"), "/otlp")
+        );
     }
 }

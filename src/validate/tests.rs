@@ -357,6 +357,7 @@ fn own_ingress_controller_allows_cert_manager_on_eks() {
         EKS_PROD,
         &[
             "tls={clusterIssuer: letsencrypt-prod}",
+            "issuerProof=dns01",
             "ingressController={namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}, className: nginx, internalClassName: nginx-internal}",
         ],
     );

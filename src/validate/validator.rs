@@ -45,6 +45,7 @@ impl Validator<'_> {
         self.tls();
         self.postgres();
         self.redis();
+        self.data_tls();
         self.dns();
         self.ingress_controller();
         self.egress();

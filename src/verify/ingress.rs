@@ -64,6 +64,9 @@ pub(super) fn check_ingresses(docs: &[Value], exp: &Expectations<'_>, out: &mut 
                 .collect(),
         };
         check_tls(&ing, cloud, out);
+        if is_alb(&ing) {
+            check_alb(&ing, exp, out);
+        }
         if let Some(plan) = exp.plan {
             check_planned(&ing, plan, out);
         }
@@ -80,7 +83,12 @@ fn check_tls(ing: &Ingress<'_>, cloud: Option<&str>, out: &mut Vec<Finding>) {
         .iter()
         .flat_map(|t| seq(t, &["hosts"]).iter().filter_map(Value::as_str))
         .collect();
-    let acm = annotation("alb.ingress.kubernetes.io/certificate-arn").is_some()
+    // Without an ARN the controller discovers an ACM certificate by the rule hosts, for an
+    // HTTPS listener.
+    let https =
+        annotation("alb.ingress.kubernetes.io/listen-ports").is_some_and(|p| p.contains("HTTPS"));
+    let acm = (annotation("alb.ingress.kubernetes.io/certificate-arn").is_some()
+        || (is_alb(ing) && https && !ing.hosts.is_empty()))
         && cloud.is_none_or(|c| c == "eks");
     let gke_managed = annotation("networking.gke.io/managed-certificates").is_some()
         && cloud.is_none_or(|c| c == "gke");
@@ -93,7 +101,8 @@ fn check_tls(ing: &Ingress<'_>, cloud: Option<&str>, out: &mut Vec<Finding>) {
                 ing.name,
                 ing.endpoint,
                 match cloud {
-                    Some("eks") => ", and no ACM certificate-arn annotation",
+                    Some("eks") =>
+                        ", and no HTTPS listener (listen-ports) to serve an ACM certificate on",
                     Some("gke") => ", and no managed-certificates annotation",
                     _ => "",
                 }
@@ -101,6 +110,55 @@ fn check_tls(ing: &Ingress<'_>, cloud: Option<&str>, out: &mut Vec<Finding>) {
             Some("tls"),
         ));
     }
+}
+
+/// The annotations [`check_alb`] checks on every ALB Ingress.
+const ALB_CHECKED: [&str; 2] = [
+    "alb.ingress.kubernetes.io/healthcheck-path",
+    "alb.ingress.kubernetes.io/ssl-policy",
+];
+
+/// Whether the AWS Load Balancer Controller serves the Ingress.
+fn is_alb(ing: &Ingress<'_>) -> bool {
+    str_at(ing.doc, &["spec", "ingressClassName"]) == Some("alb")
+        || ing.annotation("alb.ingress.kubernetes.io/scheme").is_some()
+}
+
+/// An ALB health-checks the pods' readiness path and negotiates TLS 1.2 or later only.
+fn check_alb(ing: &Ingress<'_>, exp: &Expectations<'_>, out: &mut Vec<Finding>) {
+    let (n, e) = (ing.name, ing.endpoint);
+    let answer = format!("endpoints.{e}");
+    let ready = exp.components.iter().find(|c| c.id == e.key());
+    let ready = ready.map(|c| c.readiness_path.as_str());
+    let checked = ing.annotation("alb.ingress.kubernetes.io/healthcheck-path");
+    if let Some(ready) = ready.filter(|r| checked != Some(*r)) {
+        out.push(Finding::error(
+            VALUES,
+            format!(
+                "Ingress `{n}`: the ALB health-checks `{}` but the {} pods answer readiness on `{ready}`: its targets stay unhealthy (alb.ingress.kubernetes.io/healthcheck-path)",
+                checked.unwrap_or("/ (the controller's default)"),
+                e.title()
+            ),
+            Some(&answer),
+        ));
+    }
+    let policy = ing.annotation("alb.ingress.kubernetes.io/ssl-policy");
+    if !policy.is_some_and(is_modern_ssl_policy) {
+        out.push(Finding::error(
+            VALUES,
+            format!(
+                "Ingress `{n}`: ssl-policy `{}` accepts TLS before 1.2; set alb.ingress.kubernetes.io/ssl-policy to e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`",
+                policy.unwrap_or("ELBSecurityPolicy-2016-08 (the controller's default)")
+            ),
+            Some(&answer),
+        ));
+    }
+}
+
+/// Whether an ELB security policy name refuses TLS 1.0 and 1.1 (the `TLS13-1-2`, `TLS-1-2`
+/// and `FS-1-2` families).
+fn is_modern_ssl_policy(policy: &str) -> bool {
+    policy.contains("TLS13-1-2") || policy.contains("TLS13-1-3") || policy.contains("-1-2-")
 }
 
 /// The Ingress is one the answers expose, at their host, with their annotations and class.
@@ -145,6 +203,10 @@ fn check_planned(ing: &Ingress<'_>, plan: &Plan, out: &mut Vec<Finding>) {
 fn check_annotations(ing: &Ingress<'_>, values: &IngressValues, on: &str, out: &mut Vec<Finding>) {
     let (n, e) = (ing.name, ing.endpoint);
     for (k, v) in &values.annotations {
+        // check_alb says more about these two.
+        if ALB_CHECKED.contains(&k.as_str()) && is_alb(ing) {
+            continue;
+        }
         if ing.annotation(k.as_str()) != Some(v.as_str()) {
             let answer = if k.contains("certificate") {
                 "tls".to_string()

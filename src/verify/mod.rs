@@ -21,6 +21,7 @@ use crate::plan::Plan;
 use crate::render::{ANSWERS_FILE, LOCAL_SECRETS_FILE};
 
 mod chart;
+mod data_tls;
 mod ingress;
 mod monitoring;
 mod network;
@@ -28,6 +29,7 @@ mod origins;
 mod rendered;
 mod runtime_keys;
 mod secrets;
+mod store;
 mod tools;
 mod workload;
 
@@ -41,6 +43,8 @@ pub use tools::Tools;
 const VALUES: &str = "values.yaml";
 /// The overlay's ExternalSecret.
 const EXTERNAL_SECRET: &str = "external-secrets/external-secret.yaml";
+/// The overlay's ClusterSecretStore.
+const SECRET_STORE: &str = "external-secrets/cluster-secret-store.yaml";
 
 /// Why the rendered checks could not run at all (unusable input, exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +96,9 @@ struct Overlay {
     /// The overlay's own manifests the chart's are checked with (policies, monitors, the
     /// internal controller), read through `OverlayDir`.
     own_manifests: Vec<Value>,
+    secret_store: Option<Value>,
+    cloud: Option<crate::catalog::Cloud>,
+    components: Vec<crate::catalog::Component>,
 }
 
 impl Overlay {
@@ -114,11 +121,22 @@ impl Overlay {
             .and_then(|v| str_at(v, &["secrets", "runtimeSecretName"]))
             .unwrap_or(crate::plan::RUNTIME_SECRET)
             .to_string();
-        let external_secret = read(EXTERNAL_SECRET)
-            .and_then(|t| manifest::parse_yaml_documents(&t).ok())
-            .and_then(|d| d.into_iter().find(|d| kind(d) == "ExternalSecret"));
+        let first_of = |file: &str, k: &str| {
+            read(file)
+                .and_then(|t| manifest::parse_yaml_documents(&t).ok())
+                .and_then(|d| d.into_iter().find(|d| kind(d) == k))
+        };
+        let external_secret = first_of(EXTERNAL_SECRET, "ExternalSecret");
+        let secret_store = first_of(SECRET_STORE, "ClusterSecretStore");
+        let cloud = answers
+            .as_ref()
+            .and_then(|a| catalog.cloud(&a.cloud))
+            .cloned();
         Overlay {
             own_manifests: own_manifests(dir),
+            secret_store,
+            cloud,
+            components: catalog.components.components.clone(),
             answers,
             plan,
             values,
@@ -134,6 +152,9 @@ impl Overlay {
             evaluation: self.evaluation,
             runtime_secret: self.runtime_secret.clone(),
             external_secret: self.external_secret.clone(),
+            secret_store: self.secret_store.clone(),
+            cloud: self.cloud.clone(),
+            components: self.components.clone(),
         }
     }
 }

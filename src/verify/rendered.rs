@@ -2,7 +2,9 @@
 //! module per promise.
 use serde_yaml::Value;
 
-use super::{ingress, monitoring, network, origins, runtime_keys, secrets, VALUES};
+use super::{data_tls, ingress, monitoring, network, origins, runtime_keys, secrets, store, VALUES};
+use crate::catalog::{Cloud, Component};
+use crate::check::doc::kind;
 use crate::check::Finding;
 use crate::plan::Plan;
 
@@ -17,6 +19,12 @@ pub struct Expectations<'a> {
     pub runtime_secret: String,
     /// The overlay's ExternalSecret, when it has one.
     pub external_secret: Option<Value>,
+    /// The overlay's ClusterSecretStore, when it has one.
+    pub secret_store: Option<Value>,
+    /// The answers' cloud, when the answers name a known one (even if they don't plan).
+    pub cloud: Option<Cloud>,
+    /// What each workload is at runtime (the catalog's components).
+    pub components: Vec<Component>,
 }
 
 /// Checks helm's rendered manifests against the answers.
@@ -26,6 +34,8 @@ pub fn check_rendered(docs: &[Value], exp: &Expectations<'_>) -> Vec<Finding> {
     network::check_network_policy(docs, exp, &mut out);
     ingress::check_ingresses(docs, exp, &mut out);
     origins::check_origins(docs, exp, &mut out);
+    data_tls::check_database_tls(docs, exp, &mut out);
+    store::check_store(exp, &mut out);
     if !exp.evaluation {
         monitoring::check_monitoring(docs, exp, &mut out);
         runtime_keys::check_runtime_keys(docs, exp, &mut out);

@@ -100,6 +100,8 @@ pub enum QuestionId {
     TlsSource,
     /// `tls.<mode>`.
     TlsValue,
+    /// `issuerProof`.
+    IssuerProof,
     /// `postgres.host`.
     PostgresHost,
     /// `postgres.port`.
@@ -120,6 +122,8 @@ pub enum QuestionId {
     RedisTls,
     /// `redis.cidr`.
     RedisCidr,
+    /// `caBundle.configMap`.
+    CaBundle,
     /// `storageClass`.
     StorageClass,
     /// `dns.mode`.

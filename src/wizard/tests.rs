@@ -128,8 +128,8 @@ fn a_fresh_wizard_stops_at_missing_answers_and_shows_them_after_next() {
 
 #[test]
 fn warnings_show_while_later_steps_are_still_unanswered() {
-    // GKE private from scratch: the default issuer is for internal endpoints, which can't
-    // answer HTTP-01; say so at the issuer, long before Postgres and Redis are answered.
+    // GKE private from scratch: the default issuer proves the domain by HTTP-01, which internal
+    // endpoints can't answer; say so at the proof, long before Postgres and Redis are answered.
     let mut w = wizard(Answers::default());
     w.update(Msg::Answer(QuestionId::Cloud, "gke".into()));
     w.update(Msg::Answer(QuestionId::Profile, "private".into()));
@@ -141,11 +141,13 @@ fn warnings_show_while_later_steps_are_still_unanswered() {
         !w.problems().is_empty(),
         "Postgres, Redis, identity… still missing"
     );
-    let warnings = w.warnings_for(QuestionId::TlsValue);
-    assert!(
-        warnings.iter().any(|m| m.contains("HTTP-01")),
-        "{warnings:?}"
-    );
+    let at_proof = w
+        .problems()
+        .iter()
+        .find(|p| p.question == Some(QuestionId::IssuerProof))
+        .map(|p| p.problem.message.clone())
+        .unwrap_or_default();
+    assert!(at_proof.contains("`http01` can't work"), "{at_proof}");
 }
 
 #[test]

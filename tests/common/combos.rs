@@ -24,6 +24,8 @@ secretStore: {awsRegion: us-east-1}
 "#;
 const GKE: &str = r#"cloud: gke
 domain: caracal.example.com
+tls: {clusterIssuer: letsencrypt-dns01}
+issuerProof: dns01
 postgres: {host: 10.40.0.3, cidr: 10.40.0.0/24}
 redis: {host: 10.40.1.4, cidr: 10.40.1.0/29}
 ingressController: {cidrs: [10.129.0.0/23]}
@@ -33,11 +35,13 @@ secretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpCluster
 "#;
 const AKS: &str = r#"cloud: aks
 domain: caracal.example.com
+tls: {clusterIssuer: letsencrypt-dns01}
+issuerProof: dns01
 postgres: {host: pg.postgres.database.azure.com, cidr: 10.20.0.0/24}
 redis: {host: r.redis.cache.windows.net, cidr: 10.20.1.0/24}
 egress: {identityProvider: [20.190.128.0/18], providerApis: [10.20.2.0/24], objectStore: [10.20.3.0/24]}
 identity: {azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}
-secretStore: {azureVaultUrl: "https://caracal-kv.vault.azure.net"}
+secretStore: {azureVaultUrl: "https://caracal-kv.vault.azure.net", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}
 "#;
 const AUDIT: &str = "auditExport: {endpoint: \"https://s3.example.com\", bucket: caracal-audit, region: us-east-1}\n";
 

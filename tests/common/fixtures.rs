@@ -56,6 +56,7 @@ pub fn source(cloud: &str, profile: &str) -> String {
             }
             if profile == "private" {
                 put("tls", "{clusterIssuer: letsencrypt-dns01}");
+                put("issuerProof", "dns01");
                 put("ingressController", "{cidrs: [10.129.0.0/23]}");
                 put(
                     "endpoints",
@@ -74,6 +75,7 @@ pub fn source(cloud: &str, profile: &str) -> String {
             put("domain", "caracal.contoso.example");
             if profile != "evaluation" {
                 put("tls", "{clusterIssuer: contoso-private-ca}");
+                put("issuerProof", "ca");
                 put(
                     "postgres",
                     "{host: caracal-prod.postgres.database.azure.com, cidr: 10.20.0.0/24}",
@@ -86,7 +88,7 @@ pub fn source(cloud: &str, profile: &str) -> String {
                 );
                 put(
                     "secretStore",
-                    "{azureVaultUrl: \"https://caracal-prod-kv.vault.azure.net\"}",
+                    "{azureVaultUrl: \"https://caracal-prod-kv.vault.azure.net\", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}",
                 );
             }
             if profile == "regulated" {
@@ -147,6 +149,10 @@ pub fn needs(cloud: &str, from: &str, to: &str) -> (BTreeSet<String>, Vec<String
                     "secretStore.azureVaultUrl",
                     &["secretStore.azureVaultUrl=https://caracal-kv.vault.azure.net"],
                 );
+                need(
+                    "secretStore.azureTenantId",
+                    &["secretStore.azureTenantId=4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17"],
+                );
             }
         }
     }
@@ -171,6 +177,7 @@ pub fn needs(cloud: &str, from: &str, to: &str) -> (BTreeSet<String>, Vec<String
             "tls.clusterIssuer",
             &["tls.clusterIssuer=letsencrypt-dns01"],
         );
+        need("issuerProof", &["issuerProof=dns01"]);
         need(
             "ingressController",
             &["ingressController.cidrs={10.129.0.0/23}"],

@@ -2,7 +2,7 @@
 use crate::format::Format;
 
 use super::row::{example, yes_no, Ids, KindSpec, Phrase, Pick, Row};
-use super::when::KNOWN;
+use super::when::{When, KNOWN};
 use super::{Context, QuestionId, Step};
 
 /// The data step's rows, in order.
@@ -101,6 +101,15 @@ pub(super) static ROWS: &[Row] = &[
         applies: &KNOWN,
     },
     Row {
+        ids: Ids::One(QuestionId::CaBundle),
+        step: Step::Data,
+        path: Phrase::Is("caBundle.configMap"),
+        prompt: Phrase::Is("Server CA bundle"),
+        help: Phrase::From(ca_bundle_help),
+        kind: KindSpec::Text(Phrase::Is("a ConfigMap you create, e.g. caracal-server-ca (blank: encrypt without verifying)")),
+        applies: &[When::CloudKnown, When::ProfileKnown, When::ExternalSecrets, When::PrivateDataCa],
+    },
+    Row {
         ids: Ids::One(QuestionId::StorageClass),
         step: Step::Data,
         path: Phrase::Is("storageClass"),
@@ -128,7 +137,7 @@ fn postgres_host_help(ctx: &Context<'_>, _: QuestionId) -> Option<String> {
         " Optional: leave the in-cluster default for a trial."
     };
     Some(format!(
-        "Your {} (TLS, sslmode=require).{optional}",
+        "Your {} (TLS; each service gets the sslmode its driver understands).{optional}",
         cloud.products.postgres
     ))
 }
@@ -142,4 +151,18 @@ fn redis_port_help(ctx: &Context<'_>, _: QuestionId) -> Option<String> {
         cloud.products.redis,
         ports.join(" or ")
     ))
+}
+
+/// What the CA bundle verifies on this cloud, and where it can't.
+fn ca_bundle_help(ctx: &Context<'_>, _: QuestionId) -> Option<String> {
+    let cloud = ctx.cloud?;
+    let (p, tls) = (&cloud.products, &cloud.data_tls);
+    let mut private: Vec<&str> = Vec::new();
+    if !tls.postgres_public_ca {
+        private.push(&p.postgres);
+    }
+    if !tls.redis_public_ca {
+        private.push(&p.redis);
+    }
+    Some(format!("{} present certificates the pods don't trust by default. Name a ConfigMap holding their CA (key ca.crt) and the services verify the server; without it Postgres is encrypted but unverified. The console can't mount it either way.", private.join(" and ")))
 }

@@ -3,7 +3,7 @@ use crate::answers::Endpoint;
 use crate::catalog::TlsMode;
 use crate::format::Format;
 
-use super::row::{choice, endpoint, example, Ids, KindSpec, Phrase, Row};
+use super::row::{choice, endpoint, example, Ids, KindSpec, Phrase, Pick, Row};
 use super::when::When;
 use super::{Choice, Context, QuestionId, Step};
 
@@ -52,6 +52,39 @@ pub(super) static ROWS: &[Row] = &[
             When::TlsNeedsValue,
         ],
     },
+    Row {
+        ids: Ids::One(QuestionId::IssuerProof),
+        step: Step::Hosts,
+        path: Phrase::Is("issuerProof"),
+        prompt: Phrase::Is("Domain proof"),
+        help: Phrase::Is("How cert-manager's issuer shows it owns the domain. HTTP-01 needs the load balancer to answer plain HTTP from the internet, so it can't serve internal endpoints."),
+        kind: KindSpec::Picks(&ISSUER_PROOFS),
+        applies: &[
+            When::CloudKnown,
+            When::ProfileKnown,
+            When::AnyExposed,
+            When::TlsIssuer,
+        ],
+    },
+];
+
+/// The ways an issuer proves the domain.
+static ISSUER_PROOFS: [Pick; 3] = [
+    Pick(
+        "http01",
+        "HTTP-01",
+        "ACME over port 80 of a public load balancer",
+    ),
+    Pick(
+        "dns01",
+        "DNS-01",
+        "ACME with a TXT record in your DNS zone; works for internal endpoints",
+    ),
+    Pick(
+        "ca",
+        "private CA",
+        "your own CA issues; clients must trust it",
+    ),
 ];
 
 /// Why a host name matters for `e`.

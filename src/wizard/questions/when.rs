@@ -20,6 +20,10 @@ pub(super) enum When {
     Uses(Exposure),
     /// The chosen TLS mode takes a value (it is not a plain switch).
     TlsNeedsValue,
+    /// The chosen TLS mode is a cert-manager issuer (it writes a TLS Secret).
+    TlsIssuer,
+    /// The cloud's managed Postgres or Redis presents a private chain.
+    PrivateDataCa,
     /// The profile restricts egress, so the NetworkPolicy needs its destinations.
     EgressRequired,
     /// DNS egress goes to a resolver named by CIDR.
@@ -54,6 +58,13 @@ impl When {
             When::AnyExposed => !ctx.exposed().is_empty(),
             When::Uses(x) => ctx.exposed().iter().any(|(_, e)| *e == x),
             When::TlsNeedsValue => tls_needs_value(ctx),
+            When::TlsIssuer => ctx
+                .tls_mode()
+                .and_then(|m| ctx.catalog.tls_mode(&m))
+                .is_some_and(|mode| mode.tls_secret),
+            When::PrivateDataCa => ctx
+                .cloud
+                .is_some_and(|c| !c.data_tls.postgres_public_ca || !c.data_tls.redis_public_ca),
             When::EgressRequired => profile.is_some_and(|p| p.require_egress),
             When::DnsByCidr => ctx
                 .effective()
