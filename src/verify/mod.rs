@@ -5,8 +5,9 @@
 //! parsed manifests; [`verify_dir`] is the only part that runs `helm` and `kubectl`.
 //!
 //! One module per promise (`secrets`, `network`, `ingress`, `origins`, `runtime_keys`,
-//! `monitoring`),
-//! composed by `rendered`; `chart` reads the chart and `tools` finds and runs helm and kubectl.
+//! `monitoring`), composed by `rendered`; `chart` reads the chart and `tools` finds and runs
+//! helm and kubectl. The overlay's own `network/`, `monitoring/` and `ingress/` manifests are
+//! checked together with helm's output, since both decide who reaches what (#10).
 use std::path::Path;
 
 use serde::Serialize;
