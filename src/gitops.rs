@@ -2,6 +2,7 @@
 //! published chart with this overlay, in order, as typed manifests (#5, #10, #12). Pure.
 use crate::answers::GitOps;
 use crate::catalog::Labels;
+use crate::manifest::LocalObjectReference;
 use crate::manifest::{
     Application, ApplicationDestination, ApplicationDirectory, ApplicationHelm, ApplicationSource,
     ApplicationSpec, AutomatedSync, ConfigMapGenerator, DependsOn, FluxKustomization,
@@ -216,12 +217,17 @@ fn application(
 fn flux(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
     let chart_source_name = format!("{release}-chart");
     let values_name = format!("{release}-values");
+    let overlay_name = format!("{release}-overlay");
     let overlay_source = g.repo_url.clone().map(|url| GitRepository {
         api_version: "source.toolkit.fluxcd.io/v1".into(),
         kind: "GitRepository".into(),
-        metadata: meta(&format!("{release}-overlay"), FLUX_NAMESPACE, release),
+        metadata: meta(&overlay_name, FLUX_NAMESPACE, release),
         spec: GitRepositorySpec {
             interval: "5m".into(),
+            // SSH always needs a key: name the Secret `flux create secret git` makes.
+            secret_ref: is_ssh(&url).then(|| LocalObjectReference {
+                name: overlay_name.clone(),
+            }),
             url,
             reference: GitReference::from_revision(&g.revision),
             ignore: None,
@@ -312,6 +318,11 @@ fn flux(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
 /// How long one Helm install or upgrade may take: the migration Jobs' 900 s deadline, the
 /// rollout after them, and a margin.
 pub const HELM_TIMEOUT: &str = "20m";
+
+/// Whether a Git URL is reached over SSH (`ssh://…` or `git@host:…`).
+pub fn is_ssh(url: &str) -> bool {
+    url.starts_with("ssh://") || url.starts_with("git@")
+}
 
 /// `dir/sub`, or `sub` for the repository root.
 fn join(dir: &str, sub: &str) -> String {

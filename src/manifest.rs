@@ -615,6 +615,16 @@ pub struct GitRepositorySpec {
     /// `.sourceignore`-style patterns: fetch only what is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<String>,
+    /// The Secret with the credentials (an SSH deploy key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_ref: Option<LocalObjectReference>,
+}
+
+/// A reference by name to an object in the same namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalObjectReference {
+    /// Name.
+    pub name: String,
 }
 
 /// `GitRepository.spec.ref`: exactly one field is set.

@@ -189,6 +189,8 @@ pub struct GitOpsSection<'a> {
     pub gitops_plan: Option<&'a GitOpsPlan>,
     /// values.yaml's path in the overlay's repository.
     pub gitops_values_path: Option<String>,
+    /// Whether the overlay's repository is reached over SSH (a deploy key Secret).
+    pub gitops_ssh: bool,
 }
 
 /// What the NetworkPolicy lets out, for the validation checklist.
@@ -457,6 +459,9 @@ fn gitops(plan: &Plan) -> GitOpsSection<'_> {
         gitops_files: tool.map(gitops_files).unwrap_or_default(),
         gitops_plan: plan.gitops.as_ref(),
         gitops_values_path: plan.gitops.as_ref().map(crate::gitops::values_path),
+        gitops_ssh: (plan.gitops.as_ref())
+            .and_then(|g| g.repo_url.as_deref())
+            .is_some_and(crate::gitops::is_ssh),
     }
 }
 

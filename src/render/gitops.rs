@@ -100,7 +100,7 @@ fn flux_release(
     out.file(
         hr,
         format!(
-            "# Flux HelmRelease installing the chart with values.yaml, through the ConfigMap\n# kustomization.yaml generates from it (a new hash on every change triggers an upgrade).\n{}",
+            "# Flux HelmRelease installing the chart with values.yaml, through the ConfigMap\n# gitops/kustomization.yaml generates from it (a new hash on every change triggers an upgrade).\n{}",
             yaml(hr, helm_release)?
         ),
     );
