@@ -119,7 +119,7 @@ pub fn is_pinned_revision(r: &str) -> bool {
 }
 
 /// `1.0.0` or `1.0.0-rc.1`: three numbers, an optional pre-release, no `v`, no range.
-fn is_exact_version(v: &str) -> bool {
+pub fn is_exact_version(v: &str) -> bool {
     let (core, pre) = v.split_once('-').unwrap_or((v, ""));
     let numbers: Vec<&str> = core.split('.').collect();
     numbers.len() == 3

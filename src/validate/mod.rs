@@ -22,6 +22,7 @@ use crate::error::{Problem, Problems};
 use validator::Validator;
 
 pub use defaults::complete;
+pub use gitops::{is_exact_version, is_pinned_revision};
 pub use ingress::effective_exposure;
 
 /// The chart's in-cluster Postgres default, refused by its stable guardrail.
