@@ -257,48 +257,8 @@ fn flux(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
             },
         };
     GitOpsManifests::Flux {
-        chart_source: OciRepository {
-            api_version: "source.toolkit.fluxcd.io/v1".into(),
-            kind: "OCIRepository".into(),
-            metadata: meta(&chart_source_name, namespace, release),
-            spec: OciRepositorySpec {
-                interval: "1h".into(),
-                url: g.chart_ref.clone(),
-                reference: OciReference {
-                    tag: g.chart_version.clone(),
-                },
-                layer_selector: LayerSelector {
-                    media_type: HELM_CHART_MEDIA_TYPE.into(),
-                    operation: "copy".into(),
-                },
-            },
-        },
-        helm_release: HelmRelease {
-            api_version: "helm.toolkit.fluxcd.io/v2".into(),
-            kind: "HelmRelease".into(),
-            metadata: meta(release, namespace, release),
-            spec: HelmReleaseSpec {
-                interval: "10m".into(),
-                release_name: release.into(),
-                chart_ref: SourceRef {
-                    kind: "OCIRepository".into(),
-                    name: chart_source_name,
-                    namespace: None,
-                },
-                timeout: HELM_TIMEOUT.into(),
-                values_from: vec![ValuesReference {
-                    kind: "ConfigMap".into(),
-                    name: values_name.clone(),
-                    values_key: "values.yaml".into(),
-                }],
-                install: HelmAction {
-                    remediation: Remediation { retries: 3 },
-                },
-                upgrade: HelmAction {
-                    remediation: Remediation { retries: 3 },
-                },
-            },
-        },
+        chart_source: chart_source(g, &chart_source_name, namespace, release),
+        helm_release: helm_release(&chart_source_name, &values_name, namespace, release),
         values: ConfigMapGenerator {
             name: values_name,
             namespace: namespace.into(),
@@ -312,6 +272,56 @@ fn flux(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
             vec![DependsOn { name: prereqs_name }],
             HELM_TIMEOUT,
         ),
+    }
+}
+
+/// The published chart as a Flux source, pinned to `chart.version`.
+fn chart_source(g: &GitOpsPlan, name: &str, namespace: &str, release: &str) -> OciRepository {
+    OciRepository {
+        api_version: "source.toolkit.fluxcd.io/v1".into(),
+        kind: "OCIRepository".into(),
+        metadata: meta(name, namespace, release),
+        spec: OciRepositorySpec {
+            interval: "1h".into(),
+            url: g.chart_ref.clone(),
+            reference: OciReference {
+                tag: g.chart_version.clone(),
+            },
+            layer_selector: LayerSelector {
+                media_type: HELM_CHART_MEDIA_TYPE.into(),
+                operation: "copy".into(),
+            },
+        },
+    }
+}
+
+/// The HelmRelease: the chart from `chart_source`, values from the generated ConfigMap.
+fn helm_release(chart_source: &str, values: &str, namespace: &str, release: &str) -> HelmRelease {
+    HelmRelease {
+        api_version: "helm.toolkit.fluxcd.io/v2".into(),
+        kind: "HelmRelease".into(),
+        metadata: meta(release, namespace, release),
+        spec: HelmReleaseSpec {
+            interval: "10m".into(),
+            release_name: release.into(),
+            chart_ref: SourceRef {
+                kind: "OCIRepository".into(),
+                name: chart_source.into(),
+                namespace: None,
+            },
+            timeout: HELM_TIMEOUT.into(),
+            values_from: vec![ValuesReference {
+                kind: "ConfigMap".into(),
+                name: values.into(),
+                values_key: "values.yaml".into(),
+            }],
+            install: HelmAction {
+                remediation: Remediation { retries: 3 },
+            },
+            upgrade: HelmAction {
+                remediation: Remediation { retries: 3 },
+            },
+        },
     }
 }
 
