@@ -75,13 +75,13 @@ fn check_without_helm_says_so_and_runs_static_checks() {
     let chart = tempfile::tempdir().unwrap();
     std::fs::write(
         chart.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: caracal\nversion: 9.9.9\n",
+        "apiVersion: v2\nname: caracal\nversion: 1.0.0\n",
     )
     .unwrap();
     let (code, out) = check_static(dir.path(), &["--chart", chart.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("helm not found"), "{out}");
-    assert!(out.contains("chart: caracal 9.9.9"), "{out}");
+    assert!(out.contains("chart: caracal 1.0.0"), "{out}");
     assert!(out.contains("clean"), "{out}");
 }
 
@@ -127,6 +127,18 @@ fn json_output_records_the_chart_version_and_flags_unknown_values_keys() {
             .unwrap()
             .iter()
             .any(|f| f["message"].as_str().unwrap().contains("`alertRules`")),
+        "{out}"
+    );
+    // The overlay pins 1.0.0: a check against 1.2.3 says so, naming the pin.
+    assert!(
+        report["findings"].as_array().unwrap().iter().any(|f| {
+            f["severity"] == "note"
+                && f["answer"] == "chart.version"
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("installs version 1.0.0")
+        }),
         "{out}"
     );
 }
