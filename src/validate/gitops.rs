@@ -4,7 +4,8 @@ use super::validator::Validator;
 use crate::answers::{GitOps, GitSource};
 
 impl Validator<'_> {
-    /// With `gitops`, both repositories are well-formed; without it, they are ignored.
+    /// The chart is pinned; with `gitops`, the overlay's repository is well-formed (and a branch
+    /// is warned about); without it, `gitopsRepo` is ignored.
     pub(super) fn gitops(&mut self) {
         self.chart();
         let Some(tool) = self.a.gitops else {
