@@ -8,6 +8,11 @@ use crate::error::AnswersError;
 
 mod read;
 
+/// Where Caracal's release workflow publishes the chart (`helm push` to ghcr.io).
+pub const DEFAULT_CHART_REF: &str = "oci://ghcr.io/garudex-labs/charts/caracal";
+/// The chart version this build's overlays are written for (product version without `v`).
+pub const DEFAULT_CHART_VERSION: &str = "1.0.0";
+
 /// The answers-file version this build reads and writes.
 pub const VERSION: u32 = 1;
 
@@ -522,6 +527,18 @@ pub struct GitSource {
     pub revision: Option<String>,
 }
 
+/// The published Caracal chart to install: an OCI reference and a pinned version (#12).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChartSource {
+    /// OCI reference (`oci://ghcr.io/garudex-labs/charts/caracal`).
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Chart version, the product version without `v` (`1.0.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 /// Everything the operator answered. Optional keys take profile or cloud defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -601,7 +618,11 @@ pub struct Answers {
     /// Where this overlay is committed, for `gitops` (#5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitops_repo: Option<GitSource>,
-    /// Where the Caracal chart is read from, for `gitops` (#5).
+    /// The published chart every install uses (#12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<ChartSource>,
+    /// Superseded by `chart` (#12): a Git checkout of the chart, still read from older
+    /// answers files; a `v`-tag revision becomes `chart.version`, the rest is ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart_repo: Option<GitSource>,
     /// Digests of the files the wizard last wrote (written by the wizard).
@@ -698,6 +719,22 @@ impl Answers {
     /// Namespace, defaulted.
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or("caracal")
+    }
+
+    /// The chart's OCI reference, defaulted to the published chart.
+    pub fn chart_ref(&self) -> &str {
+        self.chart
+            .as_ref()
+            .and_then(|c| c.reference.as_deref())
+            .unwrap_or(DEFAULT_CHART_REF)
+    }
+
+    /// The chart's pinned version, defaulted to the version this build was written for.
+    pub fn chart_version(&self) -> &str {
+        self.chart
+            .as_ref()
+            .and_then(|c| c.version.as_deref())
+            .unwrap_or(DEFAULT_CHART_VERSION)
     }
 }
 

@@ -663,6 +663,16 @@ pub struct ApplicationSource {
     /// Helm settings of a chart source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub helm: Option<ApplicationHelm>,
+    /// Plain-directory settings (the parent Application: which files are child Applications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<ApplicationDirectory>,
+}
+
+/// `sources[].directory`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationDirectory {
+    /// Glob of the files to apply.
+    pub include: String,
 }
 
 /// `sources[].helm`.
@@ -681,6 +691,9 @@ pub struct ApplicationHelm {
 pub struct SyncPolicy {
     /// Automated sync.
     pub automated: AutomatedSync,
+    /// Sync options (`CreateNamespace=true`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sync_options: Vec<String>,
 }
 
 /// `syncPolicy.automated`.
@@ -721,6 +734,16 @@ pub struct GitRepositorySpec {
     /// `.sourceignore`-style patterns: fetch only what is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<String>,
+    /// The Secret with the credentials (an SSH deploy key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_ref: Option<LocalObjectReference>,
+}
+
+/// A reference by name to an object in the same namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalObjectReference {
+    /// Name.
+    pub name: String,
 }
 
 /// `GitRepository.spec.ref`: exactly one field is set.
@@ -781,33 +804,16 @@ pub struct HelmReleaseSpec {
     pub interval: String,
     /// Helm release name.
     pub release_name: String,
-    /// The chart, built from a source.
-    pub chart: HelmChartTemplate,
+    /// The chart artifact: an `OCIRepository` holding the published chart.
+    pub chart_ref: SourceRef,
+    /// Timeout of each Helm action, hooks included (the migration Jobs run up to 900 s).
+    pub timeout: String,
     /// Values from the kustomize-generated ConfigMap.
     pub values_from: Vec<ValuesReference>,
     /// Install remediation.
     pub install: HelmAction,
     /// Upgrade remediation.
     pub upgrade: HelmAction,
-}
-
-/// `spec.chart`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HelmChartTemplate {
-    /// `spec.chart.spec`.
-    pub spec: HelmChartSpec,
-}
-
-/// `spec.chart.spec`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HelmChartSpec {
-    /// Chart directory in the source (`./infra/helm/caracal`).
-    pub chart: String,
-    /// The source.
-    pub source_ref: SourceRef,
-    /// `Revision`: a new commit is a new chart version even when Chart.yaml is unchanged.
-    pub reconcile_strategy: String,
 }
 
 /// A Flux cross-object reference.
@@ -874,8 +880,66 @@ pub struct FluxKustomizationSpec {
     pub prune: bool,
     /// The Git source.
     pub source_ref: SourceRef,
-    /// Apply timeout.
+    /// Apply timeout (with `wait`, also how long health may take).
     pub timeout: String,
+    /// Kustomizations that must be ready first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<DependsOn>,
+    /// Ready only when every applied object is healthy (the ExternalSecret: its Secret exists).
+    pub wait: bool,
+}
+
+/// `Kustomization.spec.dependsOn[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DependsOn {
+    /// Name of a Kustomization in the same namespace.
+    pub name: String,
+}
+
+/// A Flux `OCIRepository` (`source.toolkit.fluxcd.io/v1`): the published chart (#12).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OciRepository {
+    /// API version.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// Spec.
+    pub spec: OciRepositorySpec,
+}
+
+/// `OCIRepository.spec`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OciRepositorySpec {
+    /// Poll interval.
+    pub interval: String,
+    /// `oci://` reference without tag.
+    pub url: String,
+    /// The pinned tag.
+    #[serde(rename = "ref")]
+    pub reference: OciReference,
+    /// Which layer is the artifact: the Helm chart tarball.
+    pub layer_selector: LayerSelector,
+}
+
+/// `OCIRepository.spec.ref`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OciReference {
+    /// Tag (the chart version).
+    pub tag: String,
+}
+
+/// `OCIRepository.spec.layerSelector`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerSelector {
+    /// Media type of the layer.
+    pub media_type: String,
+    /// `copy`: hand the tarball over as is, which is what a HelmRelease `chartRef` reads.
+    pub operation: String,
 }
 
 /// Serializes any manifest to YAML.

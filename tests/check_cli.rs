@@ -75,13 +75,13 @@ fn check_without_helm_says_so_and_runs_static_checks() {
     let chart = tempfile::tempdir().unwrap();
     std::fs::write(
         chart.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: caracal\nversion: 9.9.9\n",
+        "apiVersion: v2\nname: caracal\nversion: 1.0.0\n",
     )
     .unwrap();
     let (code, out) = check_static(dir.path(), &["--chart", chart.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("helm not found"), "{out}");
-    assert!(out.contains("chart: caracal 9.9.9"), "{out}");
+    assert!(out.contains("chart: caracal 1.0.0"), "{out}");
     assert!(out.contains("clean"), "{out}");
 }
 
@@ -127,6 +127,18 @@ fn json_output_records_the_chart_version_and_flags_unknown_values_keys() {
             .unwrap()
             .iter()
             .any(|f| f["message"].as_str().unwrap().contains("`alertRules`")),
+        "{out}"
+    );
+    // The overlay pins 1.0.0: a check against 1.2.3 says so, naming the pin.
+    assert!(
+        report["findings"].as_array().unwrap().iter().any(|f| {
+            f["severity"] == "note"
+                && f["answer"] == "chart.version"
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("installs version 1.0.0")
+        }),
         "{out}"
     );
 }
@@ -486,4 +498,88 @@ fn with_helm_broken_overlays_are_reported_with_the_answer_to_change() {
         has_finding(&report, "endpoints.api", "keep disabled"),
         "{report:#}"
     );
+}
+
+fn gitops_overlay(sets: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), &common::answers_text("eks", "production"), sets);
+    dir
+}
+
+fn static_report(dir: &Path) -> (i32, Value) {
+    let (code, out) = check_static(dir, &["--format", "json"]);
+    (code, json(&out))
+}
+
+#[test]
+fn an_argocd_application_with_the_chart_and_the_external_secret_together_deadlocks() {
+    let dir = gitops_overlay(&common::ARGOCD);
+    let (code, report) = static_report(dir.path());
+    assert_eq!(code, 0, "the two-wave layout is clean: {report}");
+    // The single-Application layout: this directory's manifests next to the chart.
+    edit(
+        dir.path(),
+        "gitops/argocd-release.yaml",
+        "    ref: values\n",
+        "    ref: values\n  - repoURL: https://github.com/acme/fleet.git\n    targetRevision: main\n    path: clusters/prod/caracal\n",
+    );
+    let (code, report) = static_report(dir.path());
+    assert_eq!(code, 1, "{report}");
+    assert!(has_finding(&report, "gitops", "deadlocks"), "{report}");
+}
+
+#[test]
+fn a_chart_that_follows_a_branch_or_a_range_names_chart_version() {
+    let dir = gitops_overlay(&common::ARGOCD);
+    edit(
+        dir.path(),
+        "gitops/argocd-release.yaml",
+        "targetRevision: 1.0.0",
+        "targetRevision: main",
+    );
+    let (code, report) = static_report(dir.path());
+    assert_eq!(code, 1, "{report}");
+    assert!(has_finding(&report, "chart.version", "`main`"), "{report}");
+
+    let dir = gitops_overlay(&common::FLUX);
+    edit(
+        dir.path(),
+        "gitops/chart-source.yaml",
+        "tag: 1.0.0",
+        "semver: '>=1.0.0'",
+    );
+    let (code, report) = static_report(dir.path());
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        has_finding(&report, "chart.version", "OCIRepository"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_overlay_that_follows_a_branch_is_a_note_naming_gitops_repo_revision() {
+    let note = |report: &Value| {
+        report["findings"].as_array().unwrap().iter().any(|f| {
+            f["severity"] == "note"
+                && f["answer"] == "gitopsRepo.revision"
+                && f["message"].as_str().unwrap_or_default().contains("`main`")
+        })
+    };
+    let (code, report) = static_report(gitops_overlay(&common::ARGOCD).path());
+    assert_eq!(code, 0, "a note does not fail the check: {report}");
+    assert!(note(&report), "{report}");
+    let own_repo = [
+        common::FLUX.as_slice(),
+        &["gitopsRepo.url=ssh://git@github.com/acme/fleet.git"],
+    ]
+    .concat();
+    let (_, report) = static_report(gitops_overlay(&own_repo).path());
+    assert!(note(&report), "{report}");
+    let pinned = [
+        common::ARGOCD.as_slice(),
+        &["gitopsRepo.revision=refs/tags/v1.0.0"],
+    ]
+    .concat();
+    let (_, report) = static_report(gitops_overlay(&pinned).path());
+    assert!(!note(&report), "{report}");
 }

@@ -301,7 +301,8 @@ fn without_yes_and_without_a_terminal_nothing_is_written() {
 fn an_older_answers_version_is_upgraded_with_a_message() {
     let o = Overlay::of("eks", "production");
     o.edit("caracal-wizard.yaml", |t| {
-        t.replace("version: 1", "version: 0")
+        // The top-level key only, not `chart.version`.
+        t.replacen("\nversion: 1\n", "\nversion: 0\n", 1)
             .replace("  api: disabled", "  api: off")
     });
     let a = o.migrate(&["--profile", "private", "--yes"]).success();

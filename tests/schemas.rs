@@ -210,6 +210,12 @@ fn schemas() -> BTreeMap<&'static str, Value> {
         )),
     );
     m.insert(
+        "OCIRepository",
+        load(include_str!(
+            "schemas/ocirepository.source.toolkit.fluxcd.io-v1.json"
+        )),
+    );
+    m.insert(
         "Kustomization",
         load(include_str!(
             "schemas/kustomization.kustomize.toolkit.fluxcd.io-v1.json"
@@ -239,6 +245,12 @@ fn extra_rules(kind: &str, doc: &Value, errors: &mut Vec<String>) {
                 errors.push(format!(
                     "GitRepository ref sets {set} of branch/tag/semver/name/commit"
                 ));
+            }
+        }
+        "OCIRepository" => {
+            let r = &spec["ref"];
+            if r.get("tag").is_none() && r.get("digest").is_none() {
+                errors.push("OCIRepository must pin a tag or digest, not float".into());
             }
         }
         "Application" if spec.get("source").is_some() == spec.get("sources").is_some() => {
@@ -366,42 +378,110 @@ fn the_validator_rejects_what_the_schemas_forbid() {
     assert!(e.iter().any(|e| e.contains("creationPolicy")), "{e:?}");
 }
 
+fn doc(tree: &caracal_wizard::render::RenderedTree, path: &str) -> Value {
+    to_json(&manifest::parse_yaml(&tree.files[path]).unwrap())
+}
+
 #[test]
-fn gitops_manifests_point_at_the_overlay() {
+fn argocd_installs_the_prerequisites_before_the_pinned_chart() {
     let text = common::answers_text("eks", "production");
     let tree = common::build(&text, &common::ARGOCD);
-    let app = to_json(&manifest::parse_yaml(&tree.files["gitops/application.yaml"]).unwrap());
-    let sources = app["spec"]["sources"].as_array().unwrap();
+    let parent = doc(&tree, "gitops/application.yaml");
+    assert_eq!(parent["metadata"]["namespace"], "argocd");
+    assert_eq!(parent["spec"]["destination"]["namespace"], "argocd");
+    let dir = &parent["spec"]["sources"][0];
+    assert_eq!(dir["path"], "clusters/prod/caracal/gitops");
+    assert_eq!(dir["directory"]["include"], "argocd-*.yaml");
+
+    let prereqs = doc(&tree, "gitops/argocd-prereqs.yaml");
+    let release = doc(&tree, "gitops/argocd-release.yaml");
+    let wave = |d: &Value| d["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].clone();
+    assert_eq!(wave(&prereqs), "0");
+    assert_eq!(wave(&release), "1");
+    // The prerequisites are this directory (namespace, ExternalSecret); the chart is not in it.
+    let p_sources = prereqs["spec"]["sources"].as_array().unwrap();
+    assert_eq!(p_sources.len(), 1);
+    assert_eq!(p_sources[0]["path"], "clusters/prod/caracal");
+    assert!(p_sources[0].get("helm").is_none());
+    // The chart: the published OCI chart at a pinned version, values from this repository,
+    // and not this directory's manifests (they would be Sync-phase objects after its hooks).
+    let r_sources = release["spec"]["sources"].as_array().unwrap();
+    assert_eq!(r_sources.len(), 2);
     assert_eq!(
-        sources[0]["helm"]["valueFiles"][0],
+        r_sources[0]["repoURL"],
+        "oci://ghcr.io/garudex-labs/charts/caracal"
+    );
+    assert_eq!(r_sources[0]["targetRevision"], "1.0.0");
+    assert_eq!(r_sources[0]["path"], ".");
+    assert_eq!(
+        r_sources[0]["helm"]["valueFiles"][0],
         "$values/clusters/prod/caracal/values.yaml"
     );
-    assert_eq!(sources[1]["ref"], "values");
-    assert_eq!(sources[2]["path"], "clusters/prod/caracal");
+    assert_eq!(r_sources[1]["ref"], "values");
+    assert!(r_sources[1].get("path").is_none());
+    let root = doc(&tree, "kustomization.yaml");
     assert!(
-        !tree.files["kustomization.yaml"].contains("gitops/"),
-        "the Application stays out of the kustomization"
+        !root["resources"].to_string().contains("gitops/"),
+        "the Applications stay out of the kustomization: {root}"
     );
+}
 
+#[test]
+fn flux_applies_the_chart_after_the_prerequisites_are_healthy() {
+    let text = common::answers_text("eks", "production");
     let tree = common::build(&text, &common::FLUX);
-    let ks = to_json(&manifest::parse_yaml(&tree.files["gitops/flux-kustomization.yaml"]).unwrap());
-    assert_eq!(ks["spec"]["path"], "./clusters/prod/caracal");
-    assert_eq!(ks["spec"]["sourceRef"]["name"], "flux-system");
-    let kz = to_json(&manifest::parse_yaml(&tree.files["kustomization.yaml"]).unwrap());
-    assert_eq!(kz["configMapGenerator"][0]["files"][0], "values.yaml");
-    let hr = to_json(&manifest::parse_yaml(&tree.files["gitops/helmrelease.yaml"]).unwrap());
+    let docs =
+        manifest::parse_yaml_documents(&tree.files["gitops/flux-kustomization.yaml"]).unwrap();
+    let ks: Vec<Value> = docs.iter().map(to_json).collect();
+    assert_eq!(ks.len(), 2, "{ks:?}");
+    let (prereqs, release) = (&ks[0], &ks[1]);
+    assert_eq!(prereqs["metadata"]["name"], "caracal-prereqs");
+    assert_eq!(prereqs["spec"]["path"], "./clusters/prod/caracal");
+    assert_eq!(prereqs["spec"]["wait"], true);
+    assert_eq!(prereqs["spec"]["sourceRef"]["name"], "flux-system");
+    assert_eq!(release["spec"]["path"], "./clusters/prod/caracal/gitops");
+    assert_eq!(release["spec"]["dependsOn"][0]["name"], "caracal-prereqs");
+
+    // The root kustomization is the prerequisites only; gitops/ holds the chart's objects.
+    let root = doc(&tree, "kustomization.yaml");
+    assert!(!root["resources"].to_string().contains("gitops/"), "{root}");
+    assert!(root.get("configMapGenerator").is_none(), "{root}");
+    let kz = doc(&tree, "gitops/kustomization.yaml");
+    assert_eq!(
+        kz["resources"],
+        serde_json::json!(["chart-source.yaml", "helmrelease.yaml"])
+    );
+    assert_eq!(
+        kz["configMapGenerator"][0]["files"][0],
+        "values.yaml=../values.yaml"
+    );
+    assert_eq!(kz["configurations"][0], "kustomizeconfig.yaml");
+
+    let src = doc(&tree, "gitops/chart-source.yaml");
+    assert_eq!(src["kind"], "OCIRepository");
+    assert_eq!(
+        src["spec"]["url"],
+        "oci://ghcr.io/garudex-labs/charts/caracal"
+    );
+    assert_eq!(src["spec"]["ref"]["tag"], "1.0.0");
+    assert_eq!(
+        src["spec"]["layerSelector"]["mediaType"],
+        "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+    );
+    let hr = doc(&tree, "gitops/helmrelease.yaml");
+    assert_eq!(hr["spec"]["chartRef"]["kind"], "OCIRepository");
+    assert_eq!(hr["spec"]["chartRef"]["name"], src["metadata"]["name"]);
+    assert!(hr["spec"].get("chart").is_none());
     assert_eq!(
         hr["spec"]["valuesFrom"][0]["name"],
         kz["configMapGenerator"][0]["name"]
     );
-    assert!(kz["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r == "gitops/helmrelease.yaml"));
-    assert!(!kz["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r == "gitops/flux-kustomization.yaml"));
+    assert_eq!(hr["spec"]["timeout"], "20m");
+
+    let pinned = common::build(
+        &text,
+        &[common::FLUX.as_slice(), &["chart.version=1.2.3"]].concat(),
+    );
+    let src = doc(&pinned, "gitops/chart-source.yaml");
+    assert_eq!(src["spec"]["ref"]["tag"], "1.2.3");
 }

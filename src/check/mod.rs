@@ -1,7 +1,7 @@
 //! `check`: re-validates an overlay directory as it is on disk, hand edits included.
 //!
 //! One module per concern: `values` (what the chart or profile refuses), `promises` (what the
-//! answers promise) and `secrets` (plaintext secrets); `doc` holds the YAML accessors the
+//! answers promise), `secrets` (plaintext secrets) and `gitops` (install order, pinned sources); `doc` holds the YAML accessors the
 //! rendered checks in [`crate::verify`] share.
 use std::path::Path;
 
@@ -14,6 +14,7 @@ use crate::render::ANSWERS_FILE;
 
 pub(crate) mod doc;
 pub(crate) mod monitoring;
+mod gitops;
 mod promises;
 mod secrets;
 mod values;
@@ -123,6 +124,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     // No plaintext secret anywhere Git would pick up.
     secrets::scan_for_secrets(dir, dir, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
+    gitops::check_gitops(dir, &mut findings)?;
     if !evaluation
         && answers.is_some()
         && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()

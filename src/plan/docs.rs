@@ -9,7 +9,8 @@ use crate::answers::GitOps;
 use crate::error::Problem;
 use crate::format::Format;
 use crate::gitops::{
-    APPLICATION_FILE, FLUX_HELMRELEASE_FILE, FLUX_KUSTOMIZATION_FILE, FLUX_KUSTOMIZECONFIG_FILE,
+    APPLICATION_FILE, ARGOCD_PREREQS_FILE, ARGOCD_RELEASE_FILE, FLUX_HELMRELEASE_FILE,
+    FLUX_KUSTOMIZATION_FILE, FLUX_KUSTOMIZECONFIG_FILE, FLUX_RELEASE_KUSTOMIZATION_FILE,
     FLUX_SOURCE_FILE,
 };
 use crate::render::{CLUSTER_SECRET_STORE_FILE, EXTERNAL_SECRET_FILE, SERVICE_ACCOUNT_FILE};
@@ -75,6 +76,12 @@ pub struct Overview<'a> {
     pub monitoring: bool,
     /// The `helm upgrade --install` command for this overlay.
     pub helm_command: String,
+    /// The `helm template` command rendering what it would install.
+    pub helm_template_command: String,
+    /// The chart's OCI reference.
+    pub chart_ref: &'a str,
+    /// The chart's pinned version.
+    pub chart_version: &'a str,
     /// The STS issuer URL, or where the in-cluster one lives.
     pub issuer: String,
     /// Exposed endpoints.
@@ -182,6 +189,8 @@ pub struct GitOpsSection<'a> {
     pub gitops_plan: Option<&'a GitOpsPlan>,
     /// values.yaml's path in the overlay's repository.
     pub gitops_values_path: Option<String>,
+    /// Whether the overlay's repository is reached over SSH (a deploy key Secret).
+    pub gitops_ssh: bool,
 }
 
 /// What the NetworkPolicy lets out, for the validation checklist.
@@ -229,6 +238,9 @@ pub fn overview(plan: &Plan) -> Overview<'_> {
         evaluation: plan.profile.evaluation,
         monitoring: plan.profile.monitoring,
         helm_command: helm_command(plan),
+        helm_template_command: helm_template_command(plan),
+        chart_ref: plan.answers.chart_ref(),
+        chart_version: plan.answers.chart_version(),
         issuer: issuer(plan, &fullname),
         ingresses: &plan.ingresses,
         fullname,
@@ -256,15 +268,37 @@ fn fullname(plan: &Plan) -> String {
     format!("{}-caracal", plan.answers.release())
 }
 
-fn helm_command(plan: &Plan) -> String {
-    let (release, namespace) = (plan.answers.release(), plan.answers.namespace());
+/// `<release> <chart ref> --version <v> -n <ns> -f values.yaml [-f secrets.local.yaml]`.
+fn helm_args(plan: &Plan) -> String {
+    let a = &plan.answers;
     // An evaluation's chart-made Secret is filled from the git-ignored local file.
     let local = if plan.profile.evaluation {
         " -f secrets.local.yaml"
     } else {
         ""
     };
-    format!("helm upgrade --install {release} <chart> -n {namespace} -f values.yaml{local}")
+    format!(
+        "{} {} --version {} -n {} -f values.yaml{local}",
+        a.release(),
+        a.chart_ref(),
+        a.chart_version(),
+        a.namespace()
+    )
+}
+
+// Upstream's `--atomic --wait --wait-for-jobs` in helm 4's spelling (`--atomic` became
+// `--rollback-on-failure`, `--wait` takes a strategy); the timeout covers the migration Jobs'
+// 900 s deadline plus the rollout.
+fn helm_command(plan: &Plan) -> String {
+    format!(
+        "helm upgrade --install {} --rollback-on-failure --wait=watcher --wait-for-jobs --timeout {}",
+        helm_args(plan),
+        crate::gitops::HELM_TIMEOUT
+    )
+}
+
+fn helm_template_command(plan: &Plan) -> String {
+    format!("helm template {} > rendered.yaml", helm_args(plan))
 }
 
 fn issuer(plan: &Plan, fullname: &str) -> String {
@@ -438,19 +472,39 @@ fn gitops(plan: &Plan) -> GitOpsSection<'_> {
         gitops_files: tool.map(gitops_files).unwrap_or_default(),
         gitops_plan: plan.gitops.as_ref(),
         gitops_values_path: plan.gitops.as_ref().map(crate::gitops::values_path),
+        gitops_ssh: (plan.gitops.as_ref())
+            .and_then(|g| g.repo_url.as_deref())
+            .is_some_and(crate::gitops::is_ssh),
     }
 }
 
 fn gitops_files(tool: GitOps) -> Vec<FileNote<'static>> {
-    let by_flux = "Flux, through `kustomization.yaml`";
+    let by_argo = "Argo CD, through the parent Application";
+    let by_flux = "Flux, through `gitops/kustomization.yaml`";
     match tool {
-        GitOps::Argocd => vec![FileNote::applied_by(
-            APPLICATION_FILE,
-            "Argo CD Application: the chart with `values.yaml`, plus this directory's manifests",
-            "you, once (`kubectl apply -n argocd`)",
-        )],
+        GitOps::Argocd => vec![
+            FileNote::applied_by(
+                APPLICATION_FILE,
+                "Argo CD parent Application: applies the two below, in waves",
+                "you, once (`kubectl apply -n argocd`)",
+            ),
+            FileNote::applied_by(
+                ARGOCD_PREREQS_FILE,
+                "wave 0: this directory's `kustomization.yaml` (namespace, External Secrets)",
+                by_argo,
+            ),
+            FileNote::applied_by(
+                ARGOCD_RELEASE_FILE,
+                "wave 1: the pinned published chart with `values.yaml`",
+                by_argo,
+            ),
+        ],
         GitOps::Flux => vec![
-            FileNote::applied_by(FLUX_SOURCE_FILE, "Flux GitRepository of the chart", by_flux),
+            FileNote::applied_by(
+                FLUX_SOURCE_FILE,
+                "Flux OCIRepository of the published chart, pinned",
+                by_flux,
+            ),
             FileNote::applied_by(
                 FLUX_HELMRELEASE_FILE,
                 "Flux HelmRelease: the chart with the values ConfigMap generated from `values.yaml`",
@@ -462,8 +516,13 @@ fn gitops_files(tool: GitOps) -> Vec<FileNote<'static>> {
                 "kustomize",
             ),
             FileNote::applied_by(
+                FLUX_RELEASE_KUSTOMIZATION_FILE,
+                "the chart's objects and the values ConfigMap (from `../values.yaml`)",
+                "the second Flux Kustomization",
+            ),
+            FileNote::applied_by(
                 FLUX_KUSTOMIZATION_FILE,
-                "Flux Kustomization applying this directory",
+                "Flux Kustomizations: this directory (waited on), then `gitops/`",
                 "you or your Flux cluster directory, once",
             ),
         ],

@@ -1,10 +1,10 @@
-//! GitOps planning: which controller, and where the overlay and the chart live in Git (#5).
+//! GitOps planning: which controller, where the overlay lives in Git, and the pinned chart (#5, #12).
 use serde::Serialize;
 
 use crate::answers::Answers;
-use crate::validate::{DEFAULT_CHART_PATH, DEFAULT_CHART_REPO, DEFAULT_REVISION};
+use crate::validate::DEFAULT_REVISION;
 
-/// The GitOps hand-off: which controller, and where the overlay and the chart live in Git.
+/// The GitOps hand-off: which controller, where the overlay lives in Git, and the chart.
 #[derive(Debug, Clone, Serialize)]
 pub struct GitOpsPlan {
     /// Argo CD or Flux.
@@ -15,27 +15,22 @@ pub struct GitOpsPlan {
     pub path: String,
     /// The overlay's revision.
     pub revision: String,
-    /// The chart's repository.
-    pub chart_url: String,
-    /// The chart's directory in it.
-    pub chart_path: String,
-    /// The chart's revision.
-    pub chart_revision: String,
+    /// The chart's OCI reference (`oci://ghcr.io/garudex-labs/charts/caracal`).
+    pub chart_ref: String,
+    /// The chart's pinned version (`1.0.0`).
+    pub chart_version: String,
 }
 
 /// The hand-off, when the answers ask for one; unanswered places get the defaults.
 pub(super) fn plan_gitops(a: &Answers) -> Option<GitOpsPlan> {
     let tool = a.gitops?;
     let repo = a.gitops_repo.clone().unwrap_or_default();
-    let chart = a.chart_repo.clone().unwrap_or_default();
-    let or = |v: Option<String>, default: &str| v.unwrap_or_else(|| default.into());
     Some(GitOpsPlan {
         tool,
         repo_url: repo.url,
-        path: or(repo.path, "."),
-        revision: or(repo.revision, DEFAULT_REVISION),
-        chart_url: or(chart.url, DEFAULT_CHART_REPO),
-        chart_path: or(chart.path, DEFAULT_CHART_PATH),
-        chart_revision: or(chart.revision, DEFAULT_REVISION),
+        path: repo.path.unwrap_or_else(|| ".".into()),
+        revision: repo.revision.unwrap_or_else(|| DEFAULT_REVISION.into()),
+        chart_ref: a.chart_ref().into(),
+        chart_version: a.chart_version().into(),
     })
 }

@@ -45,15 +45,21 @@ pub(super) fn network_and_monitoring(plan: &Plan, out: &mut Overlay) -> Result<(
 }
 
 /// Adds `kustomization.yaml`, listing every resource added before it.
-pub(super) fn kustomization(out: &mut Overlay) -> Result<(), RenderError> {
+pub(super) fn kustomization(out: &mut Overlay, gitops: bool) -> Result<(), RenderError> {
     let k = &out.kustomization;
-    let how = if k.config_map_generator.is_empty() {
-        "Install the chart itself with helm (see README.md)."
+    let (what, how) = if gitops {
+        (
+            "The GitOps controller applies",
+            "It installs the chart after them (see README.md and gitops/).",
+        )
     } else {
-        "With Flux it also carries the HelmRelease that installs the chart (see README.md)."
+        (
+            "`kubectl apply -k .` applies",
+            "Install the chart itself with helm (see README.md).",
+        )
     };
     let text = format!(
-        "# `kubectl apply -k .` applies the manifests that are not part of the Helm chart.\n# {how}\n{}",
+        "# {what} the manifests that are not part of the Helm chart.\n# {how}\n{}",
         yaml(KUSTOMIZATION_FILE, k)?
     );
     out.file(KUSTOMIZATION_FILE, text);

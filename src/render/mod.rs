@@ -47,7 +47,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     manifests::cloud_manifests(plan, templates, &mut out)?;
     manifests::network_and_monitoring(plan, &mut out)?;
     gitops::gitops(plan, templates, &mut out)?;
-    manifests::kustomization(&mut out)?;
+    manifests::kustomization(&mut out, plan.gitops.is_some())?;
     values::values(plan, templates, &mut out)?;
     readme::readme(plan, templates, &mut out)?;
     let gitignore = templates.render("gitignore.tera", &Context::new())?;

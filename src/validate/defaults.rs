@@ -1,10 +1,8 @@
 //! Defaults: what the profile and the cloud fill into answers the operator left out.
-use super::{
-    DEFAULT_CHART_PATH, DEFAULT_CHART_REPO, DEFAULT_REVISION, IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS,
-};
+use super::{DEFAULT_REVISION, IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS};
 use crate::answers::{
-    Answers, Dns, DnsMode, EgressEntry, Endpoint, Exposure, IssuerProof, Retention, Scalar, SignIn,
-    SignInProvider, VERSION,
+    Answers, ChartSource, Dns, DnsMode, EgressEntry, Endpoint, Exposure, IssuerProof, Retention,
+    Scalar, SignIn, SignInProvider, DEFAULT_CHART_REF, DEFAULT_CHART_VERSION, VERSION,
 };
 use crate::catalog::{Cloud, Profile};
 
@@ -34,6 +32,7 @@ pub fn complete(answers: &Answers, cloud: &Cloud, profile: &Profile) -> Answers 
         .get_or_insert_with(Retention::default)
         .audit_days
         .get_or_insert(profile.audit_retention_days);
+    fill_chart(&mut a);
     fill_gitops(&mut a);
     if !profile.evaluation && a.sign_in.is_none() {
         a.sign_in = Some(SignIn {
@@ -167,17 +166,31 @@ fn fill_egress(a: &mut Answers, cloud: &Cloud, profile: &Profile) {
     a.egress = Some(egress);
 }
 
-/// With `gitops`: the default revision of both repositories and where the chart lives.
+/// The published chart, pinned: the answers record the version, so a newer wizard does not
+/// move an existing overlay to a newer chart. An older answers file's `chartRepo` revision
+/// `v1.2.3` (a release tag of the Caracal repository) is the chart version `1.2.3`.
+fn fill_chart(a: &mut Answers) {
+    let from_tag = a
+        .chart_repo
+        .as_ref()
+        .and_then(|c| c.revision.as_deref())
+        .and_then(|r| r.strip_prefix("refs/tags/").unwrap_or(r).strip_prefix('v'))
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        .map(str::to_string);
+    let chart = a.chart.get_or_insert_with(ChartSource::default);
+    chart
+        .reference
+        .get_or_insert_with(|| DEFAULT_CHART_REF.into());
+    chart
+        .version
+        .get_or_insert_with(|| from_tag.unwrap_or_else(|| DEFAULT_CHART_VERSION.into()));
+}
+
+/// With `gitops`: the default revision of the overlay's repository.
 fn fill_gitops(a: &mut Answers) {
     if a.gitops.is_none() {
         return;
     }
     let repo = a.gitops_repo.get_or_insert_with(Default::default);
     repo.revision.get_or_insert_with(|| DEFAULT_REVISION.into());
-    let chart = a.chart_repo.get_or_insert_with(Default::default);
-    chart.url.get_or_insert_with(|| DEFAULT_CHART_REPO.into());
-    chart.path.get_or_insert_with(|| DEFAULT_CHART_PATH.into());
-    chart
-        .revision
-        .get_or_insert_with(|| DEFAULT_REVISION.into());
 }

@@ -1,11 +1,13 @@
-//! Rules for GitOps: the controller, the repository the overlay is committed to and
-//! where the chart is read from.
+//! Rules for GitOps and the chart: the controller, the repository the overlay is committed
+//! to, and the published chart every install pins (#5, #12).
 use super::validator::Validator;
 use crate::answers::{GitOps, GitSource};
 
 impl Validator<'_> {
-    /// With `gitops`, both repositories are well-formed; without it, they are ignored.
+    /// The chart is pinned; with `gitops`, the overlay's repository is well-formed (and a branch
+    /// is warned about); without it, `gitopsRepo` is ignored.
     pub(super) fn gitops(&mut self) {
+        self.chart();
         let Some(tool) = self.a.gitops else {
             self.unused_git_repos();
             return;
@@ -15,35 +17,49 @@ impl Validator<'_> {
         }
         let repo = self.a.gitops_repo.clone().unwrap_or_default();
         self.gitops_repo(tool, &repo);
-        let chart = self.a.chart_repo.clone().unwrap_or_default();
-        if let Some(u) = &chart.url {
-            self.git_url("chartRepo.url", u);
-        }
-        if let Some(p) = &chart.path {
-            self.git_path("chartRepo.path", p);
-        }
-        for (key, rev) in [
-            ("gitopsRepo.revision", &repo.revision),
-            ("chartRepo.revision", &chart.revision),
-        ] {
-            if let Some(r) = rev {
-                self.git_revision(key, r);
+        if let Some(r) = &repo.revision {
+            self.git_revision("gitopsRepo.revision", r);
+            // A warning, not an error: the first commit of an overlay often has no tag yet,
+            // and `main` is the default. But the controller then applies every push to that
+            // branch to production, so it is said every time until the revision is pinned.
+            if !is_pinned_revision(r) {
+                self.warn("gitopsRepo.revision", format!("`{r}` is a branch: the controller applies every commit pushed to it; pin a tag (`refs/tags/v1.0.0`) or a commit SHA for production"));
             }
         }
     }
 
-    /// Warns that `gitopsRepo` and `chartRepo` do nothing without `gitops`.
+    /// The chart: an OCI reference and an exact version; `chartRepo` is superseded.
+    fn chart(&mut self) {
+        let (reference, version) = (self.a.chart_ref(), self.a.chart_version());
+        // A tag (`:1.0.0`) or digest after the host would fight `chart.version`.
+        let ref_ok = reference
+            .strip_prefix("oci://")
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(host, path)| {
+                !host.is_empty()
+                    && !path.is_empty()
+                    && !path.ends_with('/')
+                    && !reference.contains(|c: char| c.is_whitespace() || c.is_control())
+                    && !path.contains([':', '@'])
+            });
+        if !ref_ok {
+            self.err("chart.ref", format!("`{reference}` is not an OCI chart reference; give `oci://registry/path/chart` without a tag, e.g. `oci://ghcr.io/garudex-labs/charts/caracal` (the version goes in `chart.version`)"));
+        }
+        if !is_exact_version(version) {
+            self.err("chart.version", format!("`{version}` is not an exact chart version; give the product version without `v`, e.g. `1.0.0` (ranges and `latest` would move the install)"));
+        }
+        if self.a.chart_repo.is_some() {
+            self.warn("chartRepo", "superseded by `chart` (the published OCI chart at a pinned version); ignored, remove it");
+        }
+    }
+
+    /// Warns that `gitopsRepo` does nothing without `gitops`.
     fn unused_git_repos(&mut self) {
-        for (key, set) in [
-            ("gitopsRepo", self.a.gitops_repo.is_some()),
-            ("chartRepo", self.a.chart_repo.is_some()),
-        ] {
-            if set {
-                self.warn(
-                    key,
-                    "only used with `gitops: argocd` or `gitops: flux`; ignored",
-                );
-            }
+        if self.a.gitops_repo.is_some() {
+            self.warn(
+                "gitopsRepo",
+                "only used with `gitops: argocd` or `gitops: flux`; ignored",
+            );
         }
     }
 
@@ -96,4 +112,23 @@ impl Validator<'_> {
             self.err(key, format!("`{r}` is not a Git branch, tag or commit"));
         }
     }
+}
+
+/// Whether a Git revision names one commit for good: a 40-hex SHA or a tag reference.
+pub fn is_pinned_revision(r: &str) -> bool {
+    (r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())) || r.starts_with("refs/tags/")
+}
+
+/// `1.0.0` or `1.0.0-rc.1`: three numbers, an optional pre-release, no `v`, no range.
+pub fn is_exact_version(v: &str) -> bool {
+    let (core, pre) = v.split_once('-').unwrap_or((v, ""));
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && pre
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && !(v.contains('-') && pre.is_empty())
 }

@@ -22,6 +22,7 @@ use crate::error::{Problem, Problems};
 use validator::Validator;
 
 pub use defaults::complete;
+pub use gitops::{is_exact_version, is_pinned_revision};
 pub use ingress::effective_exposure;
 
 /// The chart's in-cluster Postgres default, refused by its stable guardrail.
@@ -29,11 +30,7 @@ pub const IN_CLUSTER_POSTGRES: &str = "postgres.default.svc.cluster.local";
 /// The chart's in-cluster Redis default, refused by its stable guardrail.
 pub const IN_CLUSTER_REDIS: &str = "redis.default.svc.cluster.local";
 
-/// Where GitOps controllers read the Caracal chart unless `chartRepo` says otherwise.
-pub const DEFAULT_CHART_REPO: &str = "https://github.com/Garudex-Labs/caracal.git";
-/// The chart's directory in [`DEFAULT_CHART_REPO`].
-pub const DEFAULT_CHART_PATH: &str = "infra/helm/caracal";
-/// Default Git revision of `gitopsRepo` and `chartRepo`.
+/// Default Git revision of `gitopsRepo` (a branch: `validate` warns until it is pinned).
 pub const DEFAULT_REVISION: &str = "main";
 
 /// Answers with every default filled in and every rule checked.

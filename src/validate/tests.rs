@@ -377,3 +377,93 @@ fn missing_identity_egress_is_a_warning_that_check_reports() {
         checked.warnings
     );
 }
+
+fn warnings(base: &str, sets: &[&str]) -> Vec<Problem> {
+    check(&answers(base, sets), &catalog())
+        .expect("valid")
+        .warnings
+}
+
+const ARGOCD: [&str; 3] = [
+    "gitops=argocd",
+    "gitopsRepo.url=https://github.com/acme/fleet.git",
+    "gitopsRepo.path=clusters/prod/caracal",
+];
+
+#[test]
+fn the_chart_defaults_to_the_published_one_and_is_pinned_in_the_answers() {
+    let c = check(&answers(EKS_PROD, &[]), &catalog()).expect("valid");
+    let chart = c.answers.chart.expect("filled");
+    assert_eq!(
+        chart.reference.as_deref(),
+        Some("oci://ghcr.io/garudex-labs/charts/caracal")
+    );
+    assert_eq!(chart.version.as_deref(), Some("1.0.0"));
+}
+
+#[test]
+fn a_chart_version_must_be_exact_and_the_reference_oci() {
+    for bad in ["v1.0.0", "^1.0.0", "latest", "1.0.x", "1.0.0-", "1.0.0.0"] {
+        let p = problems(EKS_PROD, &[&format!("chart.version={bad}")]);
+        assert!(p.iter().any(|p| p.path == "chart.version"), "{bad}: {p:?}");
+    }
+    assert_eq!(problems(EKS_PROD, &["chart.version=1.1.0-rc.2"]), vec![]);
+    for bad in [
+        "https://ghcr.io/garudex-labs/charts/caracal",
+        "oci://ghcr.io/garudex-labs/charts/caracal:1.0.0",
+        "oci://ghcr.io",
+        "oci://ghcr.io/charts/",
+    ] {
+        let p = problems(EKS_PROD, &[&format!("chart.ref={bad}")]);
+        assert!(p.iter().any(|p| p.path == "chart.ref"), "{bad}: {p:?}");
+    }
+    assert_eq!(
+        problems(
+            EKS_PROD,
+            &["chart.ref=oci://registry.example:5000/mirror/caracal"]
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn an_older_chart_repo_is_superseded_and_its_release_tag_becomes_the_version() {
+    let sets = [
+        &ARGOCD[..],
+        &[
+            "chartRepo.url=https://github.com/Garudex-Labs/caracal.git",
+            "chartRepo.path=infra/helm/caracal",
+            "chartRepo.revision=v1.2.0",
+        ],
+    ]
+    .concat();
+    let c = check(&answers(EKS_PROD, &sets), &catalog()).expect("still loads");
+    assert_eq!(c.answers.chart_version(), "1.2.0");
+    assert!(
+        c.warnings.iter().any(|w| w.path == "chartRepo"),
+        "{:?}",
+        c.warnings
+    );
+    // A branch says nothing about the version: the default stays.
+    let sets = [&ARGOCD[..], &["chartRepo.revision=main"]].concat();
+    let c = check(&answers(EKS_PROD, &sets), &catalog()).expect("still loads");
+    assert_eq!(c.answers.chart_version(), "1.0.0");
+}
+
+#[test]
+fn a_branch_as_the_overlay_revision_is_warned_about_and_a_tag_is_not() {
+    let branch = warnings(EKS_PROD, &ARGOCD);
+    assert!(
+        branch
+            .iter()
+            .any(|w| w.path == "gitopsRepo.revision" && w.message.contains("`main` is a branch")),
+        "{branch:?}"
+    );
+    for pinned in [
+        "gitopsRepo.revision=refs/tags/v1.0.0",
+        "gitopsRepo.revision=0123456789abcdef0123456789abcdef01234567",
+    ] {
+        let w = warnings(EKS_PROD, &[&ARGOCD[..], &[pinned]].concat());
+        assert!(!w.iter().any(|w| w.path == "gitopsRepo.revision"), "{w:?}");
+    }
+}

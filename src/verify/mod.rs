@@ -267,6 +267,18 @@ fn check_chart_values(
             ));
         }
     }
+    // The overlay installs `chart.version`; a check against another version proves less.
+    if let Some(a) = &overlay.answers {
+        if a.chart_version() != c.info.version {
+            v.findings.push(Finding {
+                severity: crate::check::Severity::Note,
+                file: ANSWERS_FILE.into(),
+                message: format!("checked against chart {} {}, but the overlay installs version {}: check with that chart, or change the pin", c.info.name, c.info.version, a.chart_version()),
+                answer: Some("chart.version".into()),
+                rechecked_when_rendered: false,
+            });
+        }
+    }
     v.chart = Some(c.info);
     Ok(())
 }

@@ -72,11 +72,30 @@ fn every_file_the_readme_lists_is_rendered() {
 fn only_an_evaluation_installs_with_the_local_secrets_file() {
     let evaluation = overview(&plan_of(AKS_EVALUATION, &[])).helm_command;
     assert!(
-        evaluation.ends_with("-f values.yaml -f secrets.local.yaml"),
+        evaluation.contains("-f values.yaml -f secrets.local.yaml --rollback-on-failure"),
         "{evaluation}"
     );
     let production = overview(&plan_of(AKS_PROD, &[])).helm_command;
-    assert!(production.ends_with("-f values.yaml"), "{production}");
+    assert!(
+        production.contains("-f values.yaml --rollback-on-failure"),
+        "{production}"
+    );
+}
+
+#[test]
+fn helm_installs_the_pinned_published_chart_and_waits_for_the_jobs() {
+    let plan = plan_of(AKS_PROD, &[]);
+    let o = overview(&plan);
+    assert_eq!(
+        o.helm_command,
+        "helm upgrade --install caracal oci://ghcr.io/garudex-labs/charts/caracal --version 1.0.0 -n caracal -f values.yaml --rollback-on-failure --wait=watcher --wait-for-jobs --timeout 20m"
+    );
+    assert_eq!(
+        o.helm_template_command,
+        "helm template caracal oci://ghcr.io/garudex-labs/charts/caracal --version 1.0.0 -n caracal -f values.yaml > rendered.yaml"
+    );
+    let pinned = overview(&plan_of(AKS_PROD, &["chart.version=1.1.0-rc.2"])).helm_command;
+    assert!(pinned.contains("--version 1.1.0-rc.2 "), "{pinned}");
 }
 
 #[test]
