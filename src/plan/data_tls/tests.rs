@@ -122,22 +122,13 @@ fn the_key_vault_store_names_its_tenant_and_cloud() {
         store.contains("environmentType: USGovernmentCloud"),
         "{store}"
     );
-    let err = plan(&answers(AKS, &[]).tap_remove_tenant(), &catalog).unwrap_err();
+    let mut no_tenant = answers(AKS, &[]);
+    no_tenant.secret_store.remove("azureTenantId");
+    let err = plan(&no_tenant, &catalog).unwrap_err();
     assert!(
         err.0.iter().any(|p| p.path == "secretStore.azureTenantId"),
         "{err:?}"
     );
-}
-
-trait RemoveTenant {
-    fn tap_remove_tenant(self) -> Self;
-}
-
-impl RemoveTenant for Answers {
-    fn tap_remove_tenant(mut self) -> Self {
-        self.secret_store.remove("azureTenantId");
-        self
-    }
 }
 
 #[test]
