@@ -126,10 +126,26 @@ pub struct Cloud {
     pub products: Products,
     /// How its managed Postgres and Redis present their certificates (#10).
     pub data_tls: DataTls,
+    /// What creates the default storage class, when the cluster doesn't have it (#10).
+    #[serde(default)]
+    pub storage_setup: Option<StorageSetup>,
     /// Whether audit export authenticates with HMAC keys from the secret manager instead of
     /// the workload identity (the audit service uses the AWS SDK's default chain) (#10).
     #[serde(default)]
     pub audit_export_hmac: bool,
+}
+
+/// How to create a storage class the cluster lacks: steps and a cluster-scoped manifest,
+/// shown in the README (not applied by the overlay's kustomization) (#10).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageSetup {
+    /// The storage class these steps create.
+    pub storage_class: String,
+    /// What to run first, in order.
+    pub steps: Vec<String>,
+    /// The StorageClass manifest, as the operator applies it.
+    pub manifest: String,
 }
 
 /// The certificates the cloud's managed data services present (#10).

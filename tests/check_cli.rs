@@ -583,3 +583,57 @@ fn an_overlay_that_follows_a_branch_is_a_note_naming_gitops_repo_revision() {
     let (_, report) = static_report(gitops_overlay(&pinned).path());
     assert!(!note(&report), "{report}");
 }
+
+#[test]
+fn with_helm_overlays_that_would_not_run_are_reported_with_the_answer_to_change() {
+    let Some((helm, chart)) = helm_and_chart() else {
+        return;
+    };
+    // A Node URL that verifies RDS's private chain with no CA mounted, and an ALB that
+    // health-checks `/` over the controller's TLS 1.0 policy (#10).
+    let dir = overlay("eks", "production");
+    edit(
+        dir.path(),
+        "external-secrets/external-secret.yaml",
+        "caracal?sslmode=no-verify",
+        "caracal?sslmode=require",
+    );
+    let values = std::fs::read_to_string(dir.path().join("values.yaml")).unwrap();
+    let kept: String = values
+        .lines()
+        .filter(|l| !l.contains("healthcheck-path") && !l.contains("ssl-policy"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("values.yaml"), kept).unwrap();
+    let (code, report) = check_rendered(dir.path(), &helm, &chart);
+    assert_eq!(code, 1);
+    assert!(
+        has_finding(&report, "caBundle.configMap", "apiDatabaseUrl"),
+        "{report:#}"
+    );
+    assert!(
+        has_finding(&report, "endpoints.web", "health-checks"),
+        "{report:#}"
+    );
+    assert!(
+        has_finding(&report, "endpoints.web", "ssl-policy"),
+        "{report:#}"
+    );
+
+    // A Key Vault store without its tenant.
+    let dir = overlay("aks", "production");
+    let store = "external-secrets/cluster-secret-store.yaml";
+    let text = std::fs::read_to_string(dir.path().join(store)).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.contains("tenantId:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join(store), kept).unwrap();
+    let (code, report) = check_rendered(dir.path(), &helm, &chart);
+    assert_eq!(code, 1);
+    assert!(
+        has_finding(&report, "secretStore.azureTenantId", "tenantId"),
+        "{report:#}"
+    );
+}

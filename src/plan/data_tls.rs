@@ -97,3 +97,6 @@ pub(super) fn mount_ca_bundle(cx: &Context, c: &Component, svc: &mut ServiceValu
         }
     });
 }
+
+#[cfg(test)]
+mod tests;

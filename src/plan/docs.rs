@@ -51,6 +51,9 @@ pub struct ReadmeModel<'a> {
     /// What the *Validation checklist* says of the NetworkPolicy's egress.
     #[serde(flatten)]
     pub egress: EgressChecks,
+    /// TLS to the data services and the storage class setup.
+    #[serde(flatten)]
+    pub data_tls: DataTlsSection,
     /// Non-fatal findings, listed at the end.
     pub warnings: &'a [Problem],
 }
@@ -222,6 +225,7 @@ pub fn docs(plan: &Plan) -> ReadmeModel<'_> {
         audit: audit(plan),
         gitops: gitops(plan),
         egress: egress(plan),
+        data_tls: data_tls(plan),
         warnings: &plan.warnings,
     }
 }
@@ -380,6 +384,15 @@ fn prerequisites(plan: &Plan) -> Vec<String> {
     let issuer = plan.answers.tls.get("clusterIssuer");
     if let Some(issuer) = issuer.filter(|_| !plan.ingresses.is_empty()) {
         prerequisites.push(format!("cert-manager with the ClusterIssuer `{issuer}`"));
+    }
+    if plan.answers.tls.is_empty() && !plan.ingresses.is_empty() {
+        // The ALB finds an ACM certificate by the Ingress's rule host (no ARN given).
+        let hosts: Vec<String> = plan
+            .ingresses
+            .iter()
+            .map(|i| format!("`{}`", i.host))
+            .collect();
+        prerequisites.push(format!("an issued ACM certificate in the cluster's region covering {} (names or a wildcard); the load balancer controller finds it by host", hosts.join(", ")));
     }
     prerequisites
 }
@@ -573,6 +586,8 @@ fn metrics_note(plan: &Plan) -> String {
         m.scraper_namespace()
     )
 }
+mod data_tls;
+pub use data_tls::{data_tls, DataTlsSection};
 
 #[cfg(test)]
 mod tests;

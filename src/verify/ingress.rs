@@ -262,3 +262,49 @@ fn check_all_rendered(plan: &Plan, seen: &BTreeSet<Endpoint>, out: &mut Vec<Find
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn findings(annotations: &str) -> Vec<Finding> {
+        let doc: Value = serde_yaml::from_str(&format!(
+            "kind: Ingress\nmetadata: {{name: caracal-caracal-sts, labels: {{app.kubernetes.io/component: sts}}, annotations: {{{annotations}}}}}\nspec: {{ingressClassName: alb, rules: [{{host: sts.example.com}}]}}\n"
+        ))
+        .unwrap();
+        let catalog = Catalog::builtin().unwrap();
+        let exp = Expectations {
+            plan: None,
+            evaluation: false,
+            runtime_secret: "caracal-runtime".into(),
+            external_secret: None,
+            secret_store: None,
+            cloud: catalog.cloud("eks").cloned(),
+            components: catalog.components.components.clone(),
+        };
+        let mut out = Vec::new();
+        check_ingresses(&[doc], &exp, &mut out);
+        out
+    }
+
+    #[test]
+    fn an_alb_without_health_path_or_modern_policy_names_the_endpoint() {
+        let out = findings("alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\":443}]'");
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out
+            .iter()
+            .all(|f| f.answer.as_deref() == Some("endpoints.sts")));
+        assert!(out.iter().any(|f| f.message.contains("health-checks `/ ")));
+        assert!(out.iter().any(|f| f.message.contains("ssl-policy")));
+        let old = findings("alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\":443}]', alb.ingress.kubernetes.io/healthcheck-path: /ready, alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS-1-1-2017-01");
+        assert_eq!(old.len(), 1, "{old:?}");
+        let good = findings("alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\":443}]', alb.ingress.kubernetes.io/healthcheck-path: /ready, alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assert!(good.is_empty(), "ACM discovery by host is TLS: {good:?}");
+        let http = findings("alb.ingress.kubernetes.io/healthcheck-path: /ready, alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assert!(
+            http.iter().any(|f| f.message.contains("no TLS")),
+            "{http:?}"
+        );
+    }
+}

@@ -70,6 +70,12 @@ fn findings(p: &Plan, values: &Value, own: &[Value]) -> Vec<Finding> {
         evaluation: false,
         runtime_secret: "caracal-runtime".into(),
         external_secret: None,
+        secret_store: None,
+        cloud: Some(p.cloud.clone()),
+        components: crate::catalog::Catalog::builtin()
+            .expect("catalog")
+            .components
+            .components,
     };
     check_rendered(&docs, &exp)
         .into_iter()
