@@ -78,6 +78,15 @@ pub enum MigrateError {
     /// recorded path outside the overlay).
     #[error(transparent)]
     Refused(OverlayError),
+    /// A value the merge keeps (a hand edit, or "keep yours") is one the target profile
+    /// forbids.
+    #[error("profile `{profile}` forbids a value the merge keeps from your hand edits; take the new profile's value for it (`--prefer theirs`, or choose the new value for that conflict):\n{problems}")]
+    Forbidden {
+        /// Target profile.
+        profile: String,
+        /// Each refused value: the key and why.
+        problems: Problems,
+    },
     /// A template failed (a bug).
     #[error(transparent)]
     Render(#[from] RenderError),
@@ -206,6 +215,28 @@ impl MigrationPlan {
         RenderedTree {
             files: self.files.clone(),
             needs_local_secrets: self.needs_local_secrets,
+        }
+    }
+
+    /// Refuses a merged overlay that `check` would reject, e.g. a kept hand edit
+    /// `networkPolicy.allowOpenHttps: true` in a regulated overlay, naming the key.
+    pub fn ensure_allowed(&self, catalog: &Catalog) -> Result<(), MigrateError> {
+        let Some(values) = self.files.get("values.yaml") else {
+            return Ok(());
+        };
+        let forbidden = |problems: Vec<Problem>| MigrateError::Forbidden {
+            profile: self.to_profile.clone(),
+            problems: Problems(problems),
+        };
+        let plan = crate::plan::plan(&self.answers, catalog).map_err(|p| forbidden(p.0))?;
+        let problems: Vec<Problem> = crate::check::values_errors(values, &plan)
+            .into_iter()
+            .map(|f| Problem::new(f.answer.unwrap_or(f.file), f.message))
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(forbidden(problems))
         }
     }
 

@@ -213,7 +213,7 @@ impl Validator<'_> {
         if ports.is_empty() {
             self.err(
                 format!("{path}.ports"),
-                "list at least one port, or write the CIDR alone for 443",
+                "no port listed; give at least one (in the wizard `CIDR:PORT+PORT`, e.g. `10.30.0.0/16:8443+9443`), or the CIDR alone for 443",
             );
         }
         for p in ports {
@@ -228,13 +228,19 @@ impl Validator<'_> {
                 .iter()
                 .any(|(c, v)| *c == cat && !v.is_empty())
         };
-        // Identity and provider-API egress is a warning, not a refusal: whether the pods need it
-        // depends on features (an external secret backend, provider calls), and `check`
-        // reports it. Audit export without a way to its object store can only fail: refused.
-        if !has("identityProvider") && !has("providerApis") {
+        // Refused, as `check` refuses the overlay: workload identity and the external secret
+        // backend can't work without a way to the identity provider or the provider APIs,
+        // unless the cloud's fixed egress (e.g. GKE's metadata server) already gives one.
+        if !has("identityProvider") && !has("providerApis") && self.cloud.fixed_egress.is_empty() {
             let hint = self.egress_hint("providerApis");
             let idp = self.egress_hint("identityProvider");
-            self.warn("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`); `check` reports this until then", self.cloud.id));
+            // Open HTTPS is only worth suggesting where the profile allows it.
+            let or_open = if self.profile.open_https {
+                " (or set `egress.openHttps: true`)"
+            } else {
+                ""
+            };
+            self.err("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs under `egress.providerApis` or `egress.identityProvider`{or_open}", self.cloud.id));
         }
         if self.a.audit_export.is_some() && !has("objectStore") {
             let hint = self.egress_hint("objectStore");
