@@ -92,9 +92,14 @@ impl Review {
                 return review;
             }
         };
-        review
-            .findings
-            .extend(check_findings(&tree, wizard.catalog()));
+        let findings = check_findings(&tree, wizard.catalog());
+        // One truth (#13): what `check` calls an error is never written.
+        if findings.iter().any(|f| f.starts_with("error:")) {
+            review.blocked = Some(
+                "`check` reports errors in the rendered overlay (listed above); nothing is written until the answers they name are fixed".into(),
+            );
+        }
+        review.findings.extend(findings);
         let target = OverlayDir::new(out);
         for (path, contents) in &tree.files {
             // A file that is not text reads as changed; links, FIFOs and the like block
@@ -177,7 +182,10 @@ fn check_findings(tree: &RenderedTree, catalog: &Catalog) -> Vec<String> {
                     Severity::Error => "error",
                     Severity::Note => "note",
                 };
-                format!("{sev}: {}: {}", f.file, f.message)
+                match &f.answer {
+                    Some(a) => format!("{sev}: {}: {} (answer `{a}`)", f.file, f.message),
+                    None => format!("{sev}: {}: {}", f.file, f.message),
+                }
             })
             .collect(),
         Err(e) => vec![format!("error: {e}")],

@@ -136,6 +136,11 @@ impl Validator<'_> {
     /// namespace `ns` does not admit.
     fn controller_mismatch(&mut self, ns: &str, exposed: &[(Endpoint, Exposure)]) {
         for (_, x) in exposed {
+            // The operator's own class is served by the pods their selector names: nothing
+            // to warn about (this fired for every overlay with `className` and a namespace).
+            if self.is_own_class(*x) {
+                continue;
+            }
             let Some(spec) = effective_exposure(self.cloud, self.a, *x) else {
                 continue;
             };
@@ -159,6 +164,18 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+
+    /// Whether endpoints of exposure `x` go to the operator's own IngressClass.
+    fn is_own_class(&self, x: Exposure) -> bool {
+        self.a
+            .ingress_controller
+            .as_ref()
+            .is_some_and(|ic| match x {
+                Exposure::Public => ic.class_name.is_some(),
+                Exposure::Internal => ic.internal_class_name.is_some(),
+                Exposure::Disabled => false,
+            })
     }
 
     /// Without `ingressController`: one problem per hint of an exposure in use whose

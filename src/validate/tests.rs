@@ -518,3 +518,43 @@ fn regulated_never_suggests_open_https() {
         "production may open HTTPS: {production:#?}"
     );
 }
+
+/// Warnings must be worth reading (#13): the controller-mismatch warning fires only when
+/// the pods serving the Ingresses are not the ones the selector names.
+#[test]
+fn controller_warning_fires_only_when_the_selector_misses_the_serving_pods() {
+    let aks = [
+        "cloud=aks",
+        "identity={azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}",
+        "secretStore={azureVaultUrl: 'https://caracal-kv.vault.azure.net'}",
+        "tls={clusterIssuer: letsencrypt-dns01}",
+    ];
+    let warnings = |ic: &str| {
+        let sets: Vec<String> = aks
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("ingressController={ic}")])
+            .collect();
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        check(&answers(EKS_PROD, &sets), &catalog())
+            .expect("valid")
+            .warnings
+            .into_iter()
+            .filter(|w| w.path == "ingressController")
+            .collect::<Vec<_>>()
+    };
+    let own = warnings("{namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}, className: nginx, internalClassName: nginx-internal}");
+    assert_eq!(
+        own,
+        vec![],
+        "their own controller is what the selector names"
+    );
+    let cloud_served =
+        warnings("{namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}}");
+    assert!(
+        cloud_served
+            .iter()
+            .any(|w| w.message.contains("whose pods run in `app-routing-system`")),
+        "{cloud_served:#?}"
+    );
+}
