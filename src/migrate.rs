@@ -80,7 +80,7 @@ pub enum MigrateError {
     Refused(OverlayError),
     /// A value the merge keeps (a hand edit, or "keep yours") is one the target profile
     /// forbids.
-    #[error("profile `{profile}` forbids a value the merge keeps from your hand edits; take the new profile's value for it (`--prefer theirs`, or choose the new value for that conflict):\n{problems}")]
+    #[error("profile `{profile}` forbids a value the merge keeps from your hand edits; take the new profile's value for it (`--prefer theirs`, or choose the new value for that conflict):{}", bullets(problems))]
     Forbidden {
         /// Target profile.
         profile: String,
@@ -90,6 +90,12 @@ pub enum MigrateError {
     /// A template failed (a bug).
     #[error(transparent)]
     Render(#[from] RenderError),
+}
+
+/// Each problem on its own `  - ` line, without the "problems in the answers" heading: a
+/// forbidden kept value is in a file, not in the answers.
+fn bullets(problems: &Problems) -> String {
+    problems.0.iter().map(|p| format!("\n  - {p}")).collect()
 }
 
 /// What an overlay directory holds, read once so planning stays pure.
