@@ -337,12 +337,18 @@ fn with_helm_broken_overlays_are_reported_with_the_answer_to_change() {
     edit(dir.path(), "values.yaml", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n");
     let (code, report) = check_rendered(dir.path(), &helm, &chart);
     assert_eq!(code, 1);
+    // A hand edit: regulated forbids `egress.openHttps`, so no answer is named (#13).
+    let hand_edit = |needle: &str| {
+        report["findings"].as_array().unwrap().iter().any(|f| {
+            f["severity"] == "error"
+                && f["answer"].is_null()
+                && f["message"].as_str().unwrap_or_default().contains(needle)
+        })
+    };
+    assert!(hand_edit("0.0.0.0/0"), "{report:#}");
+    assert!(hand_edit("refuses egress to everywhere"), "{report:#}");
     assert!(
-        has_finding(&report, "egress.openHttps", "0.0.0.0/0"),
-        "{report:#}"
-    );
-    assert!(
-        has_finding(&report, "egress.openHttps", "refuses egress to everywhere"),
+        !report.to_string().contains("egress.openHttps"),
         "{report:#}"
     );
     // Reported once: the static check of values.yaml says the same, less precisely.
