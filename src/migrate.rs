@@ -16,11 +16,13 @@ use crate::catalog::Catalog;
 use crate::error::{AnswersError, OverlayError, Problem, Problems, RenderError};
 use crate::overlay_dir::OverlayDir;
 use crate::render::{digest, RenderedTree, Templates, ANSWERS_FILE, LOCAL_SECRETS_FILE};
+use refuse::bullets;
 
 mod changes;
 mod emit;
 pub mod flow;
 mod merge;
+mod refuse;
 mod rules;
 
 pub use changes::Change;
@@ -90,12 +92,6 @@ pub enum MigrateError {
     /// A template failed (a bug).
     #[error(transparent)]
     Render(#[from] RenderError),
-}
-
-/// Each problem on its own `  - ` line, without the "problems in the answers" heading: a
-/// forbidden kept value is in a file, not in the answers.
-fn bullets(problems: &Problems) -> String {
-    problems.0.iter().map(|p| format!("\n  - {p}")).collect()
 }
 
 /// What an overlay directory holds, read once so planning stays pure.
@@ -221,28 +217,6 @@ impl MigrationPlan {
         RenderedTree {
             files: self.files.clone(),
             needs_local_secrets: self.needs_local_secrets,
-        }
-    }
-
-    /// Refuses a merged overlay that `check` would reject, e.g. a kept hand edit
-    /// `networkPolicy.allowOpenHttps: true` in a regulated overlay, naming the key.
-    pub fn ensure_allowed(&self, catalog: &Catalog) -> Result<(), MigrateError> {
-        let Some(values) = self.files.get("values.yaml") else {
-            return Ok(());
-        };
-        let forbidden = |problems: Vec<Problem>| MigrateError::Forbidden {
-            profile: self.to_profile.clone(),
-            problems: Problems(problems),
-        };
-        let plan = crate::plan::plan(&self.answers, catalog).map_err(|p| forbidden(p.0))?;
-        let problems: Vec<Problem> = crate::check::values_errors(values, &plan)
-            .into_iter()
-            .map(|f| Problem::new(f.answer.unwrap_or(f.file), f.message))
-            .collect();
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(forbidden(problems))
         }
     }
 
