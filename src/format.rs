@@ -109,13 +109,7 @@ pub fn ensure_hostname(value: &str) -> Result<(), String> {
 
 /// A CIDR in canonical form (host bits zero).
 pub fn ensure_cidr(value: &str) -> Result<ipnet::IpNet, String> {
-    let net: ipnet::IpNet = value.parse().map_err(|_| {
-        if value.parse::<IpAddr>().is_ok() {
-            format!("`{value}` is an address, not a CIDR; write `{value}/32` for one host")
-        } else {
-            format!("`{value}` is not a CIDR such as `10.20.0.0/16`")
-        }
-    })?;
+    let net: ipnet::IpNet = value.parse().map_err(|_| cidr_error(value))?;
     if net.network() != net.addr() {
         return Err(format!(
             "`{value}` has host bits set; the network is `{}`",
@@ -123,6 +117,28 @@ pub fn ensure_cidr(value: &str) -> Result<ipnet::IpNet, String> {
         ));
     }
     Ok(net)
+}
+
+/// Why `value` does not parse as a CIDR: an address without a prefix, a prefix too long
+/// for the address family, or an address that is not one.
+fn cidr_error(value: &str) -> String {
+    if let Ok(ip) = value.parse::<IpAddr>() {
+        let bits = if ip.is_ipv4() { 32 } else { 128 };
+        return format!("`{value}` is an address, not a CIDR; write `{value}/{bits}` for one host");
+    }
+    let Some((addr, len)) = value.split_once('/') else {
+        return format!("`{value}` is not a CIDR such as `10.20.0.0/16` (address/prefix length)");
+    };
+    let Ok(ip) = addr.parse::<IpAddr>() else {
+        return format!(
+            "`{value}`: `{addr}` is not an IP address; write a CIDR such as `10.20.0.0/16`"
+        );
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    match len.parse::<u32>() {
+        Ok(n) if n > max => format!("`{value}`: the prefix /{n} is longer than {max}, the most an IPv{} address has; e.g. `{addr}/16`", if ip.is_ipv4() { 4 } else { 6 }),
+        _ => format!("`{value}`: `/{len}` is not a prefix length (a number from 0 to {max}); e.g. `{addr}/16`"),
+    }
 }
 
 /// A Kubernetes object name (DNS subdomain).
@@ -207,7 +223,7 @@ pub fn ensure_aws_acm_arn(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{value}` is not an ACM certificate ARN such as `arn:aws:acm:us-east-1:123456789012:certificate/0b3c…`"))
+        Err(format!("`{value}` is not an ACM certificate ARN such as `arn:aws:acm:us-east-1:123456789012:certificate/0b3c2a1e-1111-2222-3333-444455556666`"))
     }
 }
 
@@ -315,23 +331,30 @@ const VAULT_SUFFIXES: [&str; 4] = [
 
 /// `https://<3–24 chars>.vault.azure.net[/]`.
 pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
-    let ok = value
-        .strip_prefix("https://")
-        .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
-        .and_then(|host| VAULT_SUFFIXES.iter().find_map(|s| host.strip_suffix(s)))
-        .is_some_and(|name| {
-            (3..=24).contains(&name.len())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && !name.ends_with('-')
-                && !name.contains("--")
-        });
+    const EXAMPLE: &str = "`https://caracal-prod.vault.azure.net`";
+    let Some(rest) = value.strip_prefix("https://") else {
+        let why = if value.starts_with("http://") {
+            "Key Vault serves only HTTPS: start it with `https://`"
+        } else {
+            "a Key Vault URL starts with `https://`"
+        };
+        return Err(format!("`{value}`: {why}, e.g. {EXAMPLE}"));
+    };
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let Some(name) = VAULT_SUFFIXES.iter().find_map(|s| host.strip_suffix(s)) else {
+        return Err(format!(
+            "`{value}`: the host must end in `.vault.azure.net` (or a sovereign cloud's vault domain), e.g. {EXAMPLE}"
+        ));
+    };
+    let ok = (3..=24).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !name.ends_with('-')
+        && !name.contains("--");
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "`{value}` is not a Key Vault URL such as `https://caracal-prod.vault.azure.net`"
-        ))
+        Err(format!("`{value}`: the vault name `{name}` must be 3–24 letters, digits and single `-`, starting with a letter, e.g. {EXAMPLE}"))
     }
 }
 

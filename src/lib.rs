@@ -68,5 +68,27 @@ pub fn build(
 ) -> Result<(plan::Plan, RenderedTree), BuildError> {
     let plan = plan::plan(answers, catalog)?;
     let tree = render::render(&plan, templates)?;
+    ensure_check_clean(&plan, &tree)?;
     Ok((plan, tree))
+}
+
+/// Refuses a rendered overlay that `check` would report errors on, each at the answer that
+/// fixes it: validation should already have refused such answers, and this keeps the
+/// writers and `check` to one truth even if a rule is missing there (#13).
+fn ensure_check_clean(plan: &plan::Plan, tree: &RenderedTree) -> Result<(), Problems> {
+    let Some(values) = tree.files.get("values.yaml") else {
+        return Ok(());
+    };
+    let problems: Vec<error::Problem> = check::values_errors(values, plan)
+        .into_iter()
+        .map(|f| {
+            let path = f.answer.unwrap_or_else(|| f.file.clone());
+            error::Problem::new(path, f.message)
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(problems))
+    }
 }

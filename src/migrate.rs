@@ -16,11 +16,13 @@ use crate::catalog::Catalog;
 use crate::error::{AnswersError, OverlayError, Problem, Problems, RenderError};
 use crate::overlay_dir::OverlayDir;
 use crate::render::{digest, RenderedTree, Templates, ANSWERS_FILE, LOCAL_SECRETS_FILE};
+use refuse::bullets;
 
 mod changes;
 mod emit;
 pub mod flow;
 mod merge;
+mod refuse;
 mod rules;
 
 pub use changes::Change;
@@ -78,6 +80,15 @@ pub enum MigrateError {
     /// recorded path outside the overlay).
     #[error(transparent)]
     Refused(OverlayError),
+    /// A value the merge keeps (a hand edit, or "keep yours") is one the target profile
+    /// forbids.
+    #[error("profile `{profile}` forbids a value the merge keeps from your hand edits; take the new profile's value for it (`--prefer theirs`, or choose the new value for that conflict):{}", bullets(problems))]
+    Forbidden {
+        /// Target profile.
+        profile: String,
+        /// Each refused value: the key and why.
+        problems: Problems,
+    },
     /// A template failed (a bug).
     #[error(transparent)]
     Render(#[from] RenderError),

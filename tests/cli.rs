@@ -471,11 +471,11 @@ fn check_names_the_answer_behind_each_broken_promise() {
         out
     };
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("open", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n", "[change `egress.openHttps`]"),
+        ("open", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n", "it is a hand edit of values.yaml (the answers render no such rule)"),
         ("origin", "publicUrl: https://console.caracal.example.com", "publicUrl: https://caracal.example.com", "[change `hosts.web`]"),
         ("issuer", "issuerUrl: https://sts.caracal.example.com", "issuerUrl: https://auth.example.com", "[change `hosts.sts`]"),
         ("objectstore", "        cidr: 10.61.0.0/16\n", "        cidr: 10.62.0.0/16\n", "[change `egress.objectStore`]"),
-        ("dns", "allowOpenDns: false", "allowOpenDns: true", "[change `dns.mode`]"),
+        ("dns", "allowOpenDns: false", "allowOpenDns: true", "networkPolicy.allowOpenDns: true is a hand edit of values.yaml"),
     ];
     for (name, from, to, needle) in cases {
         let out = fresh(name);
@@ -488,13 +488,15 @@ fn check_names_the_answer_behind_each_broken_promise() {
             .arg(&out)
             .assert()
             .code(1)
-            .stdout(predicate::str::contains(*needle));
+            .stdout(predicate::str::contains(*needle))
+            // A regulated overlay is never told to open HTTPS (#13).
+            .stdout(predicate::str::contains("egress.openHttps").not());
     }
 }
 
-/// No identity/provider egress: `new` writes with a warning, `check` reports it (exit 1).
+/// No identity/provider egress: `new` refuses it naming the answer, as `check` would (#13).
 #[test]
-fn missing_provider_egress_is_written_with_a_warning_and_check_reports_it() {
+fn missing_provider_egress_is_refused_by_new_as_check_refuses_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("overlay");
     common::new_cmd(fixture("eks-production"), &out)
@@ -505,12 +507,10 @@ fn missing_provider_egress_is_written_with_a_warning_and_check_reports_it() {
             "egress.identityProvider=[]",
         ])
         .assert()
-        .success()
-        .stderr(predicate::str::contains("warning: `egress.providerApis`"));
-    common::cmd()
-        .arg("check")
-        .arg(&out)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("[change `egress.providerApis`]"));
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`egress.providerApis`: no HTTPS egress",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!out.exists(), "nothing is written");
 }

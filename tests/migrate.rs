@@ -199,7 +199,7 @@ fn production_to_regulated_keeps_a_hand_added_key_and_replica_count() {
 }
 
 #[test]
-fn a_hand_change_the_migration_must_override_stops_it_until_a_side_is_preferred() {
+fn a_hand_change_the_migration_must_override_stops_it_and_a_forbidden_kept_value_is_refused() {
     for (prefer, want) in [("theirs", false), ("ours", true)] {
         let o = Overlay::of("eks", "production");
         o.edit("values.yaml", |v| {
@@ -226,6 +226,19 @@ fn a_hand_change_the_migration_must_override_stops_it_until_a_side_is_preferred(
         assert!(stderr(&a).contains("--prefer"), "{}", stderr(&a));
         assert_eq!(o.snapshot(), before);
         args.extend(["--prefer", prefer]);
+        if want {
+            // Keeping the hand edit would write a regulated overlay `check` rejects (#13).
+            let a = o.migrate(&args).code(2);
+            let err = stderr(&a);
+            assert!(
+                err.contains("profile `regulated` forbids a value the merge keeps")
+                    && err.contains("networkPolicy.allowOpenHttps: true is a hand edit")
+                    && err.contains("nothing was written"),
+                "{err}"
+            );
+            assert_eq!(o.snapshot(), before, "--prefer ours wrote something");
+            continue;
+        }
         o.migrate(&args).success();
         let values = o.read("values.yaml");
         assert_eq!(

@@ -241,6 +241,66 @@ proptest! {
     }
 }
 
+/// `--set`s that push valid answers towards the edges the writers and `check` must agree
+/// on (#13): missing or open egress, data hosts and CIDRs, DNS modes, profile switches.
+const STRESS: [&str; 28] = [
+    "egress.providerApis=[]",
+    "egress.identityProvider=[]",
+    "egress.objectStore=[]",
+    "egress.openHttps=true",
+    "egress.openHttps=false",
+    "egress.other=[0.0.0.0/0]",
+    "egress=null",
+    "postgres.cidr=0.0.0.0/0",
+    "redis.cidr=0.0.0.0/0",
+    "postgres.host=10.1.2.3",
+    "redis.host=10.2.3.4",
+    "postgres.cidr=null",
+    "dns.mode=open",
+    "dns.mode=cidr",
+    "dns.cidr=10.0.0.10/32",
+    "ingressController=null",
+    "ingressController={namespace: ingress-nginx}",
+    "auditExport=null",
+    "endpoints.web=disabled",
+    "endpoints.sts=internal",
+    "endpoints.api=public",
+    "redis.tls=true",
+    "redis.port=6380",
+    "profile=regulated",
+    "profile=production",
+    "profile=evaluation",
+    "cloud=gke",
+    "tls={clusterIssuer: letsencrypt-dns01}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// One truth (#13): whatever `new` accepts, `check` reports clean.
+    #[test]
+    fn any_answers_new_accepts_give_an_overlay_check_reports_clean(
+        c in choice(),
+        sets in proptest::collection::vec(proptest::sample::select(STRESS.to_vec()), 0..4),
+    ) {
+        let catalog = catalog();
+        let templates = Templates::builtin().expect("templates");
+        let text = serde_yaml::to_string(&answers_for(&c, &catalog)).expect("yaml");
+        let sets: Vec<String> = sets.into_iter().map(str::to_string).collect();
+        let Ok(answers) = Answers::parse("prop.yaml", &text, &sets) else {
+            return Ok(());
+        };
+        let Ok((_, tree)) = caracal_wizard::build(&answers, &catalog, &templates) else {
+            return Ok(());
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        caracal_wizard::output::write_tree(dir.path(), &tree, false).expect("write");
+        let findings = check::check_dir(dir.path(), &catalog).expect("check");
+        let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        prop_assert!(errors.is_empty(), "{errors:#?}\n{text}\n{sets:?}");
+    }
+}
+
 /// Keys of the answers file, to steer random documents towards the interesting paths.
 const KEYS: [&str; 30] = [
     "version",

@@ -206,3 +206,25 @@ fn check_values_file(
     }
     Ok(())
 }
+
+/// The errors `check` would report about `values_text` (rendered, merged or hand-edited)
+/// under the plan of its answers. Pure: the writers run it before writing, so whatever
+/// `check` refuses no writer writes (#13).
+pub fn values_errors(values_text: &str, plan: &Plan) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    match crate::manifest::parse_yaml(values_text) {
+        Err(e) => findings.push(Finding::error(
+            "values.yaml",
+            format!("not valid YAML: {e}"),
+            None,
+        )),
+        Ok(v) => {
+            values::check_values(&v, plan.profile.evaluation, &mut findings);
+            promises::check_promises(&v, plan, &mut findings);
+        }
+    }
+    findings.retain(|f| f.severity == Severity::Error);
+    findings.sort();
+    findings.dedup();
+    findings
+}

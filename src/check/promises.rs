@@ -24,7 +24,6 @@ pub(super) fn check_promises(v: &Value, plan: &Plan, findings: &mut Vec<Finding>
         return;
     };
     check_named_egress(&np, plan, findings);
-    check_required_egress(&np, plan, findings);
     check_dns_egress(&np, plan, findings);
     check_open_flags(&np, plan, findings);
     if !plan.profile.open_cidr {
@@ -59,31 +58,6 @@ fn check_named_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<
     }
 }
 
-/// Profiles that require egress need the identity provider or provider APIs, and the audit
-/// export's object store.
-fn check_required_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
-    if !plan.profile.require_egress || np.allow_open_https {
-        return;
-    }
-    let egress = plan.answers.egress.clone().unwrap_or_default();
-    let named = |cat: &str| {
-        egress
-            .categories()
-            .iter()
-            .any(|(c, v)| *c == cat && !v.is_empty())
-    };
-    if !named("identityProvider") && !named("providerApis") && plan.cloud.fixed_egress.is_empty() {
-        findings.push(Finding::error(FILE, format!("no egress to the identity provider or provider APIs: workload identity, audit export and an external secret backend can't reach {}", plan.cloud.title), Some("egress.providerApis")));
-    }
-    if plan.answers.audit_export.is_some() && !named("objectStore") {
-        findings.push(Finding::error(
-            FILE,
-            "audit export is configured but no egress reaches its object store",
-            Some("egress.objectStore"),
-        ));
-    }
-}
-
 /// The DNS egress the answers ask for is still there.
 fn check_dns_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
     let want = &plan.values.network_policy;
@@ -96,27 +70,45 @@ fn check_dns_egress(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Fi
     }
 }
 
-/// `allowOpenHttps` and `allowOpenDns` only where the profile offers them.
+/// `allowOpenHttps` and `allowOpenDns` only where the profile offers them. When the answers
+/// render the flag false, `true` is a hand edit of `values.yaml`: name that key, not the
+/// answer (which is already right).
 fn check_open_flags(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
-    if np.allow_open_https && !plan.profile.open_https {
-        findings.push(Finding::error(
-            FILE,
-            format!(
-                "networkPolicy.allowOpenHttps is true, which profile `{}` refuses",
-                plan.profile.id
-            ),
-            Some("egress.openHttps"),
-        ));
-    }
-    if np.allow_open_dns && !plan.profile.open_dns {
-        findings.push(Finding::error(
-            FILE,
-            format!(
-                "networkPolicy.allowOpenDns is true, which profile `{}` refuses",
-                plan.profile.id
-            ),
-            Some("dns.mode"),
-        ));
+    let want = &plan.values.network_policy;
+    let flags = [
+        (
+            "allowOpenHttps",
+            np.allow_open_https,
+            want.allow_open_https,
+            plan.profile.open_https,
+            "egress.openHttps",
+        ),
+        (
+            "allowOpenDns",
+            np.allow_open_dns,
+            want.allow_open_dns,
+            plan.profile.open_dns,
+            "dns.mode",
+        ),
+    ];
+    for (key, got, rendered, allowed, answer) in flags {
+        if !got || allowed {
+            continue;
+        }
+        let profile = &plan.profile.id;
+        findings.push(if rendered {
+            Finding::error(
+                FILE,
+                format!("networkPolicy.{key} is true, which profile `{profile}` refuses"),
+                Some(answer),
+            )
+        } else {
+            Finding::error(
+                FILE,
+                format!("networkPolicy.{key}: true is a hand edit of values.yaml (the answers render false), which profile `{profile}` refuses; remove it or set it to false"),
+                None,
+            )
+        });
     }
 }
 
@@ -130,22 +122,23 @@ fn check_no_open_rules(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec
         if !open {
             continue;
         }
-        // HTTPS to everywhere is what `egress.openHttps` would ask for; anything else
-        // to everywhere can only have come from a CIDR list.
-        let https = r.ports.is_empty() || r.ports.iter().any(|p| p.port == 443);
-        let answer = if https {
-            "egress.openHttps"
+        // Validation refuses every answer that renders such a rule here, so it is a hand
+        // edit: name it rather than an answer the profile forbids (`egress.openHttps`).
+        let want = &plan.values.network_policy;
+        let rendered = want.extra_egress.contains(r) || want.dns_egress.contains(r);
+        let (msg, answer) = if rendered {
+            ("list CIDRs under `egress.*` instead", Some("egress.other"))
         } else {
-            "egress.other"
+            ("it is a hand edit of values.yaml (the answers render no such rule): remove it or narrow it to named CIDRs", None)
         };
         findings.push(
             Finding::error(
                 FILE,
                 format!(
-                    "an egress rule reaches everywhere (no peer or a /0), which profile `{}` refuses; list CIDRs under `egress.*` instead",
+                    "an egress rule in networkPolicy reaches everywhere (no peer or a /0), which profile `{}` refuses; {msg}",
                     plan.profile.id
                 ),
-                Some(answer),
+                answer,
             )
             .rechecked_when_rendered(),
         );

@@ -214,6 +214,8 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
             "{open} conflict(s) between hand edits and the migration; nothing was written. Re-run with --prefer ours (keep your values) or --prefer theirs (take the new profile's)"
         )));
     }
+    plan.ensure_allowed(&catalog)
+        .map_err(|e| usage(format!("{e}\nnothing was written")))?;
     if args.dry_run {
         writeln!(out, "\ndry run: nothing written")?;
         return Ok(0);
@@ -235,6 +237,8 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
 /// Writes a settled plan atomically (force: the merge kept every hand edit it could) and
 /// says what happened. Both the non-interactive and the interactive migration end here.
 fn write_plan(args: &MigrateArgs, plan: &MigrationPlan, lead: &str) -> anyhow::Result<i32> {
+    plan.ensure_allowed(&Catalog::builtin()?)
+        .map_err(|e| usage(format!("{e}\nnothing was written")))?;
     let report = super::write(&args.dir, &plan.tree(), true)?;
     let headline = format!(
         "{lead}Migrated {} to profile `{}`",

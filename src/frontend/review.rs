@@ -92,9 +92,14 @@ impl Review {
                 return review;
             }
         };
-        review
-            .findings
-            .extend(check_findings(&tree, wizard.catalog()));
+        let findings = check_findings(&tree, wizard.catalog());
+        // One truth (#13): what `check` calls an error is never written.
+        if findings.iter().any(|f| f.starts_with("error:")) {
+            review.blocked = Some(
+                "`check` reports errors in the rendered overlay (listed above); nothing is written until the answers they name are fixed".into(),
+            );
+        }
+        review.findings.extend(findings);
         let target = OverlayDir::new(out);
         for (path, contents) in &tree.files {
             // A file that is not text reads as changed; links, FIFOs and the like block
@@ -177,9 +182,57 @@ fn check_findings(tree: &RenderedTree, catalog: &Catalog) -> Vec<String> {
                     Severity::Error => "error",
                     Severity::Note => "note",
                 };
-                format!("{sev}: {}: {}", f.file, f.message)
+                match &f.answer {
+                    Some(a) => format!("{sev}: {}: {} (answer `{a}`)", f.file, f.message),
+                    None => format!("{sev}: {}: {}", f.file, f.message),
+                }
             })
             .collect(),
         Err(e) => vec![format!("error: {e}")],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+
+    /// The review of the built-in example `name` with `sets` applied, against an empty target.
+    fn review_of(name: &str, sets: &[&str]) -> Review {
+        let text =
+            serde_yaml::to_string(&Answers::builtin_example(name).expect("example")).expect("yaml");
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        let answers = Answers::parse("test", &text, &sets).expect("parses");
+        let wizard = Wizard::new(Catalog::builtin().expect("catalog"), answers);
+        let target = tempfile::tempdir().expect("tempdir");
+        let templates = Templates::builtin().expect("templates");
+        Review::of(&wizard, &templates, &target.path().join("overlay"), false)
+    }
+
+    #[test]
+    fn the_review_refuses_what_check_would_reject_naming_the_answer() {
+        let r = review_of(
+            "eks-production",
+            &["egress.providerApis=[]", "egress.identityProvider=[]"],
+        );
+        assert!(r.blocked.is_some(), "{r:?}");
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.starts_with("`egress.providerApis`: no HTTPS egress")),
+            "{:?}",
+            r.problems
+        );
+    }
+
+    #[test]
+    fn a_review_the_writers_accept_has_no_check_errors() {
+        let r = review_of("eks-production", &[]);
+        assert_eq!(r.blocked, None, "{r:?}");
+        assert!(
+            r.findings.iter().all(|f| !f.starts_with("error:")),
+            "{:?}",
+            r.findings
+        );
     }
 }

@@ -480,3 +480,29 @@ fn sets_may_not_change_cloud_or_profile() {
         Err(MigrateError::Profile { .. })
     ));
 }
+
+#[test]
+fn keeping_a_hand_edit_the_target_profile_forbids_is_refused_naming_the_key() {
+    let (old, mut state) = overlay(&source("eks", "production"));
+    let values = state.files.get_mut("values.yaml").unwrap();
+    *values = values.replace("allowOpenHttps: false", "allowOpenHttps: true");
+    let (_, sets) = needs("eks", "production", "regulated");
+    let catalog = Catalog::builtin().unwrap();
+    for (side, refused) in [(Side::Ours, true), (Side::Theirs, false)] {
+        let mut p = plan(&old, &state, "regulated", &sets).unwrap();
+        p.resolve_all(side);
+        match p.ensure_allowed(&catalog) {
+            Err(e @ MigrateError::Forbidden { .. }) => {
+                assert!(refused, "{side:?}: {e}");
+                let text = e.to_string();
+                assert!(
+                    text.contains("networkPolicy.allowOpenHttps: true is a hand edit"),
+                    "{text}"
+                );
+                assert!(!text.contains("in the answers"), "{text}");
+            }
+            Err(e) => panic!("{side:?}: {e}"),
+            Ok(()) => assert!(!refused, "{side:?}: kept a forbidden value"),
+        }
+    }
+}

@@ -19,9 +19,12 @@ impl Validator<'_> {
         if let Some(p) = pg.port {
             self.port("postgres.port", p);
         }
-        if let Some(c) = &pg.cidr {
-            self.cidr("postgres.cidr", c);
-        }
+        self.data_cidr(
+            "postgres",
+            "Postgres",
+            pg.host.as_deref(),
+            pg.cidr.as_deref(),
+        );
         for (k, v) in [
             ("database", &pg.database),
             ("authDatabase", &pg.auth_database),
@@ -49,9 +52,7 @@ impl Validator<'_> {
         );
         let port = r.port.unwrap_or(6379);
         self.port("redis.port", port);
-        if let Some(c) = &r.cidr {
-            self.cidr("redis.cidr", c);
-        }
+        self.data_cidr("redis", "Redis", r.host.as_deref(), r.cidr.as_deref());
         if r.database.is_some_and(|d| d > 15) {
             self.err(
                 "redis.database",
@@ -117,6 +118,23 @@ impl Validator<'_> {
                 format!("`{in_cluster}` is the chart's in-cluster default, which stable deployments refuse; give the host of your {product}"),
             ),
             Some(h) => self.host_like(path, h),
+        }
+    }
+
+    /// The CIDR egress to a data service is allowed to: well formed, not everywhere where
+    /// the profile refuses open CIDRs, and holding the host when that is an IP address (the
+    /// NetworkPolicy would drop its traffic otherwise).
+    fn data_cidr(&mut self, key: &str, service: &str, host: Option<&str>, cidr: Option<&str>) {
+        let path = format!("{key}.cidr");
+        let Some(net) = cidr.and_then(|c| self.cidr(&path, c)) else {
+            return;
+        };
+        if net.prefix_len() == 0 && !self.profile.open_cidr {
+            self.err(&path, format!("`{net}` opens egress to everywhere, which profile `{}` refuses; give the CIDR of the {service} subnet", self.profile.id));
+        }
+        let ip = host.and_then(|h| h.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = ip.filter(|ip| !net.contains(ip)) {
+            self.err(format!("{key}.host"), format!("`{ip}` is outside `{key}.cidr` `{net}`: the NetworkPolicy would drop its traffic; give a CIDR that holds the host, or the host's address in `{net}`"));
         }
     }
 

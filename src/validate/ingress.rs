@@ -116,6 +116,10 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            // A bad `domain` makes every default host bad: `names` reports it once.
+            if self.is_default_host_of_bad_domain(e, &host) {
+                continue;
+            }
             if let Err(msg) = format::ensure_hostname(&host) {
                 self.err(path, msg);
                 continue;

@@ -1,6 +1,7 @@
 //! Rules for the names the release is known by: Helm release, namespace, domain and
 //! storage class.
 use super::validator::Validator;
+use crate::answers::Endpoint;
 use crate::format::{self, Format};
 
 impl Validator<'_> {
@@ -23,5 +24,13 @@ impl Validator<'_> {
         if let Some(sc) = self.a.storage_class.clone() {
             self.ensure("storageClass", Format::K8sName, &sc);
         }
+    }
+
+    /// Whether `host` is endpoint `e`'s default under a `domain` that is not a host name.
+    pub(super) fn is_default_host_of_bad_domain(&self, e: Endpoint, host: &str) -> bool {
+        let d = &self.a.domain;
+        !d.is_empty()
+            && format::ensure_hostname(d).is_err()
+            && host == format!("{}.{d}", e.host_label())
     }
 }

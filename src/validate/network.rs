@@ -136,6 +136,11 @@ impl Validator<'_> {
     /// namespace `ns` does not admit.
     fn controller_mismatch(&mut self, ns: &str, exposed: &[(Endpoint, Exposure)]) {
         for (_, x) in exposed {
+            // The operator's own class is served by the pods their selector names: nothing
+            // to warn about (this fired for every overlay with `className` and a namespace).
+            if self.is_own_class(*x) {
+                continue;
+            }
             let Some(spec) = effective_exposure(self.cloud, self.a, *x) else {
                 continue;
             };
@@ -159,6 +164,18 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+
+    /// Whether endpoints of exposure `x` go to the operator's own IngressClass.
+    fn is_own_class(&self, x: Exposure) -> bool {
+        self.a
+            .ingress_controller
+            .as_ref()
+            .is_some_and(|ic| match x {
+                Exposure::Public => ic.class_name.is_some(),
+                Exposure::Internal => ic.internal_class_name.is_some(),
+                Exposure::Disabled => false,
+            })
     }
 
     /// Without `ingressController`: one problem per hint of an exposure in use whose
@@ -247,7 +264,7 @@ impl Validator<'_> {
         if ports.is_empty() {
             self.err(
                 format!("{path}.ports"),
-                "list at least one port, or write the CIDR alone for 443",
+                "no port listed; give at least one (in the wizard `CIDR:PORT+PORT`, e.g. `10.30.0.0/16:8443+9443`), or the CIDR alone for 443",
             );
         }
         for p in ports {
@@ -262,13 +279,19 @@ impl Validator<'_> {
                 .iter()
                 .any(|(c, v)| *c == cat && !v.is_empty())
         };
-        // Identity and provider-API egress is a warning, not a refusal: whether the pods need it
-        // depends on features (an external secret backend, provider calls), and `check`
-        // reports it. Audit export without a way to its object store can only fail: refused.
-        if !has("identityProvider") && !has("providerApis") {
+        // Refused, as `check` refuses the overlay: workload identity and the external secret
+        // backend can't work without a way to the identity provider or the provider APIs,
+        // unless the cloud's fixed egress (e.g. GKE's metadata server) already gives one.
+        if !has("identityProvider") && !has("providerApis") && self.cloud.fixed_egress.is_empty() {
             let hint = self.egress_hint("providerApis");
             let idp = self.egress_hint("identityProvider");
-            self.warn("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs (or, outside regulated, set `egress.openHttps: true`); `check` reports this until then", self.cloud.id));
+            // Open HTTPS is only worth suggesting where the profile allows it.
+            let or_open = if self.profile.open_https {
+                " (or set `egress.openHttps: true`)"
+            } else {
+                ""
+            };
+            self.err("egress.providerApis", format!("no HTTPS egress for workload identity and provider APIs on {}: audit export and an external secret backend need {hint}; identity: {idp}. List their CIDRs under `egress.providerApis` or `egress.identityProvider`{or_open}", self.cloud.id));
         }
         if self.a.audit_export.is_some() && !has("objectStore") {
             let hint = self.egress_hint("objectStore");

@@ -148,7 +148,7 @@ fn bad_answers_name_the_field() {
         (
             &["egress.other=[0.0.0.0/33]"],
             "egress.other[0]",
-            "not a CIDR",
+            "the prefix /33 is longer than 32",
         ),
         (&["ingressController=null"], "ingressController", "VPC"),
         (
@@ -365,16 +365,198 @@ fn own_ingress_controller_allows_cert_manager_on_eks() {
 }
 
 #[test]
-fn missing_identity_egress_is_a_warning_that_check_reports() {
-    let checked =
-        check(&answers(EKS_PROD, &["egress.providerApis=[]"]), &catalog()).expect("still valid");
+fn missing_identity_egress_is_refused_as_check_refuses_it() {
+    let found = problems(EKS_PROD, &["egress.providerApis=[]"]);
     assert!(
-        checked
-            .warnings
+        found
             .iter()
-            .any(|w| w.path == "egress.providerApis" && w.message.contains("no HTTPS egress")),
-        "{:?}",
-        checked.warnings
+            .any(|p| p.path == "egress.providerApis" && p.message.contains("no HTTPS egress")),
+        "{found:#?}"
+    );
+}
+
+/// The regulated variant of [`EKS_PROD`], as `--set`s.
+const TO_REGULATED: [&str; 3] = [
+    "profile=regulated",
+    "auditExport={endpoint: 'https://s3.us-east-1.amazonaws.com', bucket: caracal-audit, region: us-east-1}",
+    "egress.objectStore=[10.61.0.0/16]",
+];
+
+/// Each refusal says why (#13); the table is (sets, expected path, words in the message).
+#[test]
+fn refusals_say_why() {
+    let aks = [
+        "cloud=aks",
+        "identity={azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}",
+        "tls={clusterIssuer: letsencrypt}",
+        "ingressController=null",
+    ];
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["postgres.cidr=10.20.0.0/33"],
+            "postgres.cidr",
+            "the prefix /33 is longer than 32",
+        ),
+        (
+            vec!["redis.cidr=10.20.0.0/x"],
+            "redis.cidr",
+            "`/x` is not a prefix length",
+        ),
+        (
+            vec!["egress.other=[10.20.0.1]"],
+            "egress.other[0]",
+            "write `10.20.0.1/32` for one host",
+        ),
+        (
+            [
+                &aks[..],
+                &["secretStore={azureVaultUrl: caracal-kv.vault.azure.net}"],
+            ]
+            .concat(),
+            "secretStore.azureVaultUrl",
+            "a Key Vault URL starts with `https://`",
+        ),
+        (
+            [
+                &aks[..],
+                &["secretStore={azureVaultUrl: 'http://caracal-kv.vault.azure.net'}"],
+            ]
+            .concat(),
+            "secretStore.azureVaultUrl",
+            "Key Vault serves only HTTPS",
+        ),
+        (
+            [
+                &aks[..],
+                &["secretStore={azureVaultUrl: 'https://kv.vault.azure.net'}"],
+            ]
+            .concat(),
+            "secretStore.azureVaultUrl",
+            "the vault name `kv` must be 3–24",
+        ),
+        (
+            vec!["tls.awsCertificateArn=nope"],
+            "tls.awsCertificateArn",
+            "certificate/0b3c2a1e-1111-2222-3333-444455556666`",
+        ),
+        (
+            vec!["egress.other=[{cidr: 10.20.0.0/16, ports: []}]"],
+            "egress.other[0].ports",
+            "`CIDR:PORT+PORT`, e.g. `10.30.0.0/16:8443+9443`",
+        ),
+    ];
+    for (sets, path, words) in cases {
+        let found = problems(EKS_PROD, &sets);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.path == path && p.message.contains(words)),
+            "{sets:?}: expected `{path}` mentioning {words:?}, got {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_domain_is_reported_once_not_at_every_default_host() {
+    let found = problems(EKS_PROD, &["domain=bad_domain.example"]);
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, vec!["domain"], "{found:#?}");
+    // A host the operator typed under the bad domain is still their answer to fix.
+    let found = problems(
+        EKS_PROD,
+        &[
+            "domain=bad_domain.example",
+            "hosts.web=web.bad_domain.example",
+        ],
+    );
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, vec!["domain", "hosts.web"], "{found:#?}");
+}
+
+#[test]
+fn a_data_host_ip_outside_its_cidr_is_refused_naming_the_answer() {
+    for (key, ip) in [("postgres", "10.70.0.5"), ("redis", "192.168.1.9")] {
+        let found = problems(EKS_PROD, &[&format!("{key}.host={ip}")]);
+        assert!(
+            found.iter().any(|p| p.path == format!("{key}.host")
+                && p.message
+                    .contains(&format!("`{ip}` is outside `{key}.cidr` `10.60.0.0/16`"))),
+            "{key}: {found:#?}"
+        );
+        let inside = problems(EKS_PROD, &[&format!("{key}.host=10.60.3.4")]);
+        assert_eq!(inside, vec![], "{key}: an address inside the CIDR is fine");
+    }
+}
+
+#[test]
+fn regulated_refuses_a_data_cidr_to_everywhere() {
+    let sets = [&TO_REGULATED[..], &["redis.cidr=0.0.0.0/0"]].concat();
+    let found = problems(EKS_PROD, &sets);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.path == "redis.cidr" && p.message.contains("profile `regulated` refuses")),
+        "{found:#?}"
+    );
+    let production = problems(EKS_PROD, &["redis.cidr=0.0.0.0/0"]);
+    assert_eq!(production, vec![], "production allows open CIDRs");
+}
+
+#[test]
+fn regulated_never_suggests_open_https() {
+    let sets = [&TO_REGULATED[..], &["egress.providerApis=[]"]].concat();
+    let found = problems(EKS_PROD, &sets);
+    let p = found
+        .iter()
+        .find(|p| p.path == "egress.providerApis")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(!p.message.contains("openHttps"), "{}", p.message);
+    let production = problems(EKS_PROD, &["egress.providerApis=[]"]);
+    assert!(
+        production
+            .iter()
+            .any(|p| p.message.contains("`egress.openHttps: true`")),
+        "production may open HTTPS: {production:#?}"
+    );
+}
+
+/// Warnings must be worth reading (#13): the controller-mismatch warning fires only when
+/// the pods serving the Ingresses are not the ones the selector names.
+#[test]
+fn controller_warning_fires_only_when_the_selector_misses_the_serving_pods() {
+    let aks = [
+        "cloud=aks",
+        "identity={azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}",
+        "secretStore={azureVaultUrl: 'https://caracal-kv.vault.azure.net'}",
+        "tls={clusterIssuer: letsencrypt-dns01}",
+    ];
+    let warnings = |ic: &str| {
+        let sets: Vec<String> = aks
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("ingressController={ic}")])
+            .collect();
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        check(&answers(EKS_PROD, &sets), &catalog())
+            .expect("valid")
+            .warnings
+            .into_iter()
+            .filter(|w| w.path == "ingressController")
+            .collect::<Vec<_>>()
+    };
+    let own = warnings("{namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}, className: nginx, internalClassName: nginx-internal}");
+    assert_eq!(
+        own,
+        vec![],
+        "their own controller is what the selector names"
+    );
+    let cloud_served =
+        warnings("{namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}}");
+    assert!(
+        cloud_served
+            .iter()
+            .any(|w| w.message.contains("whose pods run in `app-routing-system`")),
+        "{cloud_served:#?}"
     );
 }
 

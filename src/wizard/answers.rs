@@ -142,6 +142,33 @@ pub fn labels_value(text: &str) -> Result<serde_yaml::Value, String> {
     Ok(serde_yaml::Value::Mapping(m))
 }
 
+/// Refuses a typed list item whose ports (after `CIDR:`) are not TCP ports, in the syntax
+/// the wizard shows them (`CIDR:PORT+PORT`), before YAML parsing would word it as YAML.
+pub fn ensure_list_ports(text: &str) -> Result<(), String> {
+    const EXAMPLE: &str =
+        "write `CIDR:PORT+PORT`, e.g. `10.30.0.0/16:8443+9443`, or the CIDR alone for 443";
+    for item in text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let Some((_, ports)) = item.split_once('/').and_then(|(_, t)| t.split_once(':')) else {
+            continue;
+        };
+        if ports.is_empty() {
+            return Err(format!("`{item}` has no port after `:`; {EXAMPLE}"));
+        }
+        for p in ports.split('+') {
+            if !p.parse::<u16>().is_ok_and(|n| n > 0) {
+                return Err(format!(
+                    "`{item}`: `{p}` is not a TCP port (1–65535); {EXAMPLE}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Text typed for a list (`a, b`) as a `--set` value: a YAML flow sequence. An item
 /// `CIDR:PORT+PORT` (e.g. `10.30.0.0/16:8443+9443`) becomes `{cidr, ports}`.
 pub fn list_to_set_value(text: &str) -> String {

@@ -260,6 +260,7 @@ impl Wizard {
         if text.is_empty() {
             answers::unset(&mut a, &q.path)?;
         } else if matches!(q.kind, Kind::List { .. }) {
+            answers::ensure_list_ports(text)?;
             answers::set(&mut a, &q.path, &answers::list_to_set_value(text))?;
         } else if matches!(q.kind, Kind::Labels { .. }) {
             answers::set_value(&mut a, &q.path, answers::labels_value(text)?)?;

@@ -365,3 +365,23 @@ fn gitops_and_sign_in_are_asked_and_none_unsets() {
     assert!(w.question(QuestionId::GitOps).is_none());
     assert!(w.question(QuestionId::OtlpEndpoint).is_some());
 }
+
+#[test]
+fn egress_port_errors_quote_the_wizards_syntax() {
+    let mut w = wizard(example("eks-production"));
+    for typed in ["10.30.0.0/16:84x3", "10.30.0.0/16:", "10.30.0.0/16:0+443"] {
+        w.update(Msg::Answer(QuestionId::EgressOther, typed.into()));
+        let shown = w.problems_for(QuestionId::EgressOther);
+        assert!(
+            shown.iter().any(|m| m.contains("`CIDR:PORT+PORT`")
+                && m.contains("`10.30.0.0/16:8443+9443`")
+                && !m.contains("ports:")),
+            "{typed}: {shown:?}"
+        );
+    }
+    w.update(Msg::Answer(
+        QuestionId::EgressOther,
+        "10.30.0.0/16:8443+9443".into(),
+    ));
+    assert!(w.problems_for(QuestionId::EgressOther).is_empty());
+}

@@ -167,9 +167,12 @@ pub fn needs(cloud: &str, from: &str, to: &str) -> (BTreeSet<String>, Vec<String
             ],
         );
         if from == "evaluation" && cloud != "gke" {
-            // Not required (missing identity egress is a warning), but a regulated overlay
-            // should name it, so the migration is given it with the audit export.
-            need("auditExport", &["egress.providerApis={10.70.1.0/24}"]);
+            // Open HTTPS carried from evaluation is refused in regulated, and without a
+            // fixed egress (GKE's) identity and provider APIs need a named CIDR (#13).
+            need(
+                "egress.providerApis",
+                &["egress.providerApis={10.70.1.0/24}"],
+            );
         }
     }
     if to == "private" && cloud == "gke" && (from == "production" || from == "regulated") {

@@ -226,19 +226,23 @@ fn check_wider_egress(
                 dest.describe(),
                 port.describe()
             ),
-            Some(answer_widening(dest, port)),
+            answer_widening(dest, port, plan),
         ));
     }
 }
 
-/// The answer that would have asked for egress this wide.
-fn answer_widening(dest: &Dest, port: &PortRange) -> &'static str {
+/// The answer that would have asked for egress this wide; `None` when the profile forbids
+/// that answer, so only a hand edit can have made it (never suggest `egress.openHttps` to a
+/// regulated overlay).
+fn answer_widening(dest: &Dest, port: &PortRange, plan: &Plan) -> Option<&'static str> {
     if port.covers(&PortRange::tcp(53)) || port.covers(&PortRange::udp(53)) {
-        "dns.mode"
+        Some("dns.mode")
     } else if dest.is_everywhere() && port.covers(&PortRange::tcp(443)) {
-        "egress.openHttps"
+        plan.profile.open_https.then_some("egress.openHttps")
+    } else if dest.is_everywhere() {
+        plan.profile.open_cidr.then_some("egress.other")
     } else {
-        "egress.other"
+        Some("egress.other")
     }
 }
 
