@@ -13,6 +13,7 @@ use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
 pub mod docs;
+pub mod runbook;
 mod context;
 mod gitops;
 mod ingress;
