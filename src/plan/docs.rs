@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::{GitOpsPlan, Plan, PlannedIngress, SecretEntry};
 use crate::answers::GitOps;
 use crate::error::Problem;
-use crate::format::Format;
 use crate::gitops::{
     APPLICATION_FILE, FLUX_HELMRELEASE_FILE, FLUX_KUSTOMIZATION_FILE, FLUX_KUSTOMIZECONFIG_FILE,
     FLUX_SOURCE_FILE,
