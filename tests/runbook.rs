@@ -288,3 +288,86 @@ fn gitops_readme_blocks_run_too() {
         check_readme(&format!("{cloud}-flux"), &common::build(&text, &common::FLUX));
     }
 }
+
+/// The `cloud/*.json` documents of an EKS overlay, parsed.
+fn cloud_documents(tree: &RenderedTree) -> Vec<(String, serde_json::Value)> {
+    tree.files
+        .iter()
+        .filter(|(p, _)| p.starts_with("cloud/"))
+        .map(|(p, text)| {
+            let v = serde_json::from_str(text).unwrap_or_else(|e| panic!("{p}: {e}"));
+            (p.clone(), v)
+        })
+        .collect()
+}
+
+fn statements(doc: &serde_json::Value) -> &Vec<serde_json::Value> {
+    doc["Statement"].as_array().expect("Statement")
+}
+
+#[test]
+fn eks_iam_documents_name_the_real_subjects_and_are_scoped() {
+    let own = "identity.externalSecrets=arn:aws:iam::444455556666:role/caracal-eso";
+    for profile in ["production", "private", "regulated"] {
+        let text = common::answers_text("eks", profile);
+        for sets in [vec![], vec![own]] {
+            let tree = common::build(&text, &sets);
+            let docs = cloud_documents(&tree);
+            let what = format!("eks-{profile} {sets:?}");
+            let trusts: Vec<&serde_json::Value> = docs
+                .iter()
+                .filter(|(p, _)| p.ends_with("trust-policy.json"))
+                .map(|(_, d)| d)
+                .collect();
+            assert_eq!(trusts.len(), 1 + sets.len(), "{what}: one trust policy per role");
+            let mut subjects = BTreeSet::new();
+            for t in &trusts {
+                let s = &statements(t)[0];
+                assert_eq!(s["Action"][0], "sts:AssumeRoleWithWebIdentity", "{what}");
+                let fed = s["Principal"]["Federated"].as_str().expect("Federated");
+                assert!(fed.ends_with(":oidc-provider/${OIDC_PROVIDER}"), "{what}: {fed}");
+                let subs = s["Condition"]["StringEquals"]["${OIDC_PROVIDER}:sub"]
+                    .as_array()
+                    .expect("sub condition");
+                subjects.extend(subs.iter().map(|v| v.as_str().expect("subject").to_string()));
+            }
+            let expected: BTreeSet<String> = [
+                "system:serviceaccount:caracal:caracal-caracal",
+                "system:serviceaccount:caracal:caracal-external-secrets",
+            ]
+            .map(String::from)
+            .into();
+            assert_eq!(subjects, expected, "{what}: exactly the two ServiceAccounts");
+            let (_, read) = docs
+                .iter()
+                .find(|(p, _)| p == "cloud/external-secrets-policy.json")
+                .expect("secrets policy");
+            for s in statements(read) {
+                for r in s["Resource"].as_array().expect("Resource") {
+                    let r = r.as_str().expect("resource");
+                    assert_ne!(r, "*", "{what}: no wildcard resource");
+                    let account = if sets.is_empty() { "111122223333" } else { "444455556666" };
+                    assert_eq!(
+                        r,
+                        format!("arn:aws:secretsmanager:us-east-1:{account}:secret:caracal/*"),
+                        "{what}: scoped to the prefix"
+                    );
+                }
+            }
+            let audit = docs.iter().any(|(p, _)| p == "cloud/workloads-audit-policy.json");
+            assert_eq!(audit, profile == "regulated", "{what}: audit policy with export only");
+            // The separate identity lands on External Secrets' ServiceAccount only.
+            let sa = &tree.files["external-secrets/service-account.yaml"];
+            assert_eq!(sa.contains("caracal-eso"), !sets.is_empty(), "{what}");
+            assert!(!tree.files["values.yaml"].contains("caracal-eso"), "{what}");
+        }
+    }
+}
+
+#[test]
+fn only_eks_writes_iam_documents() {
+    for cloud in ["gke", "aks"] {
+        let tree = common::build(&common::answers_text(cloud, "regulated"), &[]);
+        assert!(cloud_documents(&tree).is_empty(), "{cloud}");
+    }
+}
