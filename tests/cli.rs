@@ -396,10 +396,18 @@ fn preview_yaml_is_one_stream_of_kubernetes_objects_and_json_maps_every_file() {
     let docs = caracal_wizard::manifest::parse_yaml_documents(&text).unwrap();
     let kinds: Vec<&str> = docs.iter().filter_map(|d| d["kind"].as_str()).collect();
     assert_eq!(docs.len(), kinds.len(), "every document is an object");
-    for kind in ["Namespace", "ServiceAccount", "ClusterSecretStore", "ExternalSecret"] {
+    for kind in [
+        "Namespace",
+        "ServiceAccount",
+        "ClusterSecretStore",
+        "ExternalSecret",
+    ] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
-    assert!(!kinds.contains(&"Kustomization"), "kustomize's config is not applied");
+    assert!(
+        !kinds.contains(&"Kustomization"),
+        "kustomize's config is not applied"
+    );
     assert!(text.contains("# Source: namespace.yaml\n"));
     let out = common::cmd()
         .args(["preview", "--format", "json", "--answers"])

@@ -16,7 +16,11 @@ use caracal_wizard::render::RenderedTree;
 
 /// Fake values typed into the prompts: one starts with `-` (an option, if passed as an
 /// argument), one has spaces and a quote.
-const TYPED: [&str; 3] = ["-typed-secret-ZQ1", "typed secret 'ZQ2' value", "typed-secret-ZQ3"];
+const TYPED: [&str; 3] = [
+    "-typed-secret-ZQ1",
+    "typed secret 'ZQ2' value",
+    "typed-secret-ZQ3",
+];
 /// What the `openssl` stub prints for `openssl rand -hex 32`.
 const RANDOM: &str = "stubrandomZQ4";
 /// The stubbed commands.
@@ -152,7 +156,11 @@ fn run_block(shell: &str, block: &str, dir: &Path, bin: &Path, what: &str) -> Ve
     let _ = std::fs::remove_file(&log);
     let script = bin.join("block.sh");
     std::fs::write(&script, block.replace("<chart>", CHART)).expect("script");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut child = Command::new(shell)
         .arg("-eu")
         .arg(&script)
@@ -165,7 +173,12 @@ fn run_block(shell: &str, block: &str, dir: &Path, bin: &Path, what: &str) -> Ve
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("{shell}: {e}"));
-    let typed: String = TYPED.iter().cycle().take(12).map(|v| format!("{v}\n")).collect();
+    let typed: String = TYPED
+        .iter()
+        .cycle()
+        .take(12)
+        .map(|v| format!("{v}\n"))
+        .collect();
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("stdin");
@@ -231,9 +244,15 @@ fn check_readme(name: &str, tree: &RenderedTree) {
             .into_iter()
             .filter(|p| p != "<chart>")
             .collect();
-        assert!(left.is_empty(), "{name}: block {i} leaves {left:?}:\n{block}");
+        assert!(
+            left.is_empty(),
+            "{name}: block {i} leaves {left:?}:\n{block}"
+        );
         if block.contains("read -r") {
-            assert!(block.starts_with("# shell: "), "{name}: block {i} names no shell");
+            assert!(
+                block.starts_with("# shell: "),
+                "{name}: block {i} names no shell"
+            );
         }
     }
     let wanted = remote_keys(tree);
@@ -263,11 +282,23 @@ fn check_readme(name: &str, tree: &RenderedTree) {
             }
         }
         let missing: Vec<&String> = wanted.iter().filter(|k| !created.contains(*k)).collect();
-        assert!(missing.is_empty(), "{name} under {shell}: no command creates {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "{name} under {shell}: no command creates {missing:?}"
+        );
         if !wanted.is_empty() {
-            assert!(stdin_seen.contains(RANDOM), "{name}: random values reach the CLI on stdin");
-            assert!(stdin_seen.contains(TYPED[0]), "{name}: typed values reach the CLI on stdin");
-            assert!(stdin_seen.contains(TYPED[1]), "{name}: a value with spaces survives");
+            assert!(
+                stdin_seen.contains(RANDOM),
+                "{name}: random values reach the CLI on stdin"
+            );
+            assert!(
+                stdin_seen.contains(TYPED[0]),
+                "{name}: typed values reach the CLI on stdin"
+            );
+            assert!(
+                stdin_seen.contains(TYPED[1]),
+                "{name}: a value with spaces survives"
+            );
         }
     }
 }
@@ -284,8 +315,14 @@ fn every_readme_block_runs_in_bash_zsh_and_sh_without_secrets_in_arguments() {
 fn gitops_readme_blocks_run_too() {
     for cloud in common::CLOUDS {
         let text = common::answers_text(cloud, "production");
-        check_readme(&format!("{cloud}-argocd"), &common::build(&text, &common::ARGOCD));
-        check_readme(&format!("{cloud}-flux"), &common::build(&text, &common::FLUX));
+        check_readme(
+            &format!("{cloud}-argocd"),
+            &common::build(&text, &common::ARGOCD),
+        );
+        check_readme(
+            &format!("{cloud}-flux"),
+            &common::build(&text, &common::FLUX),
+        );
     }
 }
 
@@ -319,17 +356,27 @@ fn eks_iam_documents_name_the_real_subjects_and_are_scoped() {
                 .filter(|(p, _)| p.ends_with("trust-policy.json"))
                 .map(|(_, d)| d)
                 .collect();
-            assert_eq!(trusts.len(), 1 + sets.len(), "{what}: one trust policy per role");
+            assert_eq!(
+                trusts.len(),
+                1 + sets.len(),
+                "{what}: one trust policy per role"
+            );
             let mut subjects = BTreeSet::new();
             for t in &trusts {
                 let s = &statements(t)[0];
                 assert_eq!(s["Action"][0], "sts:AssumeRoleWithWebIdentity", "{what}");
                 let fed = s["Principal"]["Federated"].as_str().expect("Federated");
-                assert!(fed.ends_with(":oidc-provider/${OIDC_PROVIDER}"), "{what}: {fed}");
+                assert!(
+                    fed.ends_with(":oidc-provider/${OIDC_PROVIDER}"),
+                    "{what}: {fed}"
+                );
                 let subs = s["Condition"]["StringEquals"]["${OIDC_PROVIDER}:sub"]
                     .as_array()
                     .expect("sub condition");
-                subjects.extend(subs.iter().map(|v| v.as_str().expect("subject").to_string()));
+                subjects.extend(
+                    subs.iter()
+                        .map(|v| v.as_str().expect("subject").to_string()),
+                );
             }
             let expected: BTreeSet<String> = [
                 "system:serviceaccount:caracal:caracal-caracal",
@@ -337,7 +384,10 @@ fn eks_iam_documents_name_the_real_subjects_and_are_scoped() {
             ]
             .map(String::from)
             .into();
-            assert_eq!(subjects, expected, "{what}: exactly the two ServiceAccounts");
+            assert_eq!(
+                subjects, expected,
+                "{what}: exactly the two ServiceAccounts"
+            );
             let (_, read) = docs
                 .iter()
                 .find(|(p, _)| p == "cloud/external-secrets-policy.json")
@@ -346,7 +396,11 @@ fn eks_iam_documents_name_the_real_subjects_and_are_scoped() {
                 for r in s["Resource"].as_array().expect("Resource") {
                     let r = r.as_str().expect("resource");
                     assert_ne!(r, "*", "{what}: no wildcard resource");
-                    let account = if sets.is_empty() { "111122223333" } else { "444455556666" };
+                    let account = if sets.is_empty() {
+                        "111122223333"
+                    } else {
+                        "444455556666"
+                    };
                     assert_eq!(
                         r,
                         format!("arn:aws:secretsmanager:us-east-1:{account}:secret:caracal/*"),
@@ -354,8 +408,14 @@ fn eks_iam_documents_name_the_real_subjects_and_are_scoped() {
                     );
                 }
             }
-            let audit = docs.iter().any(|(p, _)| p == "cloud/workloads-audit-policy.json");
-            assert_eq!(audit, profile == "regulated", "{what}: audit policy with export only");
+            let audit = docs
+                .iter()
+                .any(|(p, _)| p == "cloud/workloads-audit-policy.json");
+            assert_eq!(
+                audit,
+                profile == "regulated",
+                "{what}: audit policy with export only"
+            );
             // The separate identity lands on External Secrets' ServiceAccount only.
             let sa = &tree.files["external-secrets/service-account.yaml"];
             assert_eq!(sa.contains("caracal-eso"), !sets.is_empty(), "{what}");

@@ -87,8 +87,9 @@ fn is_kubernetes_object(text: &str) -> bool {
     let Ok(doc) = crate::manifest::parse_yaml(text) else {
         return false;
     };
-    let api = doc.get("apiVersion").and_then(|v| v.as_str()).unwrap_or_default();
-    !api.is_empty()
-        && doc.get("kind").is_some()
-        && !api.starts_with("kustomize.config.k8s.io/")
+    let api = doc
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    !api.is_empty() && doc.get("kind").is_some() && !api.starts_with("kustomize.config.k8s.io/")
 }

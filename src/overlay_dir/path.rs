@@ -58,7 +58,9 @@ fn is_file_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && [".yaml", ".md", ".json"].iter().any(|ext| name.ends_with(ext))
+        && [".yaml", ".md", ".json"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 impl TryFrom<&str> for OverlayPath {

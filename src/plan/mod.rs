@@ -12,15 +12,15 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
-pub mod docs;
-pub mod runbook;
 mod context;
+pub mod docs;
 mod gitops;
 mod ingress;
 mod monitoring;
 mod namespace;
 mod network;
 mod placeholders;
+pub mod runbook;
 mod secrets;
 mod services;
 mod values;

@@ -119,8 +119,14 @@ pub fn runbook(plan: &Plan) -> Runbook {
         aws_account: aws_account(&workload_identity),
         aws_roles: iam::aws_roles(plan),
         vault_name: vault_name(&store),
-        alb: plan.ingresses.iter().any(|i| i.requires.contains("Load Balancer Controller")),
-        approuting: plan.ingresses.iter().any(|i| i.requires.contains("app routing")),
+        alb: plan
+            .ingresses
+            .iter()
+            .any(|i| i.requires.contains("Load Balancer Controller")),
+        approuting: plan
+            .ingresses
+            .iter()
+            .any(|i| i.requires.contains("app routing")),
         cluster_issuer: plan
             .answers
             .tls
@@ -161,7 +167,10 @@ pub fn aws_role_name(arn: &str) -> String {
 }
 
 fn vault_name(store: &std::collections::BTreeMap<String, String>) -> String {
-    let url = store.get("azureVaultUrl").map(String::as_str).unwrap_or_default();
+    let url = store
+        .get("azureVaultUrl")
+        .map(String::as_str)
+        .unwrap_or_default();
     let host = url.strip_prefix("https://").unwrap_or(url);
     host.split('.').next().unwrap_or_default().to_string()
 }
@@ -208,7 +217,10 @@ fn oauth_callback(plan: &Plan) -> Option<String> {
     let provider = oauth_provider(plan)?;
     let base = plan.values.services.get("web")?.public_url.clone();
     let base = base.or_else(|| endpoint_url(plan, "web"))?;
-    Some(format!("{}/api/auth/callback/{provider}", base.trim_end_matches('/')))
+    Some(format!(
+        "{}/api/auth/callback/{provider}",
+        base.trim_end_matches('/')
+    ))
 }
 
 #[cfg(test)]

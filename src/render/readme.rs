@@ -9,7 +9,13 @@ use crate::plan::runbook::{runbook, Runbook};
 use crate::plan::{docs, Plan};
 
 /// The runbook sections, each its own template so README.md.tera stays a layout.
-const SECTIONS: [&str; 5] = ["prerequisites", "identity", "diagram", "evaluation", "verify"];
+const SECTIONS: [&str; 5] = [
+    "prerequisites",
+    "identity",
+    "diagram",
+    "evaluation",
+    "verify",
+];
 
 /// What the runbook templates see: the README's model plus the runbook's.
 #[derive(Serialize)]

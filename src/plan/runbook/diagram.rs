@@ -45,10 +45,22 @@ fn ingress_lines(plan: &Plan, out: &mut Vec<String>) {
         let lb = format!("lb_{}", i.exposure);
         if !lbs.iter().any(|(id, _)| *id == lb) {
             lbs.push((lb.clone(), i.load_balancer.clone()));
-            let who = if i.exposure == "public" { "internet clients" } else { "VPC clients" };
-            out.push(format!("  clients_{0}([\"{who}\"]) --> {lb}[\"{1}\"]", i.exposure, label(&i.load_balancer)));
+            let who = if i.exposure == "public" {
+                "internet clients"
+            } else {
+                "VPC clients"
+            };
+            out.push(format!(
+                "  clients_{0}([\"{who}\"]) --> {lb}[\"{1}\"]",
+                i.exposure,
+                label(&i.load_balancer)
+            ));
         }
-        out.push(format!("  {lb} --> host_{0}[\"{1}\"] --> {0}", i.endpoint, label(&i.host)));
+        out.push(format!(
+            "  {lb} --> host_{0}[\"{1}\"] --> {0}",
+            i.endpoint,
+            label(&i.host)
+        ));
     }
 }
 
@@ -66,7 +78,10 @@ fn egress_lines(plan: &Plan, out: &mut Vec<String>) {
         edge(out, format!("DNS: {}", rule_text(r)));
     }
     let s = &plan.values.secrets;
-    edge(out, format!("Postgres {} :{}", s.database.host, s.database.port));
+    edge(
+        out,
+        format!("Postgres {} :{}", s.database.host, s.database.port),
+    );
     edge(out, format!("Redis {} :{}", s.redis.host, s.redis.port));
     let otlp = &plan.values.global.otel_exporter_otlp_endpoint;
     if !otlp.is_empty() {
@@ -83,7 +98,11 @@ fn egress_lines(plan: &Plan, out: &mut Vec<String>) {
 /// `10.0.0.0/16, kube-system/k8s-app=kube-dns :53/UDP :53/TCP`.
 fn rule_text(r: &EgressRule) -> String {
     let to: Vec<String> = r.to.iter().map(peer_text).collect();
-    let ports: Vec<String> = r.ports.iter().map(|p| format!(":{}/{}", p.port, p.protocol)).collect();
+    let ports: Vec<String> = r
+        .ports
+        .iter()
+        .map(|p| format!(":{}/{}", p.port, p.protocol))
+        .collect();
     format!("{} {}", to.join(", "), ports.join(" "))
 }
 
@@ -94,10 +113,18 @@ fn peer_text(p: &Peer) -> String {
     let labels = |s: &Option<crate::manifest::Selector>| {
         s.as_ref()
             .map(|s| {
-                let kv: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let kv: Vec<String> = s
+                    .match_labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 kv.join(",")
             })
             .unwrap_or_default()
     };
-    format!("pods {} in ns {}", labels(&p.pod_selector), labels(&p.namespace_selector))
+    format!(
+        "pods {} in ns {}",
+        labels(&p.pod_selector),
+        labels(&p.namespace_selector)
+    )
 }

@@ -92,7 +92,10 @@ fn role_of<'a>(plan: &'a Plan, path: &str) -> Option<(String, &'a str, Option<&'
 /// (workloads' role ARN, External Secrets' role ARN).
 fn arns(plan: &Plan) -> (String, String) {
     let id = &plan.answers.identity;
-    let workloads = id.get(&plan.cloud.identity.field).cloned().unwrap_or_default();
+    let workloads = id
+        .get(&plan.cloud.identity.field)
+        .cloned()
+        .unwrap_or_default();
     let store = id.get(EXTERNAL_SECRETS_IDENTITY).cloned();
     (workloads.clone(), store.unwrap_or(workloads))
 }
@@ -108,7 +111,10 @@ pub fn aws_policies(plan: &Plan) -> Vec<CloudDocument> {
     let (workloads, store_arn) = arns(plan);
     let account = aws_account(&workloads);
     let ns = plan.answers.namespace();
-    let workload_sub = format!("system:serviceaccount:{ns}:{}-caracal", plan.answers.release());
+    let workload_sub = format!(
+        "system:serviceaccount:{ns}:{}-caracal",
+        plan.answers.release()
+    );
     let store_sub = format!("system:serviceaccount:{ns}:{}", store.service_account);
     let mut docs = Vec::new();
     if workloads == store_arn {
@@ -116,20 +122,52 @@ pub fn aws_policies(plan: &Plan) -> Vec<CloudDocument> {
         let trust = trust_policy(&account, vec![workload_sub, store_sub]);
         docs.push(doc("workloads-trust-policy.json", trust));
     } else {
-        docs.push(doc("workloads-trust-policy.json", trust_policy(&account, vec![workload_sub])));
+        docs.push(doc(
+            "workloads-trust-policy.json",
+            trust_policy(&account, vec![workload_sub]),
+        ));
         let trust = trust_policy(&aws_account(&store_arn), vec![store_sub]);
         docs.push(doc("external-secrets-trust-policy.json", trust));
     }
     let region = store.fields.get("awsRegion").cloned().unwrap_or_default();
     let prefix = plan.answers.secret_store.get("keyPrefix").cloned();
     let prefix = prefix.unwrap_or_else(|| plan.cloud.secret_store.key_prefix.clone());
-    let secrets = format!("arn:aws:secretsmanager:{region}:{}:secret:{prefix}*", aws_account(&store_arn));
-    let read = statement("ReadCaracalSecrets", &["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], vec![secrets]);
-    docs.push(doc("external-secrets-policy.json", IamPolicy::new(vec![read])));
-    if let Some(bucket) = plan.answers.audit_export.as_ref().and_then(|a| a.bucket.clone()) {
-        let objects = statement("WriteAuditExports", &["s3:PutObject"], vec![format!("arn:aws:s3:::{bucket}/*")]);
-        let list = statement("ListAuditBucket", &["s3:ListBucket"], vec![format!("arn:aws:s3:::{bucket}")]);
-        docs.push(doc("workloads-audit-policy.json", IamPolicy::new(vec![objects, list])));
+    let secrets = format!(
+        "arn:aws:secretsmanager:{region}:{}:secret:{prefix}*",
+        aws_account(&store_arn)
+    );
+    let read = statement(
+        "ReadCaracalSecrets",
+        &[
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:DescribeSecret",
+        ],
+        vec![secrets],
+    );
+    docs.push(doc(
+        "external-secrets-policy.json",
+        IamPolicy::new(vec![read]),
+    ));
+    if let Some(bucket) = plan
+        .answers
+        .audit_export
+        .as_ref()
+        .and_then(|a| a.bucket.clone())
+    {
+        let objects = statement(
+            "WriteAuditExports",
+            &["s3:PutObject"],
+            vec![format!("arn:aws:s3:::{bucket}/*")],
+        );
+        let list = statement(
+            "ListAuditBucket",
+            &["s3:ListBucket"],
+            vec![format!("arn:aws:s3:::{bucket}")],
+        );
+        docs.push(doc(
+            "workloads-audit-policy.json",
+            IamPolicy::new(vec![objects, list]),
+        ));
     }
     docs
 }
