@@ -23,6 +23,8 @@ fn new_writes_a_complete_overlay() {
             ".gitignore",
             "README.md",
             "caracal-wizard.yaml",
+            "cloud/external-secrets-policy.json",
+            "cloud/workloads-trust-policy.json",
             "external-secrets/cluster-secret-store.yaml",
             "external-secrets/external-secret.yaml",
             "external-secrets/service-account.yaml",
