@@ -431,3 +431,34 @@ fn only_eks_writes_iam_documents() {
         assert!(cloud_documents(&tree).is_empty(), "{cloud}");
     }
 }
+
+#[test]
+fn a_separate_external_secrets_identity_is_bound_and_its_blocks_run() {
+    for (cloud, own) in [
+        ("eks", "arn:aws:iam::111122223333:role/caracal-eso"),
+        ("gke", "caracal-eso@acme-prod.iam.gserviceaccount.com"),
+        ("aks", "0b4e1c2d-1111-4222-8333-444455556666"),
+    ] {
+        let set = format!("identity.externalSecrets={own}");
+        let tree = common::build(&common::answers_text(cloud, "production"), &[&set]);
+        let readme = &tree.files["README.md"];
+        assert!(
+            !readme.contains("`identity.externalSecrets`: not set"),
+            "{cloud}: no warning"
+        );
+        assert!(
+            readme.contains("External Secrets reads the secret manager with its own identity"),
+            "{cloud}"
+        );
+        let sa = &tree.files["external-secrets/service-account.yaml"];
+        assert!(
+            sa.contains(own),
+            "{cloud}: the store's ServiceAccount carries its identity"
+        );
+        assert!(
+            !tree.files["values.yaml"].contains(own),
+            "{cloud}: the workloads' does not"
+        );
+        check_readme(&format!("{cloud}-separate-identity"), &tree);
+    }
+}
