@@ -196,7 +196,8 @@ pub struct SecretStoreSpec {
     pub key_prefix: String,
     /// Regex every secret name must match on this cloud.
     pub key_pattern: String,
-    /// Shell command creating one entry; `{key}`, `{value}` (a shell expression) and field names are filled in.
+    /// Shell command creating one entry from the value on its standard input; `{key}` and field
+    /// names are filled in. The value is never an argument (it would show in the process list).
     pub create_command: String,
 }
 

@@ -17,7 +17,9 @@ use crate::render::Templates;
 use crate::wizard::Wizard;
 
 mod migrate;
+mod preview;
 pub use migrate::{run_migrate, MigrateArgs, Prefer};
+pub use preview::run_preview;
 
 /// Exit code for bad input: nothing was written.
 pub const EXIT_USAGE: i32 = 2;
@@ -183,6 +185,21 @@ pub struct PreviewArgs {
     /// Override an answer (repeatable).
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub sets: Vec<String>,
+    /// `text`: every file under a `==> path <==` header; `yaml`: the Kubernetes objects as one
+    /// multi-document stream (for `kubectl apply -f -` or `yq`); `json`: `{path: contents}`.
+    #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
+    pub format: PreviewFormat,
+}
+
+/// Output format of `preview`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreviewFormat {
+    /// Every file under a `==> path <==` header, for reading.
+    Text,
+    /// The Kubernetes objects as one YAML stream, each after a `# Source: path` comment.
+    Yaml,
+    /// One JSON object: path → contents, every file.
+    Json,
 }
 
 /// Output format of `check`.
@@ -485,51 +502,6 @@ fn cancelled(session: &Session) -> anyhow::Result<i32> {
     };
     eprintln!("caracal-wizard: cancelled; nothing written{kept}");
     Ok(EXIT_CANCELLED)
-}
-
-/// `preview`.
-pub fn run_preview(args: &PreviewArgs) -> anyhow::Result<i32> {
-    let answers = load_answers(&args.answers, &args.sets)?;
-    let (plan, tree) = build(&answers)?;
-    print_warnings(&plan);
-    // On a terminal, control characters are shown, not obeyed; piped, the bytes are the file's.
-    let on_terminal = std::io::stdout().is_terminal();
-    let shown = |text: &str| -> String {
-        if on_terminal {
-            visible(text).into_owned()
-        } else {
-            text.to_string()
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    match &args.file {
-        Some(f) => {
-            let contents = tree.files.get(f.trim_start_matches("./")).ok_or_else(|| {
-                usage(format!(
-                    "--file `{f}`: this overlay has no such file; it has: {}",
-                    tree.files.keys().cloned().collect::<Vec<_>>().join(", ")
-                ))
-            })?;
-            write!(out, "{}", shown(contents))?;
-        }
-        None => {
-            for (path, contents) in &tree.files {
-                writeln!(out, "==> {path} <==")?;
-                write!(out, "{}", shown(contents))?;
-                if !contents.ends_with('\n') {
-                    writeln!(out)?;
-                }
-            }
-            if tree.needs_local_secrets {
-                writeln!(
-                    out,
-                    "==> {} <==\n# (generated on write: random, git-ignored, mode 0600)",
-                    crate::render::LOCAL_SECRETS_FILE
-                )?;
-            }
-        }
-    }
-    Ok(0)
 }
 
 /// `check`.

@@ -1,5 +1,7 @@
 //! Typed manifests the wizard emits: the Helm values overlay and the Kubernetes
 //! objects beside it. All YAML serialization of the core lives here.
+pub mod iam;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

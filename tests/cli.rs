@@ -23,6 +23,8 @@ fn new_writes_a_complete_overlay() {
             ".gitignore",
             "README.md",
             "caracal-wizard.yaml",
+            "cloud/external-secrets-policy.json",
+            "cloud/workloads-trust-policy.json",
             "external-secrets/cluster-secret-store.yaml",
             "external-secrets/external-secret.yaml",
             "external-secrets/service-account.yaml",
@@ -389,6 +391,44 @@ fn dry_run_and_preview_write_nothing() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("values.yaml"));
+}
+
+#[test]
+fn preview_yaml_is_one_stream_of_kubernetes_objects_and_json_maps_every_file() {
+    let out = common::cmd()
+        .args(["preview", "--format", "yaml", "--answers"])
+        .arg(fixture("aks-private"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("==>"), "no human headers");
+    let docs = caracal_wizard::manifest::parse_yaml_documents(&text).unwrap();
+    let kinds: Vec<&str> = docs.iter().filter_map(|d| d["kind"].as_str()).collect();
+    assert_eq!(docs.len(), kinds.len(), "every document is an object");
+    for kind in [
+        "Namespace",
+        "ServiceAccount",
+        "ClusterSecretStore",
+        "ExternalSecret",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    assert!(
+        !kinds.contains(&"Kustomization"),
+        "kustomize's config is not applied"
+    );
+    assert!(text.contains("# Source: namespace.yaml\n"));
+    let out = common::cmd()
+        .args(["preview", "--format", "json", "--answers"])
+        .arg(fixture("eks-production"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let files: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    assert!(files["values.yaml"].contains("storageClassName: gp3"));
+    assert!(files.contains_key("cloud/workloads-trust-policy.json"));
 }
 
 #[test]

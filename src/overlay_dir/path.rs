@@ -7,8 +7,9 @@ use crate::render::{ANSWERS_FILE, LOCAL_SECRETS_FILE};
 
 /// The subdirectories the wizard writes into (the catalogs' manifest paths; a test checks
 /// every rendered path parses).
-pub const OVERLAY_SUBDIRS: [&str; 6] = [
+pub const OVERLAY_SUBDIRS: [&str; 7] = [
     "certificates",
+    "cloud",
     "external-secrets",
     "gitops",
     "ingress",
@@ -19,7 +20,7 @@ pub const OVERLAY_SUBDIRS: [&str; 6] = [
 /// A file of an overlay as the wizard names it: `values.yaml`, `external-secrets/x.yaml`.
 ///
 /// Relative, normalised, one or two components, the directory one of [`OVERLAY_SUBDIRS`],
-/// the file `.gitignore` or a plain `*.yaml`/`*.md` name: never `..`, absolute, empty
+/// the file `.gitignore` or a plain `*.yaml`/`*.md`/`*.json` name: never `..`, absolute, empty
 /// components, backslashes or NUL. The paths recorded in `caracal-wizard.yaml` are parsed
 /// into this before anything is read or removed, so a hostile `digests` key can't reach
 /// outside the overlay (#11).
@@ -54,12 +55,14 @@ impl OverlayPath {
     }
 }
 
-/// A plain `*.yaml`/`*.md` file name: letters, digits, `.`, `_`, `-`, not starting with `.`/`-`.
+/// A plain `*.yaml`/`*.md`/`*.json` (the IAM documents in `cloud/`) file name: letters, digits, `.`, `_`, `-`, not starting with `.`/`-`.
 fn is_file_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && (name.ends_with(".yaml") || name.ends_with(".md"))
+        && [".yaml", ".md", ".json"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 impl TryFrom<&str> for OverlayPath {

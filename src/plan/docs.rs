@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::{GitOpsPlan, Plan, PlannedIngress, SecretEntry};
 use crate::answers::GitOps;
 use crate::error::Problem;
-use crate::format::Format;
 use crate::gitops::{
     APPLICATION_FILE, ARGOCD_PREREQS_FILE, ARGOCD_RELEASE_FILE, FLUX_HELMRELEASE_FILE,
     FLUX_KUSTOMIZATION_FILE, FLUX_KUSTOMIZECONFIG_FILE, FLUX_RELEASE_KUSTOMIZATION_FILE,
@@ -110,7 +109,7 @@ pub struct Audit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileNote<'a> {
     /// Path inside the overlay.
-    pub path: &'a str,
+    pub path: std::borrow::Cow<'a, str>,
     /// What it is.
     pub what: &'static str,
     /// Who applies it (GitOps files only).
@@ -131,8 +130,6 @@ pub struct IdentitySection<'a> {
     pub identity_pod_label: Option<String>,
     /// One sentence saying what the identity is.
     pub identity_hint_sentence: String,
-    /// How to bind the identity to both ServiceAccounts.
-    pub identity_binding: String,
 }
 
 /// The README's *Secrets* section.
@@ -337,6 +334,10 @@ fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {
             ),
         ]);
     }
+    for doc in super::runbook::aws_policies(plan) {
+        let what = cloud_note(&doc.path);
+        notes.push(FileNote::new(doc.path, what));
+    }
     for m in &plan.manifests {
         let what = if m.path.starts_with("certificates/") {
             "Google-managed certificate for one host"
@@ -358,9 +359,9 @@ fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {
 }
 
 impl<'a> FileNote<'a> {
-    fn new(path: &'a str, what: &'static str) -> Self {
+    fn new(path: impl Into<std::borrow::Cow<'a, str>>, what: &'static str) -> Self {
         Self {
-            path,
+            path: path.into(),
             what,
             applied_by: None,
         }
@@ -371,6 +372,17 @@ impl<'a> FileNote<'a> {
             applied_by: Some(by),
             ..Self::new(path, what)
         }
+    }
+}
+
+/// What one `cloud/` document is, for the table of files.
+fn cloud_note(path: &str) -> &'static str {
+    if path.ends_with("trust-policy.json") {
+        "IAM trust policy: this cluster's OIDC provider may let exactly these ServiceAccounts assume the role"
+    } else if path.contains("audit") {
+        "IAM policy: write the audit exports to the audit bucket"
+    } else {
+        "IAM policy: read the secrets under the overlay's name prefix, nothing else"
     }
 }
 
@@ -421,22 +433,6 @@ fn identity(plan: &Plan) -> IdentitySection<'_> {
             .map(|(k, v)| format!("{k}: \"{v}\""))
             .next(),
         identity_hint_sentence: format!("The identity is {}.", id.hint),
-        identity_binding: identity_binding(plan),
-    }
-}
-
-/// How to let both ServiceAccounts (the workloads' and the store's) act as the identity.
-fn identity_binding(plan: &Plan) -> String {
-    let namespace = plan.answers.namespace();
-    let fullname = fullname(plan);
-    let store = store_service_account(plan);
-    let subjects = format!(
-        "system:serviceaccount:{namespace}:{fullname}` and `system:serviceaccount:{namespace}:{store}"
-    );
-    match plan.cloud.identity.format {
-        Format::AwsRoleArn => format!("the role's trust policy allows `sts:AssumeRoleWithWebIdentity` from this cluster's OIDC provider for the subjects `{subjects}`"),
-        Format::GcpServiceAccount => format!("grant `roles/iam.workloadIdentityUser` on the Google service account to the members `serviceAccount:<project>.svc.id.goog[{namespace}/{fullname}]` and `serviceAccount:<project>.svc.id.goog[{namespace}/{store}]`"),
-        _ => format!("add a federated identity credential to the managed identity for each subject: `{subjects}` (issuer: the cluster's OIDC issuer URL)"),
     }
 }
 

@@ -22,6 +22,7 @@ mod monitoring;
 mod namespace;
 mod network;
 mod placeholders;
+pub mod runbook;
 mod secrets;
 mod services;
 mod values;

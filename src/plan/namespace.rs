@@ -16,11 +16,18 @@ pub(crate) fn part_of(release: &str) -> Labels {
     l
 }
 
-/// The release's Namespace, enforcing nothing but auditing and warning at `restricted`.
+/// The release's Namespace, auditing and warning at Pod Security `restricted`, and
+/// enforcing it outside evaluation (the chart's pods meet it; an evaluation's in-cluster
+/// helpers may not).
 pub(super) fn namespace_object(cx: &Context) -> PlainObject {
     let mut labels = part_of(&cx.release);
     labels.insert("kubernetes.io/metadata.name".into(), cx.namespace.clone());
-    for mode in ["audit", "warn"] {
+    let modes: &[&str] = if cx.profile.evaluation {
+        &["audit", "warn"]
+    } else {
+        &["audit", "enforce", "warn"]
+    };
+    for mode in modes {
         let key = format!("pod-security.kubernetes.io/{mode}");
         labels.insert(key, "restricted".into());
     }

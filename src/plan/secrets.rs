@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::answers::{Answers, SignInProvider};
 use crate::catalog::{Cloud, Labels};
 use crate::manifest::*;
+use crate::validate::EXTERNAL_SECRETS_IDENTITY;
 
 use super::context::Context;
 use super::data_tls::role_query;
@@ -92,8 +93,13 @@ pub(super) fn plan_secrets(cx: &Context) -> SecretsPlan {
     }
 }
 
-/// The ServiceAccount the store authenticates as, with the workload identity annotation.
+/// The ServiceAccount the store authenticates as, with External Secrets' own identity
+/// (`identity.externalSecrets`) or, without one, the workloads'.
 fn store_service_account(cx: &Context, name: &str) -> PlainObject {
+    let mut annotations = cx.sa_annotations.clone();
+    if let Some(own) = cx.answers.identity.get(EXTERNAL_SECRETS_IDENTITY) {
+        annotations.insert(cx.cloud.identity.annotation.clone(), own.clone());
+    }
     PlainObject {
         api_version: "v1".into(),
         kind: "ServiceAccount".into(),
@@ -101,7 +107,7 @@ fn store_service_account(cx: &Context, name: &str) -> PlainObject {
             name: name.into(),
             namespace: Some(cx.namespace.clone()),
             labels: part_of(&cx.release),
-            annotations: cx.sa_annotations.clone(),
+            annotations,
         },
         automount_service_account_token: Some(false),
     }
@@ -327,25 +333,27 @@ fn secret_entries(cx: &Context, prefix: &str) -> Vec<SecretEntry> {
 }
 
 /// One entry with the cloud's command that creates it.
+///
+/// The value always reaches the command on standard input, through the shell's builtin
+/// `printf`: an argument would show in the process list, and a value starting with `-` would
+/// be read as an option. The prompt turns echo off with `stty` and reads with plain `read -r`,
+/// which bash, zsh and sh all have (`read -s`/`-p` are bash-only).
 fn secret_entry(cx: &Context, prefix: &str, s: &EntrySpec) -> SecretEntry {
     let key = format!("{prefix}{}", s.name);
-    let value = if s.must_match {
-        "\"$V\""
-    } else {
-        "\"$(openssl rand -hex 32)\""
-    };
     let vars = Vars {
         key: Some(&key),
-        value: Some(value),
         store: Some(&cx.answers.secret_store),
         ..Vars::default()
     };
     let create = vars.fill(&cx.cloud.secret_store.create_command);
     SecretEntry {
         command: if s.must_match {
-            format!("read -rsp '{key}: ' V && {create}; unset V")
+            format!(
+                "printf '%s: ' '{key}' >&2; stty -echo; IFS= read -r V; stty echo; echo >&2\n\
+                 printf '%s' \"$V\" | {create}; unset V"
+            )
         } else {
-            create
+            format!("printf '%s' \"$(openssl rand -hex 32)\" | {create}")
         },
         key,
         variable: s.variable.into(),

@@ -13,6 +13,7 @@ use crate::manifest::{self, Kustomization};
 use crate::plan::Plan;
 
 mod answers;
+mod cloud;
 mod gitops;
 mod manifests;
 mod readme;
@@ -46,6 +47,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<RenderedTree, Render
     secrets::external_secrets(plan, templates, &mut out)?;
     manifests::cloud_manifests(plan, templates, &mut out)?;
     manifests::network_and_monitoring(plan, &mut out)?;
+    cloud::cloud_documents(plan, &mut out)?;
     gitops::gitops(plan, templates, &mut out)?;
     manifests::kustomization(&mut out, plan.gitops.is_some())?;
     values::values(plan, templates, &mut out)?;

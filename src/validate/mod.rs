@@ -24,6 +24,7 @@ use validator::Validator;
 pub use defaults::complete;
 pub use gitops::{is_exact_version, is_pinned_revision};
 pub use ingress::effective_exposure;
+pub use secrets::EXTERNAL_SECRETS_IDENTITY;
 
 /// The chart's in-cluster Postgres default, refused by its stable guardrail.
 pub const IN_CLUSTER_POSTGRES: &str = "postgres.default.svc.cluster.local";

@@ -3,12 +3,17 @@
 use super::validator::Validator;
 use crate::format::CharClass;
 
+/// The `identity` key naming External Secrets' own identity (same format as the workloads').
+pub const EXTERNAL_SECRETS_IDENTITY: &str = "externalSecrets";
+
 impl Validator<'_> {
-    /// Only the cloud's identity field, in its format; required with external secrets.
+    /// Only the cloud's identity field (and `externalSecrets`, External Secrets' own identity),
+    /// in its format; required with external secrets. One identity for both is a warning:
+    /// any compromised pod could then read every runtime secret, the KEK included.
     pub(super) fn identity(&mut self) {
         let spec = &self.cloud.identity;
         for k in self.a.identity.keys() {
-            if *k != spec.field {
+            if *k != spec.field && k != EXTERNAL_SECRETS_IDENTITY {
                 self.err(
                     format!("identity.{k}"),
                     format!(
@@ -23,6 +28,30 @@ impl Validator<'_> {
             None if self.profile.external_secrets => self.err(
                 format!("identity.{}", spec.field),
                 format!("required in profile `{}`: the secret store and audit export authenticate by workload identity; give {}", self.profile.id, spec.hint),
+            ),
+            None => {}
+        }
+        self.external_secrets_identity();
+    }
+
+    /// `identity.externalSecrets`: in the cloud's format, and different from the workloads'.
+    fn external_secrets_identity(&mut self) {
+        let spec = &self.cloud.identity;
+        let path = format!("identity.{EXTERNAL_SECRETS_IDENTITY}");
+        let workloads = self.a.identity.get(&spec.field).cloned();
+        match self.a.identity.get(EXTERNAL_SECRETS_IDENTITY).cloned() {
+            Some(_) if !self.profile.external_secrets => self.err(
+                path,
+                format!("profile `{}` uses no External Secrets; remove it", self.profile.id),
+            ),
+            Some(v) if Some(&v) == workloads.as_ref() => self.warn(
+                path,
+                format!("the same identity as `identity.{}`: any compromised Caracal pod can read every runtime secret, the KEK included; give External Secrets an identity of its own", spec.field),
+            ),
+            Some(v) => self.ensure(&path, spec.format, &v),
+            None if self.profile.external_secrets && workloads.is_some() => self.warn(
+                path,
+                format!("not set, so External Secrets uses `identity.{}` too: any compromised Caracal pod can read every runtime secret, the KEK included. Give External Secrets its own identity ({}) that alone may read the secrets", spec.field, spec.hint),
             ),
             None => {}
         }

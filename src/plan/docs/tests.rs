@@ -44,7 +44,7 @@ fn every_file_the_readme_lists_is_rendered() {
         let model = docs(&plan);
         let listed: Vec<&str> = (model.extra_files.iter())
             .chain(&model.gitops.gitops_files)
-            .map(|note| note.path)
+            .map(|note| note.path.as_ref())
             .collect();
         // The README's table names these itself; every other file has a note.
         let fixed = [
