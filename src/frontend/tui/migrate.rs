@@ -22,6 +22,8 @@ pub struct MigrateUi {
     pub scroll: usize,
     /// The focused conflict.
     pub conflict: usize,
+    /// The "quit without writing?" question is open (Esc on the profile screen).
+    pub quitting: bool,
 }
 
 /// The full-screen migration: the flow, the question screens while asking, screen state.
@@ -115,7 +117,8 @@ impl MigrateTui {
         let last = steps.iter().rev().nth(1) == Some(&step);
         match input {
             Input::Wizard(Msg::Cancel) => flow.update(FlowMsg::Cancel),
-            Input::Wizard(Msg::Back) if first => flow.update(FlowMsg::Back),
+            // Before the first question step comes the profile screen: Esc goes back to it.
+            Input::Wizard(Msg::Back) | Input::AskQuit if first => flow.update(FlowMsg::Back),
             Input::Wizard(Msg::Next) if last => {
                 // The wizard's review is the migration's summary: finish and plan instead.
                 tui.ui.status = None;
@@ -177,6 +180,14 @@ impl MigrateTui {
             }
             Input::Wizard(Msg::Cancel) => self.flow.update(FlowMsg::Cancel),
             Input::Wizard(Msg::Answer(..)) => None,
+            Input::AskQuit => {
+                self.ui.quitting = true;
+                None
+            }
+            Input::ConfirmQuit(yes) => {
+                self.ui.quitting = false;
+                yes.then(|| self.flow.update(FlowMsg::Cancel)).flatten()
+            }
             Input::Choose(d) if self.flow.stage() == Stage::Profile => {
                 let choices = self.flow.choices();
                 let enabled: Vec<&str> = choices
@@ -242,6 +253,13 @@ pub fn run_loop<B: Backend>(
 /// What an event means on the current screen: the migration's own, or the wizard's.
 fn translate(mt: &MigrateTui, event: &Event) -> Option<Input> {
     match (mt.screen(), &mt.questions, event) {
+        (Some(_), _, Event::Key(key)) if mt.ui.quitting => {
+            let quitting = keys::KeyContext {
+                quitting: true,
+                ..Default::default()
+            };
+            keys::translate(*key, quitting)
+        }
         (Some(screen), _, Event::Key(key)) => keys::translate_migration(*key, screen),
         (None, Some(tui), event) => super::translate(tui, event),
         _ => None,

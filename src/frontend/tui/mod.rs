@@ -40,6 +40,8 @@ pub struct TuiState {
     pub review_scroll: usize,
     /// The key help is open.
     pub help: bool,
+    /// The "quit without writing?" question is open (Esc on the first step).
+    pub quitting: bool,
     /// A draft is offered for resuming.
     pub resume: Option<Draft>,
     /// A one-line message under the questions (e.g. why Enter did not go on).
@@ -200,6 +202,8 @@ impl Tui {
             text: self.focused().is_some_and(|q| !q.is_choice()),
             review: self.wizard.step() == Step::Review,
             single_choice: qs.len() == 1 && qs[0].is_choice(),
+            first: self.wizard.position().0 <= 1,
+            quitting: self.ui.quitting,
         }
     }
 
@@ -299,6 +303,19 @@ impl Tui {
             Input::CloseHelp => {
                 self.ui.help = false;
                 None
+            }
+            Input::AskQuit => {
+                self.ui.quitting = true;
+                None
+            }
+            Input::ConfirmQuit(yes) => {
+                self.ui.quitting = false;
+                if yes {
+                    self.save_draft();
+                    self.wizard.update(Msg::Cancel)
+                } else {
+                    None
+                }
             }
             Input::Resume(yes) => {
                 if let Some(d) = self.ui.resume.take() {

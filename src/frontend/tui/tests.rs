@@ -221,15 +221,53 @@ fn enter_through_every_step_finishes_with_the_prefilled_answers() {
 }
 
 #[test]
-fn ctrl_c_and_esc_cancel() {
+fn ctrl_c_quits_at_once_and_esc_goes_back_then_asks_on_the_first_step() {
     let mut t = tui(example("eks-production"));
     let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(drive(&mut t, vec![key(KeyCode::Enter), ctrl_c]), None);
     let mut t = tui(example("eks-production"));
-    assert_eq!(
-        drive(&mut t, vec![Event::Resize(80, 24), key(KeyCode::Esc)]),
-        None
+    let script = vec![
+        Event::Resize(80, 24),
+        key(KeyCode::Enter),
+        key(KeyCode::Esc),
+        key(KeyCode::Esc),
+        key(KeyCode::Char('y')),
+    ];
+    assert_eq!(drive(&mut t, script), None);
+    // Step by step: Esc goes back; on the first step it asks, and `n` stays.
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Wizard(Msg::Next));
+    assert_eq!(t.wizard.step(), Step::Profile);
+    let esc = |t: &Tui| {
+        keys::translate(
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+            t.key_context(),
+        )
+    };
+    let input = esc(&t).unwrap();
+    assert_eq!(t.handle(input), None);
+    assert_eq!(t.wizard.step(), Step::Cloud);
+    let input = esc(&t).unwrap();
+    assert_eq!(t.handle(input), None);
+    assert!(t.ui.quitting);
+    insta::assert_snapshot!("quit_question_80x24", render(&t, 80, 24).backend());
+    assert_eq!(t.handle(Input::ConfirmQuit(false)), None);
+    assert!(!t.ui.quitting);
+    assert_eq!(t.wizard.step(), Step::Cloud);
+}
+
+#[test]
+fn esc_closes_the_preview_panel_before_anything_else() {
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Wizard(Msg::Next));
+    t.handle(Input::TogglePreview);
+    let esc = keys::translate(
+        KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        t.key_context(),
     );
+    t.handle(esc.unwrap());
+    assert!(!t.ui.preview_open);
+    assert_eq!(t.wizard.step(), Step::Profile);
 }
 
 #[test]

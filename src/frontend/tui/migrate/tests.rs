@@ -130,13 +130,16 @@ fn enter_through_the_loop_writes_the_hand_edit_and_the_audit_env() {
 }
 
 #[test]
-fn escape_cancels_from_every_screen() {
+fn escape_goes_back_to_the_first_screen_and_quits_from_it_after_asking() {
     for steps in 0..3 {
         let mut mt = screen(|_| {});
+        // Each Enter went one screen on: as many Escs go back, then Esc asks and `y` quits.
+        let back = usize::from(steps == 2);
         let mut events: VecDeque<Event> = [key(KeyCode::Down), key(KeyCode::Enter)]
             .into_iter()
             .take(steps)
-            .chain([key(KeyCode::Esc)])
+            .chain(std::iter::repeat_n(key(KeyCode::Esc), back))
+            .chain([key(KeyCode::Esc), key(KeyCode::Char('y'))])
             .collect();
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let out = run_loop(&mut terminal, &mut mt, || {

@@ -79,9 +79,27 @@ pub fn draw(f: &mut Frame, tui: &Tui) {
             keys_line(&[("Enter", "resume"), ("n", "start over"), ("Esc", "quit")]),
         ];
         draw_popup(f, area, " Resume draft ", text);
+    } else if tui.ui.quitting {
+        draw_popup(f, area, " Quit? ", quit_lines(tui.session.drafts.is_some()));
     } else if tui.ui.help {
-        draw_popup(f, area, " Keys ", help_lines());
+        draw_popup(f, area, " Keys ", help_lines(tui.session.drafts.is_some()));
     }
+}
+
+/// The question Esc asks on the first step.
+pub(super) fn quit_lines(keeps_draft: bool) -> Vec<Line<'static>> {
+    let kept = if keeps_draft {
+        "Nothing is written; the answers so far are kept as a draft."
+    } else {
+        "Nothing is written."
+    };
+    vec![
+        Line::from("Quit the wizard?"),
+        Line::from(""),
+        Line::from(kept),
+        Line::from(""),
+        keys_line(&[("y Enter", "quit"), ("n Esc", "stay")]),
+    ]
 }
 
 fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
@@ -446,13 +464,13 @@ fn keys_line(keys: &[(&str, &str)]) -> Line<'static> {
 
 fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
     let ctx = tui.key_context();
+    let esc = if ctx.first { "quit" } else { "back" };
     let keys: &[(&str, &str)] = if ctx.preview {
         &[
             ("←→", "file"),
             ("↑↓ PgUp PgDn", "scroll"),
-            ("Tab", "questions"),
+            ("Tab Esc", "questions"),
             ("Enter", "next"),
-            ("Esc", "quit"),
         ]
     } else if ctx.review {
         &[
@@ -461,7 +479,7 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("↑↓", "scroll"),
             ("Tab", "preview"),
             ("?", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     } else if ctx.text {
         &[
@@ -470,7 +488,7 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("↑↓", "field"),
             ("Tab", "preview"),
             ("F1", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     } else {
         &[
@@ -480,23 +498,30 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("←→", "choose"),
             ("Tab", "preview"),
             ("?", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     };
     f.render_widget(Paragraph::new(keys_line(keys)), area);
 }
 
-fn help_lines() -> Vec<Line<'static>> {
-    let rows: [(&str, &str); 14] = [
+fn help_lines(keeps_draft: bool) -> Vec<Line<'static>> {
+    let ctrl_c = if keeps_draft {
+        "quit at once: nothing is written, the draft is kept"
+    } else {
+        "quit at once: nothing is written"
+    };
+    let rows: [(&str, &str); 16] = [
         ("Enter", "accept this step and go on (on review: write)"),
         ("PgUp", "previous step (always, even with problems)"),
+        ("Esc", "close help or preview, else previous step;"),
+        ("", "on the first step: quit (asks first)"),
         ("↑ ↓", "previous / next question"),
         ("← →  Space", "change a choice; move the cursor in text"),
         ("typing", "edit text: replaces a default; empty keeps it"),
         ("Ctrl-U", "clear the text field"),
         ("Tab", "preview: browse files (←→) and scroll (↑↓)"),
         ("? or F1", "this help"),
-        ("Esc  Ctrl-C", "quit: nothing is written, the draft is kept"),
+        ("Ctrl-C", ctrl_c),
         ("", ""),
         ("+", "in the preview: a line the last answer changed"),
         ("✗", "a problem to fix before going on"),
@@ -517,7 +542,7 @@ fn help_lines() -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
+pub(super) fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
     let w = area.width.saturating_sub(4).min(66);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect {
