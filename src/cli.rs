@@ -403,7 +403,7 @@ pub fn run_wizard(args: &WizardArgs) -> anyhow::Result<i32> {
     let session = Session {
         out: args.out.clone(),
         force: args.force,
-        drafts: draft::data_dir(),
+        drafts: draft::data_dir().map(|d| draft::dir_for(&d, &args.out)),
     };
     interactive(answers, &session, args.plain)
 }
@@ -439,7 +439,7 @@ fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Resu
         let _watch = crate::frontend::signals::watch_and_exit()?;
         let mut p = prompt::Inquire;
         let resume = match &saved {
-            Some(d) => match prompt::offer_resume(d, &mut p) {
+            Some(d) => match prompt::offer_resume(d, &session.out, &mut p) {
                 // Ctrl-C or Esc at the first question quits, as everywhere else.
                 Err(prompt::PromptError::Cancelled) => None,
                 Err(e) => return Err(usage(e)),

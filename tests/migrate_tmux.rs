@@ -81,7 +81,7 @@ fn tmux_migrate_production_to_regulated_keeps_a_hand_edit_and_adds_the_audit_exp
 }
 
 #[test]
-fn tmux_migrate_escape_writes_nothing_and_exits_130() {
+fn tmux_migrate_escape_goes_back_then_quits_after_asking_writing_nothing() {
     if !has_tmux() {
         return;
     }
@@ -107,6 +107,10 @@ fn tmux_migrate_escape_writes_nothing_and_exits_130() {
     t.send("Enter");
     t.wait_for("Endpoint exposure");
     t.send("Escape");
+    t.wait_for("Target profile");
+    t.send("Escape");
+    t.wait_for("Quit the wizard?");
+    t.send("y");
     assert_eq!(t.exit_code(), 130);
     assert!(t.screen().contains("cancelled; nothing written"));
     assert_eq!(std::fs::read(dir.join("values.yaml")).unwrap(), before);

@@ -234,17 +234,28 @@ fn save_draft(wizard: &Wizard, session: &Session) {
     }
 }
 
-/// Asks whether to resume `draft`.
-pub fn offer_resume(draft: &Draft, p: &mut dyn Prompter) -> Result<bool, PromptError> {
-    p.confirm(
-        &format!(
-            "Resume the draft saved at \"{}\" ({} on {})?",
-            draft.step().title(),
-            draft.answers.profile,
-            draft.answers.cloud
-        ),
-        true,
-    )
+/// Asks whether to resume `draft`, the one saved for the overlay at `out`.
+pub fn offer_resume(
+    draft: &Draft,
+    out: &std::path::Path,
+    p: &mut dyn Prompter,
+) -> Result<bool, PromptError> {
+    p.confirm(&resume_question(draft, out), true)
+}
+
+/// The resume question, naming the target directory, the step and what was chosen.
+pub fn resume_question(draft: &Draft, out: &std::path::Path) -> String {
+    let chosen = match (draft.answers.cloud.as_str(), draft.answers.profile.as_str()) {
+        ("", _) => String::new(),
+        (cloud, "") => format!(" ({cloud})"),
+        (cloud, profile) => format!(" ({cloud}, {profile})"),
+    };
+    crate::frontend::visible::visible(&format!(
+        "An unfinished run for {} stopped at \"{}\"{chosen}. Resume it?",
+        out.display(),
+        draft.step().title(),
+    ))
+    .into_owned()
 }
 
 /// The real prompts, through inquire.

@@ -58,26 +58,14 @@ pub fn draw(f: &mut Frame, tui: &Tui) {
     draw_status(f, status, tui);
     draw_footer(f, footer, tui);
     if let Some(d) = &tui.ui.resume {
-        let text = vec![
-            Line::from("A draft of an earlier run was saved."),
-            Line::from(""),
-            Line::from(format!(
-                "Resume at \"{}\" ({} on {})?",
-                d.step().title(),
-                if d.answers.profile.is_empty() {
-                    "no profile yet"
-                } else {
-                    &d.answers.profile
-                },
-                if d.answers.cloud.is_empty() {
-                    "no cloud yet"
-                } else {
-                    &d.answers.cloud
-                },
-            )),
+        let question = crate::frontend::prompt::resume_question(d, &tui.session.out);
+        // Wrapped here, not by the popup, so that its height counts every line.
+        let width = usize::from(popup_width(area).saturating_sub(2));
+        let mut text: Vec<Line> = wrap(&question, width).into_iter().map(Line::from).collect();
+        text.extend([
             Line::from(""),
             keys_line(&[("Enter", "resume"), ("n", "start over"), ("Esc", "quit")]),
-        ];
+        ]);
         draw_popup(f, area, " Resume draft ", text);
     } else if tui.ui.quitting {
         draw_popup(f, area, " Quit? ", quit_lines(tui.session.drafts.is_some()));
@@ -542,8 +530,13 @@ fn help_lines(keeps_draft: bool) -> Vec<Line<'static>> {
     lines
 }
 
+/// The width of a popup on `area`.
+fn popup_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(66)
+}
+
 pub(super) fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
-    let w = area.width.saturating_sub(4).min(66);
+    let w = popup_width(area);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - w) / 2,
