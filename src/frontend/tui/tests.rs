@@ -326,3 +326,96 @@ fn redraw_timing() {
     println!("first frame (catalog, templates, plan+render, draw): {first:?}; redraw with preview: {per:?}");
     assert!(per < std::time::Duration::from_millis(2), "{per:?}");
 }
+
+/// The EKS production example with long ARNs, as operators paste them.
+fn long_arns() -> Answers {
+    let text = include_str!("../../../assets/examples/eks-production.yaml").replace(
+        "role/caracal-runtime",
+        "role/platform/workloads/caracal/production/caracal-runtime-irsa-role-eu-central-1",
+    );
+    Answers::parse("long-arns", &text, &[]).expect("answers with long ARNs")
+}
+
+/// The rows of a drawn screen, as text.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn long_arns_wrap_in_the_review_and_the_preview_at_80x24_and_120x36() {
+    let mut t = tui(long_arns());
+    while t.wizard.step() != Step::Review {
+        let step = t.wizard.step();
+        t.handle(Input::Wizard(Msg::Next));
+        assert_ne!(t.wizard.step(), step, "stuck at {step:?}");
+    }
+    let arn_tail = "role-eu-central-1";
+    for (w, h) in [(80, 24), (120, 36)] {
+        // Scroll the review to the identity answers.
+        t.ui.review_scroll = 0;
+        let mut screen = String::new();
+        for _ in 0..40 {
+            screen = rows(&render(&t, w, h)).join("\n");
+            if screen.contains(arn_tail) {
+                break;
+            }
+            t.handle(Input::Scroll(3));
+        }
+        assert!(screen.contains(arn_tail), "the role ARN is cut:\n{screen}");
+        insta::assert_snapshot!(format!("review_long_arns_{w}x{h}"), screen);
+    }
+    t.handle(Input::TogglePreview);
+    let file = t.preview.files.iter().position(|f| f.path == "values.yaml");
+    t.ui.file = file.expect("values.yaml in the preview");
+    let at = t.preview.files[t.ui.file]
+        .lines
+        .iter()
+        .position(|l| l.contains("caracal-runtime-irsa"))
+        .expect("the role ARN in values.yaml");
+    t.ui.scroll = at.saturating_sub(2);
+    let screen = rows(&render(&t, 80, 24)).join("\n");
+    assert!(screen.contains("↪"), "no continuation row:\n{screen}");
+    assert!(screen.contains("eu-central-1"), "the ARN is cut:\n{screen}");
+    insta::assert_snapshot!("preview_long_arn_80x24", screen);
+}
+
+#[test]
+fn title_bars_never_run_into_the_cloud_and_profile() {
+    let mut t = tui(example("gke-regulated"));
+    t.ui.title = Some("caracal-wizard demo (nothing is kept)".into());
+    while t.wizard.step() != Step::Network {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    let screen = rows(&render(&t, 80, 24));
+    assert!(screen[0].ends_with(" gke · regulated "), "{}", screen[0]);
+    assert!(screen[0].contains("… gke · regulated"), "{}", screen[0]);
+}
+
+#[test]
+fn fields_below_a_long_warning_are_announced() {
+    let mut t = tui(example("gke-regulated"));
+    while t.wizard.step() != Step::Network {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    let screen = rows(&render(&t, 80, 16));
+    assert!(
+        screen.iter().any(|r| r.contains("more below")),
+        "{}",
+        screen.join("\n")
+    );
+    t.handle(Input::Field(10));
+    let screen = rows(&render(&t, 80, 16));
+    assert!(
+        screen.iter().any(|r| r.contains("› Controller pod labels")),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(screen.iter().any(|r| r.contains("more above")));
+}

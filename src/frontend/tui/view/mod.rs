@@ -104,9 +104,17 @@ fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
     draw_title_bar(f, area, left, right);
 }
 
-/// The reversed top line: `left` in bold, `right` against the right edge.
+/// The reversed top line: `left` in bold, `right` against the right edge. When both don't fit,
+/// `left` is shortened (ending in `…`) so that a space always separates them.
 fn draw_title_bar(f: &mut Frame, area: Rect, left: String, right: String) {
-    let pad = usize::from(area.width).saturating_sub(left.chars().count() + right.chars().count());
+    let width = usize::from(area.width);
+    let right_w = right.chars().count();
+    let left = if left.chars().count() + 1 + right_w > width {
+        truncate(&left, width.saturating_sub(right_w + 1))
+    } else {
+        left
+    };
+    let pad = width.saturating_sub(left.chars().count() + right_w);
     let line = Line::from(vec![
         Span::raw(left).add_modifier(Modifier::BOLD),
         Span::raw(" ".repeat(pad)),
@@ -186,14 +194,21 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    let visible = usize::from(fields_area.height.saturating_sub(1)).max(1);
-    let offset = focus_line.saturating_sub(visible.saturating_sub(2));
+    let rows = usize::from(fields_area.height.saturating_sub(1)).max(1);
+    // When the fields don't fit, the last row says how many more lines are below.
+    let overflow = lines.len() > rows;
+    let visible = if overflow { (rows - 1).max(1) } else { rows };
+    let offset = focus_line
+        .saturating_sub(visible.saturating_sub(2))
+        .min(lines.len().saturating_sub(visible));
     let inner = Rect {
         y: fields_area.y + 1,
-        height: fields_area.height.saturating_sub(1),
+        height: visible as u16,
         ..fields_area
     };
+    let (total, shown) = (lines.len(), visible);
     f.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), inner);
+    draw_more_hints(f, fields_area, offset, total.saturating_sub(offset + shown));
     if let (Some((x, y)), true) = (cursor, focused && tui.ui.resume.is_none() && !tui.ui.help) {
         let y = y.saturating_sub(offset as u16);
         if y < inner.height && x < inner.width {
@@ -211,6 +226,27 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
                 .wrap(Wrap { trim: false }),
             detail_area,
         );
+    }
+}
+
+/// Says that field lines are hidden above (in the blank top row) or below (in the last row).
+fn draw_more_hints(f: &mut Frame, area: Rect, above: usize, below: usize) {
+    if area.height < 2 {
+        return;
+    }
+    let row = |y: u16| Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    if above > 0 {
+        let text = format!("   ↑ {above} more above (↑ goes up)");
+        f.render_widget(Paragraph::new(Line::styled(text, dim())), row(area.y));
+    }
+    if below > 0 {
+        let text = format!("   ↓ {below} more below (↓ goes down)");
+        let y = area.y + area.height - 1;
+        f.render_widget(Paragraph::new(Line::styled(text, dim())), row(y));
     }
 }
 
@@ -336,19 +372,52 @@ fn diff_lines<'a>(diff: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<
     out
 }
 
-/// Word-wraps `s` to `width` columns.
+/// Cuts a line of styled spans into rows of at most `width` characters, keeping each
+/// character's style.
+fn split_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Vec<Span<'static>>> {
+    let width = width.max(1);
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let chars: Vec<char> = span.content.chars().collect();
+        let mut at = 0;
+        while at < chars.len() {
+            if used == width {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            let take = (width - used).min(chars.len() - at);
+            let piece: String = chars[at..at + take].iter().collect();
+            if let Some(row) = rows.last_mut() {
+                row.push(Span::styled(piece, span.style));
+            }
+            used += take;
+            at += take;
+        }
+    }
+    rows
+}
+
+/// Word-wraps `s` to `width` columns; a word longer than a line (an ARN, a URL) is cut into
+/// pieces that fit rather than clipped.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(10);
     let mut out = Vec::new();
     let mut cur = String::new();
     for word in s.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(width).map(|c| c.iter().collect::<String>());
+        let Some(first) = pieces.next() else { continue };
+        if !cur.is_empty() && cur.chars().count() + 1 + first.chars().count() > width {
             out.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
             cur.push(' ');
         }
-        cur.push_str(word);
+        cur.push_str(&first);
+        for piece in pieces {
+            out.push(std::mem::replace(&mut cur, piece));
+        }
     }
     if !cur.is_empty() || out.is_empty() {
         out.push(cur);
