@@ -139,12 +139,15 @@ fn ask_step(
     p: &mut dyn Prompter,
     only_problems: bool,
 ) -> Result<bool, PromptError> {
-    let mut i = 0;
+    let mut done = std::collections::BTreeSet::new();
     loop {
-        // The set of questions can change with each answer (e.g. the TLS value follows the source).
+        // The set of questions can change with each answer (e.g. the TLS value follows the
+        // source, or an answer pulls in a question with a problem): ask the first not asked.
         let qs: Vec<Question> = wizard.questions().into_iter().cloned().collect();
-        let Some(q) = qs.get(i) else { return Ok(false) };
-        i += 1;
+        let Some(q) = qs.iter().find(|q| !done.contains(&q.id)) else {
+            return Ok(false);
+        };
+        done.insert(q.id);
         let problems: Vec<String> = wizard
             .problems_for(q.id)
             .iter()
@@ -167,12 +170,15 @@ fn ask_step(
                         p.say(&format!("  not accepted: {}", r.message));
                         continue;
                     }
-                    // Checked as it is given: a problem is shown now and the question asked
-                    // again, unless the same answer is given twice (then the step's end stops).
+                    // Checked as it is given: a problem at this question's own path is shown
+                    // now and the question asked again, unless the same answer is given twice
+                    // (then the step's end stops). Problems of the object it belongs to (e.g.
+                    // "give endpoint, bucket and region") wait for the step's other answers.
                     let problems: Vec<String> = wizard
-                        .problems_for(q.id)
+                        .problems()
                         .iter()
-                        .map(|s| s.to_string())
+                        .filter(|p| p.question == Some(q.id) && p.problem.path == q.path)
+                        .map(|p| p.problem.message.clone())
                         .collect();
                     if problems.is_empty() || last.as_deref() == Some(v.trim()) {
                         break;

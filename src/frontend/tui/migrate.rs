@@ -128,6 +128,7 @@ impl MigrateTui {
                     None => {}
                 }
                 if tui.wizard.step() != Step::Review {
+                    tui.focus_first_problem();
                     tui.ui.status =
                         Some("Fix the marked answers to go on (PgUp goes back).".into());
                     return None;

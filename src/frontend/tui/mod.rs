@@ -129,6 +129,13 @@ impl Tui {
                 self.review = Some((rev, review));
             }
         }
+        // The focus follows the question being edited when an answer adds questions above it.
+        let editing = self.ui.edit.as_ref().map(|e| e.id);
+        if let Some(j) =
+            editing.and_then(|id| self.wizard.questions().iter().position(|q| q.id == id))
+        {
+            self.ui.focus = j;
+        }
         let n = self.wizard.questions().len();
         self.ui.focus = self.ui.focus.min(n.saturating_sub(1));
         let focused = self.focused().map(|q| {
@@ -238,19 +245,13 @@ impl Tui {
                 if next && self.wizard.step() == before {
                     self.ui.status =
                         Some("Fix the marked answers to go on (PgUp goes back).".into());
-                    // Put the cursor on the first answer that needs fixing.
-                    if let Some(i) = self
-                        .wizard
-                        .questions()
-                        .iter()
-                        .position(|q| !self.wizard.problems_for(q.id).is_empty())
-                    {
-                        self.ui.focus = i;
-                    }
+                    self.focus_first_problem();
                 }
                 out
             }
             Input::Field(d) => {
+                // The typed text is in the answers already; the next field gets its own edit.
+                self.ui.edit = None;
                 let n = self.wizard.questions().len();
                 self.ui.focus = self
                     .ui
@@ -333,6 +334,20 @@ impl Tui {
             self.sync();
         }
         outcome
+    }
+
+    /// Puts the cursor on the first answer of the step that needs fixing.
+    pub fn focus_first_problem(&mut self) {
+        if let Some(i) = self
+            .wizard
+            .questions()
+            .iter()
+            .position(|q| !self.wizard.problems_for(q.id).is_empty())
+        {
+            self.ui.focus = i;
+            self.ui.edit = None;
+            self.sync();
+        }
     }
 
     fn choose(&mut self, d: isize) {

@@ -151,3 +151,35 @@ fn escape_goes_back_to_the_first_screen_and_quits_from_it_after_asking() {
         assert!(out.is_none());
     }
 }
+
+#[test]
+fn a_question_an_answer_pulls_in_is_asked_where_the_operator_is_never_a_step_back() {
+    let mut mt = screen(|_| {});
+    mt.handle(Input::Choose(1));
+    mt.handle(Input::Wizard(Msg::Next));
+    let at = |mt: &MigrateTui| {
+        let tui = mt.questions.as_ref().unwrap();
+        (tui.wizard.position(), tui.wizard.step())
+    };
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    let tui = mt.questions.as_mut().unwrap();
+    for (id, v) in [
+        (
+            QuestionId::AuditEndpoint,
+            "https://s3.us-east-1.amazonaws.com",
+        ),
+        (QuestionId::AuditBucket, "acme-caracal-audit"),
+        (QuestionId::AuditRegion, "us-east-1"),
+    ] {
+        tui.wizard.update(Msg::Answer(id, v.into()));
+    }
+    // The regulated profile's egress rule now needs the object store: asked here, on Audit.
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    mt.handle(Input::Wizard(Msg::Next));
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    let tui = mt.questions.as_ref().unwrap();
+    assert_eq!(
+        tui.focused().map(|q| q.id),
+        Some(QuestionId::EgressObjectStore)
+    );
+}
