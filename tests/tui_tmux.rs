@@ -67,6 +67,12 @@ fn wait_gone(t: &Tmux, needle: &str) -> String {
     }
 }
 
+/// Sends Esc once the last key has landed (an Esc right after another reads as Alt-Esc).
+fn esc(t: &Tmux) {
+    std::thread::sleep(Duration::from_millis(150));
+    t.send("Escape");
+}
+
 fn example(name: &str) -> String {
     format!("{}/assets/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"))
 }
@@ -206,20 +212,20 @@ fn tmux_esc_closes_the_preview_goes_back_and_asks_before_quitting_from_the_first
     t.wait_for("Step 2 of 9");
     t.send("Tab");
     t.wait_for("Tab Esc questions");
-    t.send("Escape");
+    esc(&t);
     let screen = wait_gone(&t, "Tab Esc questions");
     assert!(
         screen.contains("Step 2 of 9"),
         "Esc only closes the preview:\n{screen}"
     );
-    t.send("Escape");
+    esc(&t);
     t.wait_for("Step 1 of 9");
-    t.send("Escape");
+    esc(&t);
     t.wait_for("Quit the wizard?");
     t.send("n");
     let screen = wait_gone(&t, "Quit the wizard?");
     assert!(screen.contains("Step 1 of 9"), "{screen}");
-    t.send("Escape");
+    esc(&t);
     t.wait_for("Quit the wizard?");
     t.send("y");
     assert_eq!(t.exit_code(), 130);
@@ -254,11 +260,27 @@ fn tmux_after_a_resize_the_focused_field_stays_visible() {
         t.send("Down");
     }
     t.wait_for("› Controller pod labels");
-    t.tmux(&["resize-window", "-x", "80", "-y", "16"]);
-    t.wait_for("› Controller pod labels");
-    t.tmux(&["resize-window", "-x", "70", "-y", "12"]);
-    let screen = t.wait_for("› Controller pod labels");
-    assert!(screen.contains("Step 6 of 10"), "{screen}");
+    // Right after a resize tmux may show the old screen cropped: wait for the redraw, which
+    // has the step title and the focused field.
+    for (w, h) in [("80", "16"), ("70", "12")] {
+        t.tmux(&["resize-window", "-x", w, "-y", h]);
+        let start = Instant::now();
+        loop {
+            let s = t.screen();
+            let width = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            if s.contains("› Controller pod labels")
+                && s.contains("Step 6 of 10")
+                && width <= 70 + 10
+            {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the focused field is not visible at {w}x{h}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
     t.send("C-c");
     assert_eq!(t.exit_code(), 130);
 }

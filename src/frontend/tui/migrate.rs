@@ -70,6 +70,7 @@ impl MigrateTui {
         };
         let mut tui = Tui::new(wizard, session, self.flow.templates().clone(), None);
         tui.ui.title = Some("caracal-wizard migrate".into());
+        tui.ui.screen_before = true;
         let (n, _) = tui.wizard.position();
         if n == 1 {
             tui.ui.status = Some(format!(
@@ -118,7 +119,7 @@ impl MigrateTui {
         match input {
             Input::Wizard(Msg::Cancel) => flow.update(FlowMsg::Cancel),
             // Before the first question step comes the profile screen: Esc goes back to it.
-            Input::Wizard(Msg::Back) | Input::AskQuit if first => flow.update(FlowMsg::Back),
+            Input::Wizard(Msg::Back) if first => flow.update(FlowMsg::Back),
             Input::Wizard(Msg::Next) if last => {
                 // The wizard's review is the migration's summary: finish and plan instead.
                 tui.ui.status = None;

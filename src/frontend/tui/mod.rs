@@ -48,6 +48,9 @@ pub struct TuiState {
     pub status: Option<String>,
     /// The header's name of the command (`caracal-wizard` when unset).
     pub title: Option<String>,
+    /// A screen comes before the first step (the migration's profile choice): Esc there goes
+    /// back to it instead of asking to quit.
+    pub screen_before: bool,
     /// The step the state was made for.
     step: Option<Step>,
 }
@@ -209,7 +212,7 @@ impl Tui {
             text: self.focused().is_some_and(|q| !q.is_choice()),
             review: self.wizard.step() == Step::Review,
             single_choice: qs.len() == 1 && qs[0].is_choice(),
-            first: self.wizard.position().0 <= 1,
+            first: self.wizard.position().0 <= 1 && !self.ui.screen_before,
             quitting: self.ui.quitting,
         }
     }
