@@ -419,3 +419,16 @@ fn fields_below_a_long_warning_are_announced() {
     );
     assert!(screen.iter().any(|r| r.contains("more above")));
 }
+
+#[test]
+fn the_help_promises_a_draft_only_where_one_is_kept() {
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Help);
+    let demo = rows(&render(&t, 80, 24)).join("\n");
+    assert!(demo.contains("quit at once: nothing is written"), "{demo}");
+    assert!(!demo.contains("draft"), "demo keeps no draft:\n{demo}");
+    let data = tempfile::tempdir().unwrap();
+    t.session.drafts = Some(data.path().to_path_buf());
+    let wizard = rows(&render(&t, 80, 24)).join("\n");
+    assert!(wizard.contains("the draft is kept"), "{wizard}");
+}
