@@ -420,7 +420,7 @@ pub fn run_wizard(args: &WizardArgs) -> anyhow::Result<i32> {
     let session = Session {
         out: args.out.clone(),
         force: args.force,
-        drafts: draft::data_dir(),
+        drafts: draft::data_dir().map(|d| draft::dir_for(&d, &args.out)),
     };
     interactive(answers, &session, args.plain)
 }
@@ -456,7 +456,7 @@ fn interactive(answers: Answers, session: &Session, plain: bool) -> anyhow::Resu
         let _watch = crate::frontend::signals::watch_and_exit()?;
         let mut p = prompt::Inquire;
         let resume = match &saved {
-            Some(d) => match prompt::offer_resume(d, &mut p) {
+            Some(d) => match prompt::offer_resume(d, &session.out, &mut p) {
                 // Ctrl-C or Esc at the first question quits, as everywhere else.
                 Err(prompt::PromptError::Cancelled) => None,
                 Err(e) => return Err(usage(e)),
@@ -518,11 +518,20 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     let overlay = OverlayDir::new(&args.dir);
     overlay.ensure_plain_tree().map_err(usage)?;
     crate::output::recorded_digests(&overlay).map_err(usage)?;
-    let mut findings = check::check_dir(&args.dir, &catalog).map_err(usage)?;
     let tools = crate::verify::Tools::discover().map_err(usage)?;
-    let verification =
-        crate::verify::verify_dir(&args.dir, args.chart.as_deref(), &catalog, &tools)
-            .map_err(usage)?;
+    // The static checks run while helm and kubectl do: `check --chart` then takes about as
+    // long as `helm template` alone.
+    let (checked, verified) = std::thread::scope(|s| {
+        let checked = s.spawn(|| check::check_dir(&args.dir, &catalog));
+        let verified =
+            crate::verify::verify_dir(&args.dir, args.chart.as_deref(), &catalog, &tools);
+        let checked = checked
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (checked, verified)
+    });
+    let mut findings = checked.map_err(usage)?;
+    let verification = verified.map_err(usage)?;
     if verification.rendered {
         findings.retain(|f| !f.rechecked_when_rendered);
     }

@@ -271,7 +271,7 @@ fn tmux_ctrl_c_at_the_plain_resume_prompt_quits() {
     let out = dir.path().join("out");
     let answers = example("eks-production").display().to_string();
     let out_arg = out.display().to_string();
-    // A first run leaves a draft behind (Esc at step 2).
+    // A first run leaves a draft behind (Ctrl-C at step 2).
     let t = Tmux::start(
         dir.path(),
         100,
@@ -281,11 +281,11 @@ fn tmux_ctrl_c_at_the_plain_resume_prompt_quits() {
     t.wait_for("Step 1 of 9");
     t.send("Enter");
     t.wait_for("Step 2 of 9");
-    t.send("Escape");
+    t.send("C-c");
     assert_eq!(t.exit_code(), 130);
     drop(t);
     let t = Tmux::start(dir.path(), 100, 30, &["--plain", "--out", &out_arg]);
-    t.wait_for("Resume the draft");
+    t.wait_for("Resume it?");
     t.send("C-c");
     assert_eq!(t.exit_code(), 130, "{}", t.screen());
     assert!(!out.exists(), "nothing written");
@@ -328,7 +328,7 @@ fn tmux_an_8000_character_paste_is_taken_in_well_under_a_second() {
         screen.contains(&"a".repeat(30)),
         "the paste is not in the field:\n{screen}"
     );
-    t.send("Escape");
+    t.send("C-c");
     assert_eq!(t.exit_code(), 130);
     assert!(took < Duration::from_secs(1), "the paste took {took:?}");
 }

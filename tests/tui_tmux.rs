@@ -40,6 +40,39 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The draft files under the data directory `data`.
+fn drafts(data: &Path) -> Vec<PathBuf> {
+    if !data.exists() {
+        return Vec::new();
+    }
+    tree(data)
+        .into_keys()
+        .filter(|p| p.file_name().is_some_and(|n| n == "draft.json"))
+        .collect()
+}
+
+/// Waits until the screen no longer shows `needle`; returns the screen.
+fn wait_gone(t: &Tmux, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let s = t.screen();
+        if !s.contains(needle) {
+            return s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{needle:?} did not go away:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// Sends Esc once the last key has landed (an Esc right after another reads as Alt-Esc).
+fn esc(t: &Tmux) {
+    std::thread::sleep(Duration::from_millis(150));
+    t.send("Escape");
+}
+
 fn example(name: &str) -> String {
     format!("{}/assets/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"))
 }
@@ -90,7 +123,7 @@ fn enter_through_every_step_writes_what_new_writes(name: &str) {
         "{name}: the wizard wrote different bytes than `new --answers`"
     );
     assert!(
-        !dir.path().join("data/draft.json").exists(),
+        drafts(&dir.path().join("data")).is_empty(),
         "a finished write clears the draft"
     );
 }
@@ -155,9 +188,130 @@ fn tmux_ctrl_c_restores_the_terminal_writes_nothing_and_the_draft_resumes() {
     t.wait_for("Resume draft");
     t.send("Enter");
     t.wait_for("Step 3 of 9: Endpoint exposure");
-    t.send("Escape");
+    t.send("C-c");
     assert_eq!(t.exit_code(), 130);
     assert!(!out.exists());
+}
+
+#[test]
+fn tmux_esc_closes_the_preview_goes_back_and_asks_before_quitting_from_the_first_step() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production");
+    let t = Tmux::start(
+        dir.path(),
+        80,
+        24,
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    t.wait_for("Step 1 of 9");
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    t.send("Tab");
+    t.wait_for("Tab Esc questions");
+    esc(&t);
+    let screen = wait_gone(&t, "Tab Esc questions");
+    assert!(
+        screen.contains("Step 2 of 9"),
+        "Esc only closes the preview:\n{screen}"
+    );
+    esc(&t);
+    t.wait_for("Step 1 of 9");
+    esc(&t);
+    t.wait_for("Quit the wizard?");
+    t.send("n");
+    let screen = wait_gone(&t, "Quit the wizard?");
+    assert!(screen.contains("Step 1 of 9"), "{screen}");
+    esc(&t);
+    t.wait_for("Quit the wizard?");
+    t.send("y");
+    assert_eq!(t.exit_code(), 130);
+    assert!(!out.exists(), "quitting writes nothing");
+    assert_eq!(
+        drafts(&dir.path().join("data")).len(),
+        1,
+        "the draft is kept"
+    );
+}
+
+#[test]
+fn tmux_after_a_resize_the_focused_field_stays_visible() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("gke-regulated");
+    let t = Tmux::start(
+        dir.path(),
+        120,
+        36,
+        &["--answers", &answers, "--out", &out.display().to_string()],
+    );
+    t.wait_for("Step 1 of 10");
+    for n in 2..=6 {
+        t.send("Enter");
+        t.wait_for(&format!("Step {n} of 10"));
+    }
+    for _ in 0..10 {
+        t.send("Down");
+    }
+    t.wait_for("› Controller pod labels");
+    // Right after a resize tmux may show the old screen cropped: wait for the redraw, which
+    // has the step title and the focused field.
+    for (w, h) in [("80", "16"), ("70", "12")] {
+        t.tmux(&["resize-window", "-x", w, "-y", h]);
+        let start = Instant::now();
+        loop {
+            let s = t.screen();
+            let width = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            if s.contains("› Controller pod labels")
+                && s.contains("Step 6 of 10")
+                && width <= 70 + 10
+            {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the focused field is not visible at {w}x{h}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130);
+}
+
+#[test]
+fn tmux_two_targets_keep_their_own_drafts() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let answers = example("eks-production");
+    for (target, steps) in [("a", 2), ("b", 3)] {
+        let out = dir.path().join(target).display().to_string();
+        let t = Tmux::start(dir.path(), 80, 24, &["--answers", &answers, "--out", &out]);
+        t.wait_for("Step 1 of 9");
+        for n in 2..=steps {
+            t.send("Enter");
+            t.wait_for(&format!("Step {n} of 9"));
+        }
+        t.send("C-c");
+        assert_eq!(t.exit_code(), 130);
+    }
+    assert_eq!(drafts(&dir.path().join("data")).len(), 2);
+    let out = dir.path().join("a").display().to_string();
+    let t = Tmux::start(dir.path(), 100, 24, &["--out", &out]);
+    let screen = t.wait_for("Resume it?");
+    assert!(screen.contains("Resume draft"), "{screen}");
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130);
 }
 
 #[test]

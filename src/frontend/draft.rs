@@ -44,6 +44,38 @@ pub fn data_dir() -> Option<PathBuf> {
         .map(|d| d.data_dir().to_path_buf())
 }
 
+/// The drafts directory of the overlay at `out`, inside the data directory `data`.
+///
+/// Each target directory has its own (named by a digest of its canonical path), so two
+/// overlays in progress never share, or resume, one draft.
+pub fn dir_for(data: &Path, out: &Path) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let canonical = canonical_target(out);
+    let digest = Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+    let key: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    data.join("drafts").join(key)
+}
+
+/// `out` made absolute with its existing part resolved (links, `..`), so every spelling of
+/// one directory, created yet or not, names the same draft.
+fn canonical_target(out: &Path) -> PathBuf {
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(resolved) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(resolved, |p, name| p.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// The saved draft in `dir`, if there is a readable one.
 pub fn load(dir: &Path) -> Option<Draft> {
     // Read like an answers file: a FIFO or a huge file there must not hang the wizard.
@@ -83,5 +115,21 @@ mod tests {
         assert_eq!(draft.step(), Step::Hosts);
         clear(dir.path());
         assert_eq!(load(dir.path()), None);
+    }
+
+    #[test]
+    fn each_target_directory_has_its_own_draft_whatever_its_spelling() {
+        let data = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("a")).unwrap();
+        let a = dir_for(data.path(), &root.path().join("a"));
+        let b = dir_for(data.path(), &root.path().join("b"));
+        assert_ne!(a, b, "two overlays share one draft");
+        assert!(a.starts_with(data.path().join("drafts")));
+        assert_eq!(a, dir_for(data.path(), &root.path().join("a/../a/.")));
+        // Not created yet: the same directory once created keeps its draft.
+        let later = dir_for(data.path(), &root.path().join("b"));
+        std::fs::create_dir(root.path().join("b")).unwrap();
+        assert_eq!(later, dir_for(data.path(), &root.path().join("b")));
     }
 }

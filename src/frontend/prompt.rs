@@ -139,12 +139,15 @@ fn ask_step(
     p: &mut dyn Prompter,
     only_problems: bool,
 ) -> Result<bool, PromptError> {
-    let mut i = 0;
+    let mut done = std::collections::BTreeSet::new();
     loop {
-        // The set of questions can change with each answer (e.g. the TLS value follows the source).
+        // The set of questions can change with each answer (e.g. the TLS value follows the
+        // source, or an answer pulls in a question with a problem): ask the first not asked.
         let qs: Vec<Question> = wizard.questions().into_iter().cloned().collect();
-        let Some(q) = qs.get(i) else { return Ok(false) };
-        i += 1;
+        let Some(q) = qs.iter().find(|q| !done.contains(&q.id)) else {
+            return Ok(false);
+        };
+        done.insert(q.id);
         let problems: Vec<String> = wizard
             .problems_for(q.id)
             .iter()
@@ -156,13 +159,36 @@ fn ask_step(
         for msg in &problems {
             p.say(&format!("  problem with {}: {msg}", q.prompt));
         }
+        let mut asked = q.clone();
+        let mut last: Option<String> = None;
         loop {
-            match ask(q, p)? {
+            match ask(&asked, p)? {
                 Reply::Back => return Ok(true),
                 Reply::Value(v) => {
-                    wizard.update(Msg::Answer(q.id, v));
-                    match wizard.rejected(q.id) {
-                        Some(r) => p.say(&format!("  not accepted: {}", r.message)),
+                    wizard.update(Msg::Answer(q.id, v.clone()));
+                    if let Some(r) = wizard.rejected(q.id) {
+                        p.say(&format!("  not accepted: {}", r.message));
+                        continue;
+                    }
+                    // Checked as it is given: a problem at this question's own path is shown
+                    // now and the question asked again, unless the same answer is given twice
+                    // (then the step's end stops). Problems of the object it belongs to (e.g.
+                    // "give endpoint, bucket and region") wait for the step's other answers.
+                    let problems: Vec<String> = wizard
+                        .problems()
+                        .iter()
+                        .filter(|p| p.question == Some(q.id) && p.problem.path == q.path)
+                        .map(|p| p.problem.message.clone())
+                        .collect();
+                    if problems.is_empty() || last.as_deref() == Some(v.trim()) {
+                        break;
+                    }
+                    for msg in &problems {
+                        p.say(&format!("  problem with {}: {msg}", q.prompt));
+                    }
+                    last = Some(v.trim().to_string());
+                    match wizard.questions().into_iter().find(|x| x.id == q.id) {
+                        Some(fresh) => asked = fresh.clone(),
                         None => break,
                     }
                 }
@@ -175,20 +201,25 @@ fn ask(q: &Question, p: &mut dyn Prompter) -> Result<Reply<String>, PromptError>
     let help = format!("{} [{}]", q.explain, q.path);
     match &q.kind {
         Kind::Choice(choices) => {
-            let mut options: Vec<String> = choices
+            // inquire can't grey options out: unavailable choices are listed before the
+            // prompt, with why, and left out of what can be selected.
+            for c in choices {
+                if let Some(why) = &c.disabled {
+                    p.say(&format!("  ({} is unavailable: {why})", c.label));
+                }
+            }
+            let offered: Vec<_> = choices.iter().filter(|c| c.disabled.is_none()).collect();
+            let mut options: Vec<String> = offered
                 .iter()
-                .map(|c| match &c.disabled {
-                    Some(why) => format!("{} (unavailable: {why})", c.label),
-                    None => format!("{}: {}", c.label, c.explain),
-                })
+                .map(|c| format!("{}: {}", c.label, c.explain))
                 .collect();
             options.push(format!("{BACK} back to the previous step"));
-            let start = choices
+            let start = offered
                 .iter()
                 .position(|c| Some(&c.value) == q.value.as_ref())
                 .unwrap_or(0);
             match p.select(&q.prompt, &help, &options, start)? {
-                Reply::Value(i) if i < choices.len() => Ok(Reply::Value(choices[i].value.clone())),
+                Reply::Value(i) if i < offered.len() => Ok(Reply::Value(offered[i].value.clone())),
                 _ => Ok(Reply::Back),
             }
         }
@@ -234,17 +265,28 @@ fn save_draft(wizard: &Wizard, session: &Session) {
     }
 }
 
-/// Asks whether to resume `draft`.
-pub fn offer_resume(draft: &Draft, p: &mut dyn Prompter) -> Result<bool, PromptError> {
-    p.confirm(
-        &format!(
-            "Resume the draft saved at \"{}\" ({} on {})?",
-            draft.step().title(),
-            draft.answers.profile,
-            draft.answers.cloud
-        ),
-        true,
-    )
+/// Asks whether to resume `draft`, the one saved for the overlay at `out`.
+pub fn offer_resume(
+    draft: &Draft,
+    out: &std::path::Path,
+    p: &mut dyn Prompter,
+) -> Result<bool, PromptError> {
+    p.confirm(&resume_question(draft, out), true)
+}
+
+/// The resume question, naming the target directory, the step and what was chosen.
+pub fn resume_question(draft: &Draft, out: &std::path::Path) -> String {
+    let chosen = match (draft.answers.cloud.as_str(), draft.answers.profile.as_str()) {
+        ("", _) => String::new(),
+        (cloud, "") => format!(" ({cloud})"),
+        (cloud, profile) => format!(" ({cloud}, {profile})"),
+    };
+    crate::frontend::visible::visible(&format!(
+        "An unfinished run for {} stopped at \"{}\"{chosen}. Resume it?",
+        out.display(),
+        draft.step().title(),
+    ))
+    .into_owned()
 }
 
 /// The real prompts, through inquire.
@@ -303,8 +345,53 @@ impl Prompter for Inquire {
 
     fn say(&mut self, line: &str) {
         // Answers, files and diffs pass through here: control characters are shown, not obeyed.
-        eprintln!("{}", visible(line));
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+        for row in wrap_line(&visible(line), width.saturating_sub(1)) {
+            eprintln!("{row}");
+        }
     }
+}
+
+/// `line` cut into rows of at most `width` characters at spaces (inside a word only when it
+/// is longer than a row); continuation rows keep the line's indent and two more spaces.
+pub fn wrap_line(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(20);
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= width {
+        return vec![line.to_string()];
+    }
+    let indent = chars
+        .iter()
+        .take_while(|c| **c == ' ')
+        .count()
+        .min(width / 2)
+        + 2;
+    let mut rows = Vec::new();
+    let mut rest: &[char] = &chars;
+    let mut lead = 0;
+    while lead + rest.len() > width {
+        let room = width - lead;
+        // The last space within the row that isn't part of the indent.
+        let cut = (1..=room.min(rest.len() - 1))
+            .rev()
+            .find(|i| rest[*i] == ' ' && rest[..*i].iter().any(|c| *c != ' '))
+            .unwrap_or(room);
+        let row: String = rest[..cut].iter().collect();
+        rows.push(format!("{}{}", " ".repeat(lead), row.trim_end()));
+        rest = &rest[cut..];
+        while rest.first() == Some(&' ') {
+            rest = &rest[1..];
+        }
+        lead = indent;
+    }
+    if !rest.is_empty() {
+        rows.push(format!(
+            "{}{}",
+            " ".repeat(lead),
+            rest.iter().collect::<String>()
+        ));
+    }
+    rows
 }
 
 /// A prompter that cancels at the first question (Esc or Ctrl-C), for tests.

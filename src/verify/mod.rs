@@ -176,38 +176,95 @@ fn own_manifests(dir: &Path) -> Vec<Value> {
 
 /// Everything `check` adds to the static checks of `dir`: `kubectl kustomize` when kubectl is
 /// present, and with `chart`, unknown values keys and (with helm) the rendered-manifest checks.
+///
+/// `kubectl kustomize` and `helm template` run side by side, each on its own thread, while
+/// this one reads the chart: together they cost little more than `helm template` alone.
 pub fn verify_dir(
     dir: &Path,
     chart: Option<&Path>,
     catalog: &Catalog,
     tools: &Tools,
 ) -> Result<Verification, VerifyError> {
-    let mut v = Verification::default();
     let overlay = Overlay::read(dir, catalog);
     let exp = overlay.expectations();
-    check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v)?;
+    let helm = tools.helm.as_deref();
+    let (kustomized, charted) = std::thread::scope(|s| {
+        let kustomize = s.spawn(|| {
+            let mut v = Verification::default();
+            check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v).map(|()| v)
+        });
+        let template = match (chart, helm) {
+            (Some(chart), Some(helm)) => Some(s.spawn(|| render(dir, chart, helm, &overlay))),
+            _ => None,
+        };
+        let mut v = Verification::default();
+        let charted = verify_with_chart(chart, helm, &overlay, &mut v).and_then(|()| {
+            let rendered = template.map(join).transpose()?.flatten();
+            add_rendered(rendered, &overlay, &exp, &mut v);
+            Ok(v)
+        });
+        (join(kustomize), charted)
+    });
+    let mut v = kustomized?;
+    let c = charted?;
+    v.chart = c.chart;
+    v.rendered = c.rendered;
+    v.notes.extend(c.notes);
+    v.findings.extend(c.findings);
+    if v.rendered {
+        v.findings.sort();
+        v.findings.dedup();
+    }
+    Ok(v)
+}
+
+/// The result of a scoped thread, passing its panic on.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The chart part of [`verify_dir`] besides rendering: the chart's values keys, and notes on
+/// what can't be checked.
+fn verify_with_chart(
+    chart: Option<&Path>,
+    helm: Option<&Path>,
+    overlay: &Overlay,
+    v: &mut Verification,
+) -> Result<(), VerifyError> {
     let Some(chart_path) = chart else {
         v.notes
             .push("no --chart: static checks only; give --chart PATH to render with helm".into());
-        return Ok(v);
+        return Ok(());
     };
-    check_chart_values(chart_path, tools.helm.as_deref(), &overlay, &mut v)?;
-    let Some(helm) = &tools.helm else {
+    check_chart_values(chart_path, helm, overlay, v)?;
+    if helm.is_none() {
         v.notes.push(
             "helm not found ($HELM or PATH): rendered-manifest checks skipped, static checks only"
                 .into(),
         );
-        return Ok(v);
-    };
-    let Some(mut docs) = render(dir, chart_path, helm, &overlay, &mut v)? else {
-        return Ok(v);
-    };
-    docs.extend(overlay.own_manifests.iter().cloned());
-    v.rendered = true;
-    v.findings.extend(check_rendered(&docs, &exp));
-    v.findings.sort();
-    v.findings.dedup();
-    Ok(v)
+    }
+    Ok(())
+}
+
+/// Checks what helm rendered: the manifests, or why there are none.
+fn add_rendered(
+    rendered: Option<Rendered>,
+    overlay: &Overlay,
+    exp: &Expectations<'_>,
+    v: &mut Verification,
+) {
+    match rendered {
+        None => {}
+        Some(Err(finding)) => v.findings.push(finding),
+        Some(Ok(mut docs)) => {
+            // The overlay's own policies and monitors decide with the chart's (#10).
+            docs.extend(overlay.own_manifests.iter().cloned());
+            v.rendered = true;
+            v.findings.extend(check_rendered(&docs, exp));
+        }
+    }
 }
 
 /// Builds the kustomization with kubectl, when there are both, and checks it for Secrets.
@@ -283,15 +340,16 @@ fn check_chart_values(
     Ok(())
 }
 
-/// Renders the overlay with `helm template`; `None` (with a finding when helm refused it or
-/// its output doesn't parse) when there is nothing to check.
+/// What `helm template` gave: the manifests, or the finding saying why there are none.
+type Rendered = Result<Vec<Value>, Finding>;
+
+/// Renders the overlay with `helm template`; `None` when there is no values file to render.
 fn render(
     dir: &Path,
     chart_path: &Path,
     helm: &Path,
     overlay: &Overlay,
-    v: &mut Verification,
-) -> Result<Option<Vec<Value>>, VerifyError> {
+) -> Result<Option<Rendered>, VerifyError> {
     let values_path = dir.join(VALUES);
     if !values_path.is_file() {
         return Ok(None);
@@ -310,27 +368,23 @@ fn render(
         &values,
     )?;
     if !run.status.success() {
-        v.findings.push(Finding::error(
+        return Ok(Some(Err(Finding::error(
             VALUES,
             format!(
                 "`helm template` refused the overlay: {}",
                 tools::first_lines(&String::from_utf8_lossy(&run.stderr), 4)
             ),
             None,
-        ));
-        return Ok(None);
+        ))));
     }
-    match manifest::parse_yaml_documents(&String::from_utf8_lossy(&run.stdout)) {
-        Ok(docs) => Ok(Some(docs)),
-        Err(e) => {
-            v.findings.push(Finding::error(
-                VALUES,
-                format!("helm's output is not valid YAML: {e}"),
-                None,
-            ));
-            Ok(None)
-        }
-    }
+    let parsed = manifest::parse_yaml_documents(&String::from_utf8_lossy(&run.stdout));
+    Ok(Some(parsed.map_err(|e| {
+        Finding::error(
+            VALUES,
+            format!("helm's output is not valid YAML: {e}"),
+            None,
+        )
+    })))
 }
 
 /// Whether any finding is an error.

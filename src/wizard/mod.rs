@@ -74,6 +74,12 @@ pub struct Wizard {
     revision: u64,
     last_answered: Option<QuestionId>,
     scope: Option<BTreeSet<QuestionId>>,
+    /// The furthest step shown so far.
+    reached: Step,
+    /// With a scope: the step each question a problem pulled in is asked at. One whose own
+    /// step was already passed is asked at the furthest step instead, so the numbering never
+    /// jumps back and no answered step is asked again (#13).
+    pulled: BTreeMap<QuestionId, Step>,
     /// Why some questions are asked (e.g. what a migration needs), shown under them.
     notes: Vec<Problem>,
 }
@@ -95,6 +101,8 @@ impl Wizard {
             revision: 0,
             last_answered: None,
             scope: None,
+            reached: Step::Cloud,
+            pulled: BTreeMap::new(),
             notes: Vec::new(),
         };
         w.refresh();
@@ -187,6 +195,7 @@ impl Wizard {
         if let Some(next) = self.steps.iter().find(|s| **s > self.step) {
             self.step = *next;
         }
+        self.reached = self.reached.max(self.step);
         None
     }
 
@@ -282,8 +291,20 @@ impl Wizard {
         match &mut self.scope {
             None => self.steps = questions::steps(&self.questions, &ctx),
             Some(scope) => {
-                scope.extend(self.problems.iter().filter_map(|p| p.question));
+                for id in self.problems.iter().filter_map(|p| p.question) {
+                    if scope.insert(id) && self.reached != Step::Review {
+                        let own = self.questions.iter().find(|q| q.id == id).map(|q| q.step);
+                        if let Some(own) = own {
+                            self.pulled.insert(id, own.max(self.reached));
+                        }
+                    }
+                }
                 self.questions.retain(|q| scope.contains(&q.id));
+                for q in &mut self.questions {
+                    if let Some(step) = self.pulled.get(&q.id) {
+                        q.step = *step;
+                    }
+                }
                 let questions = &self.questions;
                 self.steps = Step::ALL
                     .into_iter()
@@ -299,6 +320,7 @@ impl Wizard {
                 .find(|s| *s >= self.step)
                 .unwrap_or(Step::Review);
         }
+        self.reached = self.reached.max(self.step);
     }
 
     fn place(&self, problem: Problem) -> Placed {

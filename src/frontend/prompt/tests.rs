@@ -11,6 +11,7 @@ struct Script {
     confirms: VecDeque<bool>,
     said: Vec<String>,
     asked: Vec<String>,
+    offered: Vec<(String, Vec<String>)>,
 }
 
 impl Script {
@@ -40,6 +41,7 @@ impl Prompter for Script {
         options: &[String],
         start: usize,
     ) -> Result<Reply<usize>, PromptError> {
+        self.offered.push((prompt.to_string(), options.to_vec()));
         Ok(match self.next(prompt) {
             None => Reply::Value(start),
             Some(Reply::Back) => Reply::Back,
@@ -171,4 +173,61 @@ fn back_returns_to_the_previous_step_and_cancel_returns_none() {
         .unwrap(),
         None
     );
+}
+
+#[test]
+fn a_bad_answer_is_refused_at_its_own_prompt_not_at_the_end_of_the_step() {
+    let (_dir, session) = session();
+    let mut script = Script::default()
+        .on("Cloud", Reply::Value("Google GKE"))
+        .on("Profile", Reply::Value("Evaluation"))
+        .on("Domain", Reply::Value("not a domain!"))
+        .on("Domain", Reply::Value("caracal.example.net"));
+    run_script(Answers::default(), &mut script, &session).unwrap();
+    let first = script.asked.iter().position(|p| p == "Domain").unwrap();
+    assert_eq!(
+        script.asked.get(first + 1).map(String::as_str),
+        Some("Domain"),
+        "asked again right away: {:?}",
+        script.asked
+    );
+}
+
+#[test]
+fn unavailable_choices_are_listed_with_why_and_cannot_be_selected() {
+    let (_dir, session) = session();
+    let text = include_str!("../../../assets/examples/aks-private.yaml");
+    let answers = Answers::parse("aks-private.yaml", text, &[]).unwrap();
+    let mut script = Script::default();
+    run_script(answers, &mut script, &session).unwrap();
+    assert!(
+        script
+            .said
+            .iter()
+            .any(|l| l.contains("(public is unavailable: a private cluster")),
+        "{:?}",
+        script.said
+    );
+    for (prompt, options) in &script.offered {
+        assert!(
+            !options.iter().any(|o| o.starts_with("public:")),
+            "{prompt} offers public: {options:?}"
+        );
+    }
+}
+
+#[test]
+fn long_lines_wrap_at_spaces_keeping_their_indent() {
+    let line = "  problem with Domain: `not a domain!` is not a DNS name; use lower-case labels";
+    let rows = wrap_line(line, 40);
+    assert!(rows.iter().all(|r| r.chars().count() <= 40), "{rows:?}");
+    assert!(rows[1..].iter().all(|r| r.starts_with("    ")), "{rows:?}");
+    let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    assert_eq!(words, line.split_whitespace().collect::<Vec<_>>());
+    let arn = format!(
+        "  Workload identity: arn:aws:iam::1:role/{}",
+        "x".repeat(60)
+    );
+    assert!(wrap_line(&arn, 40).iter().all(|r| r.chars().count() <= 40));
+    assert_eq!(wrap_line("short", 40), ["short"]);
 }

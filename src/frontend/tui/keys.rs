@@ -38,6 +38,10 @@ pub enum Input {
     CloseHelp,
     /// Resume the saved draft (`true`) or start over (`false`).
     Resume(bool),
+    /// Ask whether to quit (Esc on the first step).
+    AskQuit,
+    /// Answer the quit question: quit (`true`) or stay (`false`).
+    ConfirmQuit(bool),
 }
 
 /// The little the translator needs to know about the screen.
@@ -55,6 +59,10 @@ pub struct KeyContext {
     pub review: bool,
     /// The step has exactly one question, a choice (↑↓ choose).
     pub single_choice: bool,
+    /// The step is the first: Esc asks whether to quit instead of going back.
+    pub first: bool,
+    /// The quit question is showing.
+    pub quitting: bool,
 }
 
 /// Translates one key event.
@@ -74,11 +82,20 @@ pub fn translate(key: KeyEvent, ctx: KeyContext) -> Option<Input> {
             _ => None,
         };
     }
+    if ctx.quitting {
+        return match key.code {
+            KeyCode::Enter | KeyCode::Char('y' | 'Y' | 'q') => Some(Input::ConfirmQuit(true)),
+            _ => Some(Input::ConfirmQuit(false)),
+        };
+    }
     if ctx.help {
         return Some(Input::CloseHelp);
     }
     let input = match key.code {
-        KeyCode::Esc => Input::Wizard(Msg::Cancel),
+        // Esc closes what is open, else goes back; only the first step asks to quit.
+        KeyCode::Esc if ctx.preview => Input::TogglePreview,
+        KeyCode::Esc if ctx.first => Input::AskQuit,
+        KeyCode::Esc => Input::Wizard(Msg::Back),
         KeyCode::F(1) => Input::Help,
         KeyCode::Char('?') if !ctx.text || ctx.preview => Input::Help,
         KeyCode::Tab | KeyCode::BackTab => Input::TogglePreview,
@@ -128,7 +145,8 @@ pub enum MigrationScreen {
 
 /// Translates one key event on a migration screen.
 ///
-/// Enter goes on, PgUp goes back, Esc and Ctrl-C cancel, as in the wizard.
+/// Enter goes on, PgUp goes back, Ctrl-C cancels, as in the wizard; Esc goes back, and
+/// quits (asking first) from the first screen, the profile choice.
 pub fn translate_migration(key: KeyEvent, screen: MigrationScreen) -> Option<Input> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -139,7 +157,8 @@ pub fn translate_migration(key: KeyEvent, screen: MigrationScreen) -> Option<Inp
     }
     use MigrationScreen as S;
     let input = match (key.code, screen) {
-        (KeyCode::Esc, _) => Input::Wizard(Msg::Cancel),
+        (KeyCode::Esc, S::Profile) => Input::AskQuit,
+        (KeyCode::Esc, _) => Input::Wizard(Msg::Back),
         (KeyCode::Enter, _) => Input::Wizard(Msg::Next),
         (KeyCode::PageUp, _) => Input::Wizard(Msg::Back),
         (KeyCode::Up | KeyCode::Left, S::Profile) => Input::Choose(-1),
@@ -186,6 +205,39 @@ mod tests {
         ] {
             assert_eq!(translate(c, ctx), Some(Input::Wizard(Msg::Cancel)));
         }
+    }
+
+    #[test]
+    fn esc_closes_the_preview_else_goes_back_and_asks_before_quitting_from_the_first_step() {
+        let esc = key(KeyCode::Esc);
+        let at = |ctx: KeyContext| translate(esc, ctx);
+        let later = KeyContext::default();
+        let first = KeyContext {
+            first: true,
+            ..later
+        };
+        assert_eq!(at(later), Some(Input::Wizard(Msg::Back)));
+        assert_eq!(at(first), Some(Input::AskQuit));
+        let preview = KeyContext {
+            preview: true,
+            first: true,
+            ..later
+        };
+        assert_eq!(at(preview), Some(Input::TogglePreview));
+        let help = KeyContext {
+            help: true,
+            ..first
+        };
+        assert_eq!(at(help), Some(Input::CloseHelp));
+        let quitting = KeyContext {
+            quitting: true,
+            ..first
+        };
+        assert_eq!(at(quitting), Some(Input::ConfirmQuit(false)));
+        assert_eq!(
+            translate(key(KeyCode::Char('y')), quitting),
+            Some(Input::ConfirmQuit(true))
+        );
     }
 
     #[test]
@@ -236,11 +288,15 @@ mod tests {
                 translate_migration(key(KeyCode::PageUp), screen),
                 Some(Input::Wizard(Msg::Back))
             );
-            assert_eq!(
-                translate_migration(key(KeyCode::Esc), screen),
-                Some(Input::Wizard(Msg::Cancel))
-            );
         }
+        assert_eq!(
+            translate_migration(key(KeyCode::Esc), MigrationScreen::Profile),
+            Some(Input::AskQuit)
+        );
+        assert_eq!(
+            translate_migration(key(KeyCode::Esc), MigrationScreen::Summary),
+            Some(Input::Wizard(Msg::Back))
+        );
         assert_eq!(
             translate_migration(key(KeyCode::Left), MigrationScreen::Conflicts),
             Some(Input::Choose(-1))

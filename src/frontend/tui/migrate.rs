@@ -22,6 +22,8 @@ pub struct MigrateUi {
     pub scroll: usize,
     /// The focused conflict.
     pub conflict: usize,
+    /// The "quit without writing?" question is open (Esc on the profile screen).
+    pub quitting: bool,
 }
 
 /// The full-screen migration: the flow, the question screens while asking, screen state.
@@ -68,6 +70,7 @@ impl MigrateTui {
         };
         let mut tui = Tui::new(wizard, session, self.flow.templates().clone(), None);
         tui.ui.title = Some("caracal-wizard migrate".into());
+        tui.ui.screen_before = true;
         let (n, _) = tui.wizard.position();
         if n == 1 {
             tui.ui.status = Some(format!(
@@ -115,6 +118,7 @@ impl MigrateTui {
         let last = steps.iter().rev().nth(1) == Some(&step);
         match input {
             Input::Wizard(Msg::Cancel) => flow.update(FlowMsg::Cancel),
+            // Before the first question step comes the profile screen: Esc goes back to it.
             Input::Wizard(Msg::Back) if first => flow.update(FlowMsg::Back),
             Input::Wizard(Msg::Next) if last => {
                 // The wizard's review is the migration's summary: finish and plan instead.
@@ -125,6 +129,7 @@ impl MigrateTui {
                     None => {}
                 }
                 if tui.wizard.step() != Step::Review {
+                    tui.focus_first_problem();
                     tui.ui.status =
                         Some("Fix the marked answers to go on (PgUp goes back).".into());
                     return None;
@@ -177,6 +182,14 @@ impl MigrateTui {
             }
             Input::Wizard(Msg::Cancel) => self.flow.update(FlowMsg::Cancel),
             Input::Wizard(Msg::Answer(..)) => None,
+            Input::AskQuit => {
+                self.ui.quitting = true;
+                None
+            }
+            Input::ConfirmQuit(yes) => {
+                self.ui.quitting = false;
+                yes.then(|| self.flow.update(FlowMsg::Cancel)).flatten()
+            }
             Input::Choose(d) if self.flow.stage() == Stage::Profile => {
                 let choices = self.flow.choices();
                 let enabled: Vec<&str> = choices
@@ -242,6 +255,13 @@ pub fn run_loop<B: Backend>(
 /// What an event means on the current screen: the migration's own, or the wizard's.
 fn translate(mt: &MigrateTui, event: &Event) -> Option<Input> {
     match (mt.screen(), &mt.questions, event) {
+        (Some(_), _, Event::Key(key)) if mt.ui.quitting => {
+            let quitting = keys::KeyContext {
+                quitting: true,
+                ..Default::default()
+            };
+            keys::translate(*key, quitting)
+        }
         (Some(screen), _, Event::Key(key)) => keys::translate_migration(*key, screen),
         (None, Some(tui), event) => super::translate(tui, event),
         _ => None,

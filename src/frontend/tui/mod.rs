@@ -40,12 +40,17 @@ pub struct TuiState {
     pub review_scroll: usize,
     /// The key help is open.
     pub help: bool,
+    /// The "quit without writing?" question is open (Esc on the first step).
+    pub quitting: bool,
     /// A draft is offered for resuming.
     pub resume: Option<Draft>,
     /// A one-line message under the questions (e.g. why Enter did not go on).
     pub status: Option<String>,
     /// The header's name of the command (`caracal-wizard` when unset).
     pub title: Option<String>,
+    /// A screen comes before the first step (the migration's profile choice): Esc there goes
+    /// back to it instead of asking to quit.
+    pub screen_before: bool,
     /// The step the state was made for.
     step: Option<Step>,
 }
@@ -127,6 +132,13 @@ impl Tui {
                 self.review = Some((rev, review));
             }
         }
+        // The focus follows the question being edited when an answer adds questions above it.
+        let editing = self.ui.edit.as_ref().map(|e| e.id);
+        if let Some(j) =
+            editing.and_then(|id| self.wizard.questions().iter().position(|q| q.id == id))
+        {
+            self.ui.focus = j;
+        }
         let n = self.wizard.questions().len();
         self.ui.focus = self.ui.focus.min(n.saturating_sub(1));
         let focused = self.focused().map(|q| {
@@ -200,6 +212,8 @@ impl Tui {
             text: self.focused().is_some_and(|q| !q.is_choice()),
             review: self.wizard.step() == Step::Review,
             single_choice: qs.len() == 1 && qs[0].is_choice(),
+            first: self.wizard.position().0 <= 1 && !self.ui.screen_before,
+            quitting: self.ui.quitting,
         }
     }
 
@@ -234,19 +248,13 @@ impl Tui {
                 if next && self.wizard.step() == before {
                     self.ui.status =
                         Some("Fix the marked answers to go on (PgUp goes back).".into());
-                    // Put the cursor on the first answer that needs fixing.
-                    if let Some(i) = self
-                        .wizard
-                        .questions()
-                        .iter()
-                        .position(|q| !self.wizard.problems_for(q.id).is_empty())
-                    {
-                        self.ui.focus = i;
-                    }
+                    self.focus_first_problem();
                 }
                 out
             }
             Input::Field(d) => {
+                // The typed text is in the answers already; the next field gets its own edit.
+                self.ui.edit = None;
                 let n = self.wizard.questions().len();
                 self.ui.focus = self
                     .ui
@@ -300,6 +308,19 @@ impl Tui {
                 self.ui.help = false;
                 None
             }
+            Input::AskQuit => {
+                self.ui.quitting = true;
+                None
+            }
+            Input::ConfirmQuit(yes) => {
+                self.ui.quitting = false;
+                if yes {
+                    self.save_draft();
+                    self.wizard.update(Msg::Cancel)
+                } else {
+                    None
+                }
+            }
             Input::Resume(yes) => {
                 if let Some(d) = self.ui.resume.take() {
                     if yes {
@@ -316,6 +337,20 @@ impl Tui {
             self.sync();
         }
         outcome
+    }
+
+    /// Puts the cursor on the first answer of the step that needs fixing.
+    pub fn focus_first_problem(&mut self) {
+        if let Some(i) = self
+            .wizard
+            .questions()
+            .iter()
+            .position(|q| !self.wizard.problems_for(q.id).is_empty())
+        {
+            self.ui.focus = i;
+            self.ui.edit = None;
+            self.sync();
+        }
     }
 
     fn choose(&mut self, d: isize) {

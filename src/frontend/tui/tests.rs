@@ -221,15 +221,53 @@ fn enter_through_every_step_finishes_with_the_prefilled_answers() {
 }
 
 #[test]
-fn ctrl_c_and_esc_cancel() {
+fn ctrl_c_quits_at_once_and_esc_goes_back_then_asks_on_the_first_step() {
     let mut t = tui(example("eks-production"));
     let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(drive(&mut t, vec![key(KeyCode::Enter), ctrl_c]), None);
     let mut t = tui(example("eks-production"));
-    assert_eq!(
-        drive(&mut t, vec![Event::Resize(80, 24), key(KeyCode::Esc)]),
-        None
+    let script = vec![
+        Event::Resize(80, 24),
+        key(KeyCode::Enter),
+        key(KeyCode::Esc),
+        key(KeyCode::Esc),
+        key(KeyCode::Char('y')),
+    ];
+    assert_eq!(drive(&mut t, script), None);
+    // Step by step: Esc goes back; on the first step it asks, and `n` stays.
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Wizard(Msg::Next));
+    assert_eq!(t.wizard.step(), Step::Profile);
+    let esc = |t: &Tui| {
+        keys::translate(
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+            t.key_context(),
+        )
+    };
+    let input = esc(&t).unwrap();
+    assert_eq!(t.handle(input), None);
+    assert_eq!(t.wizard.step(), Step::Cloud);
+    let input = esc(&t).unwrap();
+    assert_eq!(t.handle(input), None);
+    assert!(t.ui.quitting);
+    insta::assert_snapshot!("quit_question_80x24", render(&t, 80, 24).backend());
+    assert_eq!(t.handle(Input::ConfirmQuit(false)), None);
+    assert!(!t.ui.quitting);
+    assert_eq!(t.wizard.step(), Step::Cloud);
+}
+
+#[test]
+fn esc_closes_the_preview_panel_before_anything_else() {
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Wizard(Msg::Next));
+    t.handle(Input::TogglePreview);
+    let esc = keys::translate(
+        KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        t.key_context(),
     );
+    t.handle(esc.unwrap());
+    assert!(!t.ui.preview_open);
+    assert_eq!(t.wizard.step(), Step::Profile);
 }
 
 #[test]
@@ -287,4 +325,110 @@ fn redraw_timing() {
     let per = start.elapsed() / n;
     println!("first frame (catalog, templates, plan+render, draw): {first:?}; redraw with preview: {per:?}");
     assert!(per < std::time::Duration::from_millis(2), "{per:?}");
+}
+
+/// The EKS production example with long ARNs, as operators paste them.
+fn long_arns() -> Answers {
+    let text = include_str!("../../../assets/examples/eks-production.yaml").replace(
+        "role/caracal-runtime",
+        "role/platform/workloads/caracal/production/caracal-runtime-irsa-role-eu-central-1",
+    );
+    Answers::parse("long-arns", &text, &[]).expect("answers with long ARNs")
+}
+
+/// The rows of a drawn screen, as text.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn long_arns_wrap_in_the_review_and_the_preview_at_80x24_and_120x36() {
+    let mut t = tui(long_arns());
+    while t.wizard.step() != Step::Review {
+        let step = t.wizard.step();
+        t.handle(Input::Wizard(Msg::Next));
+        assert_ne!(t.wizard.step(), step, "stuck at {step:?}");
+    }
+    let arn_tail = "role-eu-central-1";
+    for (w, h) in [(80, 24), (120, 36)] {
+        // Scroll the review to the identity answers.
+        t.ui.review_scroll = 0;
+        let mut screen = String::new();
+        for _ in 0..40 {
+            screen = rows(&render(&t, w, h)).join("\n");
+            if screen.contains(arn_tail) {
+                break;
+            }
+            t.handle(Input::Scroll(3));
+        }
+        assert!(screen.contains(arn_tail), "the role ARN is cut:\n{screen}");
+        insta::assert_snapshot!(format!("review_long_arns_{w}x{h}"), screen);
+    }
+    t.handle(Input::TogglePreview);
+    let file = t.preview.files.iter().position(|f| f.path == "values.yaml");
+    t.ui.file = file.expect("values.yaml in the preview");
+    let at = t.preview.files[t.ui.file]
+        .lines
+        .iter()
+        .position(|l| l.contains("caracal-runtime-irsa"))
+        .expect("the role ARN in values.yaml");
+    t.ui.scroll = at.saturating_sub(2);
+    let screen = rows(&render(&t, 80, 24)).join("\n");
+    assert!(screen.contains("↪"), "no continuation row:\n{screen}");
+    assert!(screen.contains("eu-central-1"), "the ARN is cut:\n{screen}");
+    insta::assert_snapshot!("preview_long_arn_80x24", screen);
+}
+
+#[test]
+fn title_bars_never_run_into_the_cloud_and_profile() {
+    let mut t = tui(example("gke-regulated"));
+    t.ui.title = Some("caracal-wizard demo (nothing is kept)".into());
+    while t.wizard.step() != Step::Network {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    let screen = rows(&render(&t, 80, 24));
+    assert!(screen[0].ends_with(" gke · regulated "), "{}", screen[0]);
+    assert!(screen[0].contains("… gke · regulated"), "{}", screen[0]);
+}
+
+#[test]
+fn fields_below_a_long_warning_are_announced() {
+    let mut t = tui(example("gke-regulated"));
+    while t.wizard.step() != Step::Network {
+        t.handle(Input::Wizard(Msg::Next));
+    }
+    let screen = rows(&render(&t, 80, 16));
+    assert!(
+        screen.iter().any(|r| r.contains("more below")),
+        "{}",
+        screen.join("\n")
+    );
+    t.handle(Input::Field(10));
+    let screen = rows(&render(&t, 80, 16));
+    assert!(
+        screen.iter().any(|r| r.contains("› Controller pod labels")),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(screen.iter().any(|r| r.contains("more above")));
+}
+
+#[test]
+fn the_help_promises_a_draft_only_where_one_is_kept() {
+    let mut t = tui(example("eks-production"));
+    t.handle(Input::Help);
+    let demo = rows(&render(&t, 80, 24)).join("\n");
+    assert!(demo.contains("quit at once: nothing is written"), "{demo}");
+    assert!(!demo.contains("draft"), "demo keeps no draft:\n{demo}");
+    let data = tempfile::tempdir().unwrap();
+    t.session.drafts = Some(data.path().to_path_buf());
+    let wizard = rows(&render(&t, 80, 24)).join("\n");
+    assert!(wizard.contains("the draft is kept"), "{wizard}");
 }

@@ -130,13 +130,16 @@ fn enter_through_the_loop_writes_the_hand_edit_and_the_audit_env() {
 }
 
 #[test]
-fn escape_cancels_from_every_screen() {
+fn escape_goes_back_to_the_first_screen_and_quits_from_it_after_asking() {
     for steps in 0..3 {
         let mut mt = screen(|_| {});
+        // Each Enter went one screen on: as many Escs go back, then Esc asks and `y` quits.
+        let back = usize::from(steps == 2);
         let mut events: VecDeque<Event> = [key(KeyCode::Down), key(KeyCode::Enter)]
             .into_iter()
             .take(steps)
-            .chain([key(KeyCode::Esc)])
+            .chain(std::iter::repeat_n(key(KeyCode::Esc), back))
+            .chain([key(KeyCode::Esc), key(KeyCode::Char('y'))])
             .collect();
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let out = run_loop(&mut terminal, &mut mt, || {
@@ -147,4 +150,36 @@ fn escape_cancels_from_every_screen() {
         .unwrap();
         assert!(out.is_none());
     }
+}
+
+#[test]
+fn a_question_an_answer_pulls_in_is_asked_where_the_operator_is_never_a_step_back() {
+    let mut mt = screen(|_| {});
+    mt.handle(Input::Choose(1));
+    mt.handle(Input::Wizard(Msg::Next));
+    let at = |mt: &MigrateTui| {
+        let tui = mt.questions.as_ref().unwrap();
+        (tui.wizard.position(), tui.wizard.step())
+    };
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    let tui = mt.questions.as_mut().unwrap();
+    for (id, v) in [
+        (
+            QuestionId::AuditEndpoint,
+            "https://s3.us-east-1.amazonaws.com",
+        ),
+        (QuestionId::AuditBucket, "acme-caracal-audit"),
+        (QuestionId::AuditRegion, "us-east-1"),
+    ] {
+        tui.wizard.update(Msg::Answer(id, v.into()));
+    }
+    // The regulated profile's egress rule now needs the object store: asked here, on Audit.
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    mt.handle(Input::Wizard(Msg::Next));
+    assert_eq!(at(&mt), ((1, 2), Step::Audit));
+    let tui = mt.questions.as_ref().unwrap();
+    assert_eq!(
+        tui.focused().map(|q| q.id),
+        Some(QuestionId::EgressObjectStore)
+    );
 }

@@ -74,8 +74,7 @@ pub fn draw(f: &mut Frame, mt: &MigrateTui) {
             ("←", "yours"),
             ("→", "new"),
             ("Enter", "write"),
-            ("PgUp", "back"),
-            ("Esc", "quit"),
+            ("PgUp Esc", "back"),
         ],
         _ => {
             let next = if mt.flow.plan().is_some_and(|p| !p.conflicts.is_empty()) {
@@ -83,15 +82,13 @@ pub fn draw(f: &mut Frame, mt: &MigrateTui) {
             } else {
                 "write"
             };
-            &[
-                ("Enter", next),
-                ("PgUp", "back"),
-                ("↑↓ PgDn", "scroll"),
-                ("Esc", "quit"),
-            ]
+            &[("Enter", next), ("PgUp Esc", "back"), ("↑↓ PgDn", "scroll")]
         }
     };
     f.render_widget(Paragraph::new(keys_line(keys)), footer);
+    if mt.ui.quitting {
+        super::draw_popup(f, area, " Quit? ", super::quit_lines(false));
+    }
 }
 
 fn draw_header(f: &mut Frame, area: Rect, mt: &MigrateTui) {

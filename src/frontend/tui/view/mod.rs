@@ -58,30 +58,36 @@ pub fn draw(f: &mut Frame, tui: &Tui) {
     draw_status(f, status, tui);
     draw_footer(f, footer, tui);
     if let Some(d) = &tui.ui.resume {
-        let text = vec![
-            Line::from("A draft of an earlier run was saved."),
-            Line::from(""),
-            Line::from(format!(
-                "Resume at \"{}\" ({} on {})?",
-                d.step().title(),
-                if d.answers.profile.is_empty() {
-                    "no profile yet"
-                } else {
-                    &d.answers.profile
-                },
-                if d.answers.cloud.is_empty() {
-                    "no cloud yet"
-                } else {
-                    &d.answers.cloud
-                },
-            )),
+        let question = crate::frontend::prompt::resume_question(d, &tui.session.out);
+        // Wrapped here, not by the popup, so that its height counts every line.
+        let width = usize::from(popup_width(area).saturating_sub(2));
+        let mut text: Vec<Line> = wrap(&question, width).into_iter().map(Line::from).collect();
+        text.extend([
             Line::from(""),
             keys_line(&[("Enter", "resume"), ("n", "start over"), ("Esc", "quit")]),
-        ];
+        ]);
         draw_popup(f, area, " Resume draft ", text);
+    } else if tui.ui.quitting {
+        draw_popup(f, area, " Quit? ", quit_lines(tui.session.drafts.is_some()));
     } else if tui.ui.help {
-        draw_popup(f, area, " Keys ", help_lines());
+        draw_popup(f, area, " Keys ", help_lines(tui.session.drafts.is_some()));
     }
+}
+
+/// The question Esc asks on the first step.
+pub(super) fn quit_lines(keeps_draft: bool) -> Vec<Line<'static>> {
+    let kept = if keeps_draft {
+        "Nothing is written; the answers so far are kept as a draft."
+    } else {
+        "Nothing is written."
+    };
+    vec![
+        Line::from("Quit the wizard?"),
+        Line::from(""),
+        Line::from(kept),
+        Line::from(""),
+        keys_line(&[("y Enter", "quit"), ("n Esc", "stay")]),
+    ]
 }
 
 fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
@@ -98,9 +104,17 @@ fn draw_header(f: &mut Frame, area: Rect, tui: &Tui) {
     draw_title_bar(f, area, left, right);
 }
 
-/// The reversed top line: `left` in bold, `right` against the right edge.
+/// The reversed top line: `left` in bold, `right` against the right edge. When both don't fit,
+/// `left` is shortened (ending in `…`) so that a space always separates them.
 fn draw_title_bar(f: &mut Frame, area: Rect, left: String, right: String) {
-    let pad = usize::from(area.width).saturating_sub(left.chars().count() + right.chars().count());
+    let width = usize::from(area.width);
+    let right_w = right.chars().count();
+    let left = if left.chars().count() + 1 + right_w > width {
+        truncate(&left, width.saturating_sub(right_w + 1))
+    } else {
+        left
+    };
+    let pad = width.saturating_sub(left.chars().count() + right_w);
     let line = Line::from(vec![
         Span::raw(left).add_modifier(Modifier::BOLD),
         Span::raw(" ".repeat(pad)),
@@ -180,14 +194,21 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    let visible = usize::from(fields_area.height.saturating_sub(1)).max(1);
-    let offset = focus_line.saturating_sub(visible.saturating_sub(2));
+    let rows = usize::from(fields_area.height.saturating_sub(1)).max(1);
+    // When the fields don't fit, the last row says how many more lines are below.
+    let overflow = lines.len() > rows;
+    let visible = if overflow { (rows - 1).max(1) } else { rows };
+    let offset = focus_line
+        .saturating_sub(visible.saturating_sub(2))
+        .min(lines.len().saturating_sub(visible));
     let inner = Rect {
         y: fields_area.y + 1,
-        height: fields_area.height.saturating_sub(1),
+        height: visible as u16,
         ..fields_area
     };
+    let (total, shown) = (lines.len(), visible);
     f.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), inner);
+    draw_more_hints(f, fields_area, offset, total.saturating_sub(offset + shown));
     if let (Some((x, y)), true) = (cursor, focused && tui.ui.resume.is_none() && !tui.ui.help) {
         let y = y.saturating_sub(offset as u16);
         if y < inner.height && x < inner.width {
@@ -205,6 +226,27 @@ fn draw_step(f: &mut Frame, area: Rect, tui: &Tui, focused: bool) {
                 .wrap(Wrap { trim: false }),
             detail_area,
         );
+    }
+}
+
+/// Says that field lines are hidden above (in the blank top row) or below (in the last row).
+fn draw_more_hints(f: &mut Frame, area: Rect, above: usize, below: usize) {
+    if area.height < 2 {
+        return;
+    }
+    let row = |y: u16| Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    if above > 0 {
+        let text = format!("   ↑ {above} more above (↑ goes up)");
+        f.render_widget(Paragraph::new(Line::styled(text, dim())), row(area.y));
+    }
+    if below > 0 {
+        let text = format!("   ↓ {below} more below (↓ goes down)");
+        let y = area.y + area.height - 1;
+        f.render_widget(Paragraph::new(Line::styled(text, dim())), row(y));
     }
 }
 
@@ -330,19 +372,52 @@ fn diff_lines<'a>(diff: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<
     out
 }
 
-/// Word-wraps `s` to `width` columns.
+/// Cuts a line of styled spans into rows of at most `width` characters, keeping each
+/// character's style.
+fn split_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Vec<Span<'static>>> {
+    let width = width.max(1);
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let chars: Vec<char> = span.content.chars().collect();
+        let mut at = 0;
+        while at < chars.len() {
+            if used == width {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            let take = (width - used).min(chars.len() - at);
+            let piece: String = chars[at..at + take].iter().collect();
+            if let Some(row) = rows.last_mut() {
+                row.push(Span::styled(piece, span.style));
+            }
+            used += take;
+            at += take;
+        }
+    }
+    rows
+}
+
+/// Word-wraps `s` to `width` columns; a word longer than a line (an ARN, a URL) is cut into
+/// pieces that fit rather than clipped.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(10);
     let mut out = Vec::new();
     let mut cur = String::new();
     for word in s.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(width).map(|c| c.iter().collect::<String>());
+        let Some(first) = pieces.next() else { continue };
+        if !cur.is_empty() && cur.chars().count() + 1 + first.chars().count() > width {
             out.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
             cur.push(' ');
         }
-        cur.push_str(word);
+        cur.push_str(&first);
+        for piece in pieces {
+            out.push(std::mem::replace(&mut cur, piece));
+        }
     }
     if !cur.is_empty() || out.is_empty() {
         out.push(cur);
@@ -446,13 +521,13 @@ fn keys_line(keys: &[(&str, &str)]) -> Line<'static> {
 
 fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
     let ctx = tui.key_context();
+    let esc = if ctx.first { "quit" } else { "back" };
     let keys: &[(&str, &str)] = if ctx.preview {
         &[
             ("←→", "file"),
             ("↑↓ PgUp PgDn", "scroll"),
-            ("Tab", "questions"),
+            ("Tab Esc", "questions"),
             ("Enter", "next"),
-            ("Esc", "quit"),
         ]
     } else if ctx.review {
         &[
@@ -461,7 +536,7 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("↑↓", "scroll"),
             ("Tab", "preview"),
             ("?", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     } else if ctx.text {
         &[
@@ -470,7 +545,7 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("↑↓", "field"),
             ("Tab", "preview"),
             ("F1", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     } else {
         &[
@@ -480,23 +555,30 @@ fn draw_footer(f: &mut Frame, area: Rect, tui: &Tui) {
             ("←→", "choose"),
             ("Tab", "preview"),
             ("?", "help"),
-            ("Esc", "quit"),
+            ("Esc", esc),
         ]
     };
     f.render_widget(Paragraph::new(keys_line(keys)), area);
 }
 
-fn help_lines() -> Vec<Line<'static>> {
-    let rows: [(&str, &str); 14] = [
+fn help_lines(keeps_draft: bool) -> Vec<Line<'static>> {
+    let ctrl_c = if keeps_draft {
+        "quit at once: nothing is written, the draft is kept"
+    } else {
+        "quit at once: nothing is written"
+    };
+    let rows: [(&str, &str); 16] = [
         ("Enter", "accept this step and go on (on review: write)"),
         ("PgUp", "previous step (always, even with problems)"),
+        ("Esc", "close help or preview, else previous step;"),
+        ("", "on the first step: quit (asks first)"),
         ("↑ ↓", "previous / next question"),
         ("← →  Space", "change a choice; move the cursor in text"),
         ("typing", "edit text: replaces a default; empty keeps it"),
         ("Ctrl-U", "clear the text field"),
         ("Tab", "preview: browse files (←→) and scroll (↑↓)"),
         ("? or F1", "this help"),
-        ("Esc  Ctrl-C", "quit: nothing is written, the draft is kept"),
+        ("Ctrl-C", ctrl_c),
         ("", ""),
         ("+", "in the preview: a line the last answer changed"),
         ("✗", "a problem to fix before going on"),
@@ -517,8 +599,13 @@ fn help_lines() -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
-    let w = area.width.saturating_sub(4).min(66);
+/// The width of a popup on `area`.
+fn popup_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(66)
+}
+
+pub(super) fn draw_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
+    let w = popup_width(area);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - w) / 2,

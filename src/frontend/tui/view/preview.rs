@@ -49,36 +49,49 @@ pub(super) fn draw_preview(f: &mut Frame, area: Rect, tui: &Tui) {
     let scroll = tui.ui.scroll.min(file.lines.len().saturating_sub(height));
     let digits = file.lines.len().to_string().len().max(3);
     let markdown = file.path.ends_with(".md");
-    let lines: Vec<Line> = file
+    // Long lines (ARNs, URLs) wrap: continuation rows show `↪` where the number would be.
+    let room = usize::from(content.width).saturating_sub(digits + 3).max(8);
+    let mut rows: Vec<Line> = Vec::new();
+    for (i, (text, changed)) in file
         .lines
         .iter()
         .zip(&file.changed)
         .enumerate()
         .skip(scroll)
-        .take(height)
-        .map(|(i, (text, changed))| {
-            let mut spans = vec![
-                Span::styled(format!("{:>digits$} ", i + 1), dim()),
+    {
+        if rows.len() >= height {
+            break;
+        }
+        let spans = if markdown {
+            highlight_markdown(text)
+        } else {
+            highlight_yaml(text)
+        };
+        for (j, piece) in super::split_spans(spans, room).into_iter().enumerate() {
+            let number = if j == 0 {
+                format!("{:>digits$} ", i + 1)
+            } else {
+                format!("{:>digits$} ", "↪")
+            };
+            let mut row = vec![
+                Span::styled(number, dim()),
                 if *changed {
                     Span::styled("+ ", Style::new().fg(Color::Green).bold())
                 } else {
                     Span::raw("  ")
                 },
             ];
-            spans.extend(if markdown {
-                highlight_markdown(text)
-            } else {
-                highlight_yaml(text)
-            });
-            let line = Line::from(spans);
-            if *changed {
+            row.extend(piece);
+            let line = Line::from(row);
+            rows.push(if *changed {
                 line.style(Style::new().bg(Color::Rgb(20, 50, 20)))
             } else {
                 line
-            }
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), content);
+            });
+        }
+    }
+    rows.truncate(height);
+    f.render_widget(Paragraph::new(rows), content);
 }
 
 /// The file tabs, scrolled so the selected one shows; `*` marks files the last answer changed.

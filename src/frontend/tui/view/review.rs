@@ -12,6 +12,8 @@ pub(super) fn draw_review(f: &mut Frame, area: Rect, tui: &Tui) {
     let Some((_, review)) = &tui.review else {
         return;
     };
+    // The text column: the inner area (one column of margin) less one, so nothing touches
+    // the edge.
     let width = usize::from(area.width).saturating_sub(2);
     let out = tui.session.out.display().to_string();
     let mut lines: Vec<Line> = Vec::new();
@@ -43,7 +45,9 @@ pub(super) fn draw_review(f: &mut Frame, area: Rect, tui: &Tui) {
     let heading = |s: String| Line::styled(s, Style::new().fg(Color::Cyan).bold());
     if !review.files.is_empty() {
         lines.push(Line::from(""));
-        lines.push(heading(format!("Files in {out}")));
+        for part in wrap(&format!("Files in {out}"), width) {
+            lines.push(heading(part));
+        }
         for (path, change) in &review.files {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<7}", change.word()), dim()),
@@ -57,7 +61,8 @@ pub(super) fn draw_review(f: &mut Frame, area: Rect, tui: &Tui) {
         lines.push(Line::styled("  none: the overlay checks pass", dim()));
     }
     for finding in &review.findings {
-        for (i, part) in wrap(finding, width.saturating_sub(2))
+        // Continuation lines are indented two more: wrap to the narrower column.
+        for (i, part) in wrap(finding, width.saturating_sub(4))
             .into_iter()
             .enumerate()
         {
@@ -72,10 +77,25 @@ pub(super) fn draw_review(f: &mut Frame, area: Rect, tui: &Tui) {
     for (step, rows) in &review.summary {
         lines.push(Line::raw(format!("  {}", step.title())).bold());
         for (q, v) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("    {q}: "), dim()),
-                Span::raw(v.clone()),
-            ]));
+            // Long values (ARNs, URLs) wrap under the value, never off the edge.
+            let label = format!("    {q}: ");
+            let label_w = label.chars().count();
+            let room = width.saturating_sub(label_w);
+            if room < 16 {
+                lines.push(Line::styled(label, dim()));
+                for part in wrap(v, width.saturating_sub(6)) {
+                    lines.push(Line::raw(format!("      {part}")));
+                }
+                continue;
+            }
+            for (i, part) in wrap(v, room).into_iter().enumerate() {
+                let lead = if i == 0 {
+                    Span::styled(label.clone(), dim())
+                } else {
+                    Span::raw(" ".repeat(label_w))
+                };
+                lines.push(Line::from(vec![lead, Span::raw(part)]));
+            }
         }
     }
     if !review.diff.is_empty() {
