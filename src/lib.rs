@@ -20,6 +20,7 @@
 
 pub mod answers;
 pub mod catalog;
+pub mod cidr;
 pub mod check;
 pub mod cli;
 pub mod error;
