@@ -29,7 +29,9 @@ pub fn too_wide(nets: &[IpNet]) -> Option<String> {
     let (v4, v6) = shares(nets);
     let (family, share) = if v4 >= v6 { ("IPv4", v4) } else { ("IPv6", v6) };
     if share >= 1.0 {
-        Some(format!("together they cover every {family} address (like a /0)"))
+        Some(format!(
+            "together they cover every {family} address (like a /0)"
+        ))
     } else if share > MAX_SHARE {
         Some(format!(
             "together they cover {:.0}% of all {family} addresses (at most {:.2}% = a /4 is allowed)",

@@ -20,8 +20,8 @@
 
 pub mod answers;
 pub mod catalog;
-pub mod cidr;
 pub mod check;
+pub mod cidr;
 pub mod cli;
 pub mod error;
 pub mod format;

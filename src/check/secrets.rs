@@ -42,7 +42,11 @@ pub(super) fn scan_for_secrets(
         if meta.is_dir() && depth < MAX_DEPTH {
             scan_for_secrets(root, &p, depth + 1, findings)?;
         } else if meta.is_dir() {
-            findings.push(Finding::error(&rel, "nested too deep for an overlay; not scanned for secrets", None));
+            findings.push(Finding::error(
+                &rel,
+                "nested too deep for an overlay; not scanned for secrets",
+                None,
+            ));
         } else {
             scan_file(&p, &rel, &name, findings);
         }
@@ -102,10 +106,19 @@ pub(super) fn check_local_secrets(
     let verdict = super::gitignore::verdict(&gitignore, LOCAL_SECRETS_FILE);
     if !verdict.ignored {
         let why = match verdict.line {
-            Some((n, text)) => format!("line {n} `{}` re-includes it, so `git add .` would commit it; remove that line", text.escape_debug()),
+            Some((n, text)) => format!(
+                "line {n} `{}` re-includes it, so `git add .` would commit it; remove that line",
+                text.escape_debug()
+            ),
             None => format!("add `{LOCAL_SECRETS_FILE}` to .gitignore"),
         };
-        findings.push(Finding::error(".gitignore", format!("{LOCAL_SECRETS_FILE} holds plaintext credentials but is not git-ignored: {why}"), None));
+        findings.push(Finding::error(
+            ".gitignore",
+            format!(
+                "{LOCAL_SECRETS_FILE} holds plaintext credentials but is not git-ignored: {why}"
+            ),
+            None,
+        ));
     }
     check_local_secrets_mode(dir, findings);
     if !evaluation {

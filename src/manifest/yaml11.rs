@@ -8,8 +8,8 @@
 /// Whether the plain scalar `s` is a boolean, null or number under YAML 1.1 (or 1.2).
 pub fn retyped_by_yaml11(s: &str) -> bool {
     const WORDS: [&str; 14] = [
-        "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf",
-        "+.inf", ".nan",
+        "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf", "+.inf",
+        ".nan",
     ];
     let lower = s.to_ascii_lowercase();
     s.is_empty() || WORDS.contains(&lower.as_str()) || is_yaml11_number(s)
@@ -114,14 +114,23 @@ mod tests {
         ] {
             assert!(retyped_by_yaml11(s), "{s}");
         }
-        for s in ["gp3", "nope", "standard-rwo", "v1", "caracal", "1.2.3", "10.0.0.0/8"] {
+        for s in [
+            "gp3",
+            "nope",
+            "standard-rwo",
+            "v1",
+            "caracal",
+            "1.2.3",
+            "10.0.0.0/8",
+        ] {
             assert!(!retyped_by_yaml11(s), "{s}");
         }
     }
 
     #[test]
     fn quoting_keeps_block_scalars_and_quoted_values() {
-        let text = "a: no\nb:\n- on\n- - y\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\n";
+        let text =
+            "a: no\nb:\n- on\n- - y\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\n";
         let quoted = quote_yaml11(text);
         assert_eq!(
             quoted,

@@ -12,8 +12,8 @@ use crate::error::{Problem, Problems};
 use crate::manifest::{ExternalSecret, PlainObject, ValuesOverlay};
 use crate::validate;
 
-pub mod docs;
 mod context;
+pub mod docs;
 mod gitops;
 mod ingress;
 mod monitoring;

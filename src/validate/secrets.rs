@@ -64,7 +64,7 @@ impl Validator<'_> {
             // starting with `-` would be read as an option.
             let ok = prefix.starts_with(|c: char| c.is_ascii_alphanumeric())
                 && CharClass::parse(&spec.key_pattern)
-                .is_some_and(|c| c.matches(&format!("{prefix}x")));
+                    .is_some_and(|c| c.matches(&format!("{prefix}x")));
             if !ok {
                 self.err(
                     "secretStore.keyPrefix",

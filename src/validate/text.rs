@@ -23,7 +23,14 @@ pub fn unsafe_text(answers: &Answers) -> Vec<Problem> {
 fn walk(v: &Value, path: &str, out: &mut Vec<Problem>) {
     match v {
         Value::String(s) => {
-            if let Some(reason) = unsafe_reason(s) {
+            // The sender is a mailbox, `Name <address>`; it only reaches a YAML value
+            // (serde quotes it), never a comment, a table or a command.
+            let reason = if path == "signIn.from" {
+                unsafe_reason(&s.replace([' ', '<', '>'], "x"))
+            } else {
+                unsafe_reason(s)
+            };
+            if let Some(reason) = reason {
                 out.push(Problem::new(
                     path,
                     format!("`{}` {reason}; answers are single words (they are written into YAML, Markdown and shell commands)", s.escape_debug()),
