@@ -708,7 +708,7 @@ impl Answers {
 
     /// Serializes as YAML.
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_default()
+        crate::manifest::to_yaml(self).unwrap_or_default()
     }
 
     /// Release name, defaulted.

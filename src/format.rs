@@ -358,37 +358,38 @@ pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     }
 }
 
-/// An `https://` or `http://` URL with a host.
+/// An `https://` (or, unless `https_only`, `http://`) URL, fully parsed: no user name or
+/// password, no whitespace or control character anywhere (it is written into YAML, YAML
+/// comments and Markdown, #11), and a host that is a DNS name, a single label or an IP.
 pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
-    let rest = value.strip_prefix("https://").or_else(|| {
-        (!https_only)
-            .then(|| value.strip_prefix("http://"))
-            .flatten()
-    });
-    let Some(rest) = rest else {
-        let want = if https_only {
-            "https://"
-        } else {
-            "http:// or https://"
-        };
-        return Err(format!("`{value}` is not a URL starting with {want}"));
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host =
-        host.rsplit_once(':').map_or(
-            host,
-            |(h, port)| {
-                if port.parse::<u16>().is_ok() {
-                    h
-                } else {
-                    host
-                }
-            },
-        );
-    if host.parse::<IpAddr>().is_ok() || ensure_hostname(host).is_ok() || is_label(host) {
-        Ok(())
+    let want = if https_only {
+        "https://"
     } else {
-        Err(format!("`{value}` has no valid host"))
+        "http:// or https://"
+    };
+    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{}` contains {c:?}; a URL has no spaces, line breaks or control characters",
+            value.escape_debug()
+        ));
+    }
+    if value.contains(['|', '`', '<', '>', '"', '\\', '{', '}']) {
+        return Err(format!("`{value}` has characters a URL doesn't need (| ` < > \" \\ {{ }}); percent-encode them"));
+    }
+    let url = url::Url::parse(value)
+        .map_err(|e| format!("`{value}` is not a URL starting with {want} ({e})"))?;
+    if !(url.scheme() == "https" || (!https_only && url.scheme() == "http")) {
+        return Err(format!("`{value}` is not a URL starting with {want}"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "`{value}` carries a user name or password; credentials go in the secret manager, not the URL"
+        ));
+    }
+    match url.host() {
+        Some(url::Host::Domain(h)) if ensure_hostname(h).is_ok() || is_label(h) => Ok(()),
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => Ok(()),
+        _ => Err(format!("`{value}` has no valid host")),
     }
 }
 

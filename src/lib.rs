@@ -24,6 +24,7 @@
 pub mod answers;
 pub mod catalog;
 pub mod check;
+pub mod cidr;
 pub mod cli;
 pub mod error;
 pub mod format;

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Labels;
 
+pub mod yaml11;
+
 /// The Helm values overlay for the caracal chart, key for key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -944,9 +946,9 @@ pub struct LayerSelector {
     pub operation: String,
 }
 
-/// Serializes any manifest to YAML.
+/// Serializes any manifest to YAML, quoting the strings YAML 1.1 (Helm) would retype.
 pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
-    serde_yaml::to_string(value)
+    serde_yaml::to_string(value).map(|t| yaml11::quote_yaml11(&t))
 }
 
 /// Parses YAML into a generic value.

@@ -468,3 +468,157 @@ fn every_file_the_wizard_renders_is_an_overlay_path() {
         }
     }
 }
+
+/// `new` with `sets` refused with exit 2 naming `key`, writing nothing.
+fn assert_set_refused(fixture_name: &str, sets: &[&str], key: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let mut extra = Vec::new();
+    for s in sets {
+        extra.extend(["--set", s]);
+    }
+    let o = new(&fixture(fixture_name), &out, &extra);
+    assert_refused(&o, key);
+    assert!(!out.exists(), "nothing is written for {sets:?}");
+}
+
+#[test]
+fn urls_that_could_break_out_of_yaml_or_markdown_are_refused() {
+    for url in [
+        "https://s3.example.com/\nscheduling:\n  priorityClassName: x",
+        "https://s3.example.com/\u{2028}scheduling:",
+        "https://s3.example.com/ x",
+        "https://s3.example.com/a|b",
+        "https://user:pw@s3.example.com",
+        "https://s3.example.com`x`",
+        "http://s3.example.com",
+    ] {
+        let set = format!("auditExport.endpoint={url}");
+        assert_set_refused("eks-regulated", &[&set], "auditExport.endpoint");
+    }
+}
+
+#[test]
+fn a_key_prefix_that_reads_as_an_option_is_refused_in_every_profile() {
+    assert_set_refused(
+        "eks-production",
+        &["secretStore.keyPrefix=-x/"],
+        "secretStore.keyPrefix",
+    );
+    assert_set_refused(
+        "eks-evaluation",
+        &["secretStore.keyPrefix=--profile=evil/"],
+        "secretStore.keyPrefix",
+    );
+}
+
+#[test]
+fn egress_cidrs_that_together_cover_everything_are_refused() {
+    assert_set_refused(
+        "eks-regulated",
+        &["egress.other=[0.0.0.0/1,128.0.0.0/1]"],
+        "egress.other",
+    );
+    assert_set_refused(
+        "eks-regulated",
+        &["egress.other=[::/1,8000::/1]"],
+        "egress.other",
+    );
+    assert_set_refused(
+        "eks-regulated",
+        &["dns.mode=cidr", "dns.cidr=0.0.0.0/1"],
+        "dns.cidr",
+    );
+}
+
+#[test]
+fn check_refuses_hand_edited_egress_halves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-regulated");
+    let path = out.join("values.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, tail) = text
+        .split_once("  extraEgress:\n")
+        .expect("extraEgress in values");
+    let halves = "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/1\n    ports:\n    - protocol: TCP\n      port: 443\n  - to:\n    - ipBlock:\n        cidr: 128.0.0.0/1\n    ports:\n    - protocol: TCP\n      port: 443\n";
+    std::fs::write(&path, format!("{head}{halves}{tail}")).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("every IPv4 address"), "{stdout}");
+}
+
+#[test]
+fn yaml11_words_stay_strings_and_check_flags_them_unquoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = new(
+        &fixture("eks-production"),
+        &out,
+        &["--set", "storageClass=no"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let values = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    assert!(values.contains("storageClassName: 'no'"), "{values}");
+    assert!(!values.contains("storageClassName: no\n"), "{values}");
+    let answers = std::fs::read_to_string(out.join("caracal-wizard.yaml")).unwrap();
+    assert!(answers.contains("storageClass: 'no'"), "{answers}");
+    assert!(check(&out).status.success());
+    std::fs::write(
+        out.join("values.yaml"),
+        values.replace("storageClassName: 'no'", "storageClassName: no"),
+    )
+    .unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("YAML 1.1"));
+}
+
+#[test]
+fn a_negated_gitignore_line_exposing_the_local_secrets_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    assert!(check(&out).status.success());
+    let path = out.join(".gitignore");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("!secrets.local.yaml\n");
+    std::fs::write(&path, text).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("`!secrets.local.yaml` re-includes it"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn check_dir_itself_does_not_follow_links_or_open_fifos() {
+    let catalog = caracal_wizard::catalog::Catalog::builtin().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    std::os::unix::fs::symlink(".", out.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", out.join("b")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(out.join("notes.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let start = Instant::now();
+    let findings = caracal_wizard::check::check_dir(&out, &catalog).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let files: Vec<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+    assert!(
+        files.contains(&"a") && files.contains(&"notes.yaml"),
+        "{findings:?}"
+    );
+    std::fs::remove_file(out.join("values.yaml")).unwrap();
+    Command::new("mkfifo")
+        .arg(out.join("values.yaml"))
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    assert!(caracal_wizard::check::check_dir(&out, &catalog).is_err());
+    assert!(start.elapsed() < Duration::from_secs(10));
+}

@@ -9,12 +9,14 @@ use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::catalog::Catalog;
+use crate::overlay_dir::OverlayDir;
 use crate::plan::Plan;
 use crate::render::ANSWERS_FILE;
 
 pub(crate) mod doc;
 pub(crate) mod monitoring;
 mod gitops;
+mod gitignore;
 mod promises;
 mod secrets;
 mod values;
@@ -91,16 +93,19 @@ pub enum CheckError {
     },
 }
 
-/// Reads `name` in `dir`; `None` when it doesn't exist.
+/// Reads `name` in `dir` through [`OverlayDir`] (no links, regular files only, size
+/// limit); `None` when it doesn't exist, refused when it isn't UTF-8 text.
 fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, CheckError> {
-    match fs_err::read_to_string(dir.join(name)) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CheckError::Unreadable {
-            path: dir.join(name).display().to_string(),
-            reason: e.to_string(),
-        }),
-    }
+    let unreadable = |reason: String| CheckError::Unreadable {
+        path: dir.join(name).display().to_string(),
+        reason,
+    };
+    let bytes = OverlayDir::new(dir)
+        .read_name(name)
+        .map_err(|e| unreadable(e.to_string()))?;
+    bytes
+        .map(|b| String::from_utf8(b).map_err(|_| unreadable("not UTF-8 text".into())))
+        .transpose()
 }
 
 /// Static checks of the overlay in `dir`.
@@ -122,7 +127,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         monitoring::check_monitors(dir, plan, &mut findings)?;
     }
     // No plaintext secret anywhere Git would pick up.
-    secrets::scan_for_secrets(dir, dir, &mut findings)?;
+    secrets::scan_for_secrets(dir, dir, 0, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
     gitops::check_gitops(dir, &mut findings)?;
     if !evaluation
@@ -168,9 +173,15 @@ fn plan_answers(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding
     }
 }
 
-/// Hand edits are allowed, but worth a note.
+/// Hand edits are allowed, but worth a note; a file the wizard won't read is an error.
 fn note_hand_edits(dir: &Path, findings: &mut Vec<Finding>) {
-    let states = crate::output::file_states(dir, &[]);
+    let states = match crate::output::try_file_states(dir, &[]) {
+        Ok(states) => states,
+        Err(e) => {
+            findings.push(Finding::error(ANSWERS_FILE, e.to_string(), None));
+            return;
+        }
+    };
     for (path, state) in states {
         if state == crate::output::FileState::Edited && path != ANSWERS_FILE {
             findings.push(Finding::note(&path, "edited by hand since caracal-wizard wrote it (kept by `migrate`; overwritten only with `new --force`)"));
@@ -198,6 +209,7 @@ fn check_values_file(
             None,
         )),
         Some(Ok(v)) => {
+            values::check_yaml11_words(values_text.as_deref().unwrap_or_default(), findings);
             values::check_values(&v, evaluation, findings);
             if let Some(plan) = plan {
                 promises::check_promises(&v, plan, findings);

@@ -112,8 +112,46 @@ fn check_open_flags(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Fi
     }
 }
 
+/// Per port, the extra egress rules' CIDRs together must not reach everywhere (or most
+/// of it): `0.0.0.0/1` plus `128.0.0.0/1` is a `/0` in two rules.
+fn check_egress_union(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    let mut by_port: std::collections::BTreeMap<u32, Vec<ipnet::IpNet>> = Default::default();
+    for r in &np.extra_egress {
+        let nets: Vec<ipnet::IpNet> =
+            r.to.iter()
+                .filter_map(|p| p.ip_block.as_ref()?.cidr.parse().ok())
+                .collect();
+        let ports: Vec<u32> = if r.ports.is_empty() {
+            vec![0]
+        } else {
+            r.ports.iter().map(|p| p.port).collect()
+        };
+        for port in ports {
+            by_port
+                .entry(port)
+                .or_default()
+                .extend(nets.iter().copied());
+        }
+    }
+    for (port, nets) in by_port {
+        if let Some(why) = crate::cidr::too_wide(&nets) {
+            let port = if port == 0 {
+                "every port".to_string()
+            } else {
+                format!("port {port}")
+            };
+            findings.push(Finding::error(
+                FILE,
+                format!("networkPolicy.extraEgress to {port}: {why}, which profile `{}` refuses; list the provider's CIDRs", plan.profile.id),
+                Some("egress.other"),
+            ));
+        }
+    }
+}
+
 /// No egress rule to everywhere, for profiles that refuse open CIDRs.
 fn check_no_open_rules(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
+    check_egress_union(np, plan, findings);
     for r in np.extra_egress.iter().chain(np.dns_egress.iter()) {
         let open = r.to.is_empty()
             || r.to

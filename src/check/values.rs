@@ -111,3 +111,23 @@ fn check_network_values(v: &Value, evaluation: bool, stable: bool, findings: &mu
 pub(super) fn is_ingress_enabled(v: &Value, name: &str) -> bool {
     bool_at(v, &["ingress", name, "enabled"]).unwrap_or(name == "web")
 }
+
+/// Every plain scalar of `values.yaml` that YAML 1.2 reads as a string but Helm's YAML 1.1
+/// parser retypes (`storageClass: no` reaches the chart as `false`): an error per line.
+pub(super) fn check_yaml11_words(text: &str, findings: &mut Vec<Finding>) {
+    let quoted = crate::manifest::yaml11::quote_yaml11(text);
+    for (n, (was, now)) in text.lines().zip(quoted.lines()).enumerate() {
+        if was != now {
+            findings.push(Finding::error(
+                "values.yaml",
+                format!(
+                    "line {}: `{}` is read by Helm (YAML 1.1) as a boolean, null or number, not as the string it is here; quote it: `{}`",
+                    n + 1,
+                    was.trim(),
+                    now.trim()
+                ),
+                None,
+            ));
+        }
+    }
+}

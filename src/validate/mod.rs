@@ -14,6 +14,7 @@ mod names;
 mod network;
 mod secrets;
 mod sign_in;
+mod text;
 mod validator;
 
 use crate::answers::{Answers, VERSION};
@@ -25,6 +26,7 @@ pub use defaults::complete;
 pub use gitops::{is_exact_version, is_pinned_revision};
 pub use ingress::effective_exposure;
 pub use secrets::EXTERNAL_SECRETS_IDENTITY;
+pub use text::unsafe_reason;
 
 /// The chart's in-cluster Postgres default, refused by its stable guardrail.
 pub const IN_CLUSTER_POSTGRES: &str = "postgres.default.svc.cluster.local";
@@ -55,6 +57,7 @@ pub fn check_with_warnings(
     catalog: &Catalog,
 ) -> (Result<Checked, Problems>, Vec<Problem>) {
     let mut problems: Vec<Problem> = version_problem(answers.version).into_iter().collect();
+    problems.extend(text::unsafe_text(answers));
     let cloud = find_cloud(answers, catalog, &mut problems);
     let profile = find_profile(answers, catalog, &mut problems);
     if answers.domain.is_empty() {

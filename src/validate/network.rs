@@ -30,10 +30,10 @@ impl Validator<'_> {
                 ),
                 Some(c) => {
                     if let Some(net) = self.cidr("dns.cidr", c) {
-                        if net.prefix_len() == 0 {
+                        if net.prefix_len() == 0 || crate::cidr::too_wide(&[net]).is_some() {
                             self.err(
                                 "dns.cidr",
-                                "a /0 is open DNS; use `dns.mode: cluster` or a resolver's CIDR",
+                                "covers all or most addresses: that is open DNS; use `dns.mode: cluster` or a resolver's CIDR",
                             );
                         }
                     }
@@ -219,6 +219,9 @@ impl Validator<'_> {
                 self.egress_entry(&format!("egress.{key}[{i}]"), entry);
             }
         }
+        if !self.profile.open_cidr {
+            self.egress_union(&eg);
+        }
         if self.profile.require_egress && !open {
             self.egress_needed(&eg);
             self.component_egress_needed(&eg);
@@ -249,6 +252,40 @@ impl Validator<'_> {
                     continue;
                 }
                 self.warn(call.answer.clone(), format!("{} has no egress to {}: profile `{}` opens nothing a component calls; list their CIDRs in `{}` (`check` reports this until then)", c.title, call.what, self.profile.id, call.answer));
+            }
+        }
+    }
+
+    /// Per port, the union of the egress CIDRs must not reach everywhere (or most of it):
+    /// `0.0.0.0/1` and `128.0.0.0/1` are a `/0` in two halves.
+    fn egress_union(&mut self, eg: &Egress) {
+        let mut by_port: std::collections::BTreeMap<u32, (Vec<ipnet::IpNet>, Vec<String>)> =
+            Default::default();
+        // The shared categories and each component's own list (#10): halves of `/0` are
+        // refused wherever they are written.
+        let components = crate::plan::COMPONENT_LISTS
+            .iter()
+            .map(|k| (*k, eg.component_list(k).unwrap_or(&[])));
+        for (cat, entries) in eg.categories().into_iter().chain(components) {
+            for (i, entry) in entries.iter().enumerate() {
+                // A malformed CIDR or a lone /0 is reported on its own.
+                let Ok(net) = format::ensure_cidr(entry.cidr()) else {
+                    continue;
+                };
+                if net.prefix_len() == 0 {
+                    continue;
+                }
+                for p in entry.ports() {
+                    let slot = by_port.entry(p).or_default();
+                    slot.0.push(net);
+                    slot.1.push(format!("egress.{cat}[{i}]"));
+                }
+            }
+        }
+        for (port, (nets, paths)) in by_port {
+            if let Some(why) = crate::cidr::too_wide(&nets) {
+                let first = paths.first().cloned().unwrap_or_else(|| "egress".into());
+                self.err(first, format!("the egress CIDRs for port {port} ({}): {why}, which profile `{}` refuses; list the provider's CIDRs instead", paths.join(", "), self.profile.id));
             }
         }
     }

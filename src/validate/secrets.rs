@@ -57,11 +57,11 @@ impl Validator<'_> {
         }
     }
 
-    /// With external secrets: only the provider's settings, each required one given, and
-    /// a key prefix that can start a secret name.
+    /// Whenever given (evaluation too: the README still repeats it), only the provider's
+    /// settings, each required one given, and a key prefix that can start a secret name.
     pub(super) fn secret_store(&mut self) {
         let spec = self.cloud.secret_store.clone();
-        if !self.profile.external_secrets {
+        if !self.profile.external_secrets && self.a.secret_store.is_empty() {
             return;
         }
         let known: Vec<&str> = spec
@@ -81,7 +81,7 @@ impl Validator<'_> {
         for f in &spec.fields {
             match self.a.secret_store.get(&f.name).cloned() {
                 Some(v) => self.ensure(&format!("secretStore.{}", f.name), f.format, &v),
-                None if f.optional => {}
+                None if f.optional || !self.profile.external_secrets => {}
                 None => self.err(
                     format!("secretStore.{}", f.name),
                     format!("required for {}: {}", spec.provider, f.hint),
@@ -89,13 +89,16 @@ impl Validator<'_> {
             }
         }
         if let Some(prefix) = self.a.secret_store.get("keyPrefix").cloned() {
-            let ok = CharClass::parse(&spec.key_pattern)
-                .is_some_and(|c| c.matches(&format!("{prefix}x")));
+            // The prefix starts command arguments in the README (`--name <prefix>…`): one
+            // starting with `-` would be read as an option.
+            let ok = prefix.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && CharClass::parse(&spec.key_pattern)
+                    .is_some_and(|c| c.matches(&format!("{prefix}x")));
             if !ok {
                 self.err(
                     "secretStore.keyPrefix",
                     format!(
-                        "`{prefix}` can't start a {} secret name (allowed: {}); e.g. `{}`",
+                        "`{prefix}` can't start a {} secret name (start with a letter or digit; allowed: {}); e.g. `{}`",
                         spec.provider, spec.key_pattern, spec.key_prefix
                     ),
                 );

@@ -73,21 +73,31 @@ pub fn load_chart(path: &Path, helm: Option<&Path>) -> Result<Option<Chart>, Ver
 
 /// A chart directory: Chart.yaml, and values.yaml when there is one.
 fn load_chart_dir(path: &Path) -> Result<Chart, VerifyError> {
-    let chart_yaml = fs_err::read_to_string(path.join("Chart.yaml")).map_err(|e| {
-        chart_error(
-            path,
-            format!(
-                "not a chart directory ({e}); give the directory holding Chart.yaml, or a .tgz"
-            ),
-        )
-    })?;
+    // Through `read_regular`: a FIFO or a huge file in a cloned chart can't hang `check`.
+    let read = |name: &str| -> Result<Option<String>, String> {
+        let bytes =
+            crate::overlay_dir::read_regular(&path.join(name)).map_err(|e| e.to_string())?;
+        bytes
+            .map(|b| String::from_utf8(b).map_err(|_| format!("{name} is not UTF-8 text")))
+            .transpose()
+    };
+    let chart_yaml = read("Chart.yaml")
+        .and_then(|t| t.ok_or_else(|| "no Chart.yaml".to_string()))
+        .map_err(|e| {
+            chart_error(
+                path,
+                format!(
+                    "not a chart directory ({e}); give the directory holding Chart.yaml, or a .tgz"
+                ),
+            )
+        })?;
     let info = chart_info(path, &chart_yaml)?;
-    let values = match fs_err::read_to_string(path.join("values.yaml")) {
-        Ok(t) => Some(
+    let values = match read("values.yaml").map_err(|e| chart_error(path, e))? {
+        Some(t) => Some(
             manifest::parse_yaml(&t)
                 .map_err(|e| chart_error(path, format!("values.yaml is not valid YAML: {e}")))?,
         ),
-        Err(_) => None,
+        None => None,
     };
     Ok(Chart { info, values })
 }

@@ -104,7 +104,12 @@ struct Overlay {
 
 impl Overlay {
     fn read(dir: &Path, catalog: &Catalog) -> Self {
-        let read = |name: &str| fs_err::read_to_string(dir.join(name)).ok();
+        // Through OverlayDir: no links, regular files only, size limit (#11).
+        let overlay = crate::overlay_dir::OverlayDir::new(dir);
+        let read = |name: &str| {
+            let bytes = overlay.read_name(name).ok().flatten()?;
+            String::from_utf8(bytes).ok()
+        };
         let answers = read(ANSWERS_FILE).and_then(|t| Answers::parse(ANSWERS_FILE, &t, &[]).ok());
         let plan = answers
             .as_ref()

@@ -4,7 +4,6 @@ use serde_yaml::Value;
 
 use super::{data_tls, ingress, monitoring, network, origins, runtime_keys, secrets, store, VALUES};
 use crate::catalog::{Cloud, Component};
-use crate::check::doc::kind;
 use crate::check::Finding;
 use crate::plan::Plan;
 
