@@ -27,9 +27,6 @@ const RANDOM: &str = "stubrandomZQ4";
 const STUBS: [&str; 10] = [
     "aws", "gcloud", "az", "kubectl", "helm", "curl", "eksctl", "openssl", "stty", "sleep",
 ];
-/// The chart reference the README still writes as `<chart>` until the chart-reference change
-/// (another branch of #12) lands; the runner puts the published chart in its place.
-const CHART: &str = "oci://ghcr.io/garudex-labs/charts/caracal";
 
 fn real_sleep() -> &'static str {
     ["/usr/bin/sleep", "/bin/sleep"]
@@ -155,7 +152,7 @@ fn run_block(shell: &str, block: &str, dir: &Path, bin: &Path, what: &str) -> Ve
     let log = bin.join("calls.log");
     let _ = std::fs::remove_file(&log);
     let script = bin.join("block.sh");
-    std::fs::write(&script, block.replace("<chart>", CHART)).expect("script");
+    std::fs::write(&script, block).expect("script");
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -277,7 +274,12 @@ fn check_readme(name: &str, tree: &RenderedTree) {
                     }
                 }
                 if creates_secret(&call) {
-                    created.extend(call.args.iter().cloned());
+                    // `--name=KEY` and `KEY` both name the entry.
+                    created.extend(
+                        call.args
+                            .iter()
+                            .map(|a| a.split_once('=').map_or(a.clone(), |(_, v)| v.to_string())),
+                    );
                 }
             }
         }

@@ -256,8 +256,13 @@ fn tmux_after_a_resize_the_focused_field_stays_visible() {
         t.send("Enter");
         t.wait_for(&format!("Step {n} of 10"));
     }
-    for _ in 0..10 {
+    // Down to the controller's pod labels, below the egress questions.
+    for _ in 0..30 {
+        if t.screen().contains("› Controller pod labels") {
+            break;
+        }
         t.send("Down");
+        std::thread::sleep(Duration::from_millis(60));
     }
     t.wait_for("› Controller pod labels");
     // Right after a resize tmux may show the old screen cropped: wait for the redraw, which

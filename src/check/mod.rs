@@ -14,9 +14,9 @@ use crate::plan::Plan;
 use crate::render::ANSWERS_FILE;
 
 pub(crate) mod doc;
-pub(crate) mod monitoring;
-mod gitops;
 mod gitignore;
+mod gitops;
+pub(crate) mod monitoring;
 mod promises;
 mod secrets;
 mod values;

@@ -100,15 +100,19 @@ fn spawn_watcher() -> Result<(), String> {
 #[cfg(unix)]
 fn on_signal(signal: i32) {
     match MODE.load(Ordering::SeqCst) {
-        POLLED => PENDING.store(signal, Ordering::SeqCst),
-        EXIT => {
-            // inquire reads in raw mode through the same crossterm, whose saved terminal
-            // settings this restores.
-            let _ = crossterm::terminal::disable_raw_mode();
-            let _ = crossterm::execute!(io::stderr(), crossterm::cursor::Show);
-            eprintln!("\ncaracal-wizard: {}", Signalled(signal));
-            std::process::exit(Signalled(signal).exit_code());
+        POLLED => {
+            PENDING.store(signal, Ordering::SeqCst);
+            // The loop notices within 100 ms, unless it is stuck inside crossterm: a terminal
+            // that hung up makes crossterm's read spin on end-of-file and never return (seen
+            // when tmux is killed under the wizard). Then restore what can be and exit here.
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(1500));
+                if MODE.load(Ordering::SeqCst) == POLLED {
+                    restore_and_exit(signal);
+                }
+            });
         }
+        EXIT => restore_and_exit(signal),
         _ => {
             // No front end: what the signal would have done without our handler.
             if signal_hook::low_level::emulate_default_handler(signal).is_err() {
@@ -116,6 +120,23 @@ fn on_signal(signal: i32) {
             }
         }
     }
+}
+
+/// Leaves raw mode and the alternate screen, shows the cursor, says why and exits: for
+/// plain prompts, whose reads can't be interrupted, and for a full-screen loop stuck on a
+/// terminal that went away.
+#[cfg(unix)]
+fn restore_and_exit(signal: i32) -> ! {
+    // inquire and ratatui both go through crossterm, whose saved terminal settings this
+    // restores.
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stderr(),
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    eprintln!("\ncaracal-wizard: {}", Signalled(signal));
+    std::process::exit(Signalled(signal).exit_code());
 }
 
 #[cfg(test)]

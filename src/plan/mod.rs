@@ -99,7 +99,8 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
         network.policy.extra_ingress.push(rule.clone());
     }
     network.ingress_summary.extend(monitoring.summary.clone());
-    let component_egress = egress::component_egress(&cx.answers, &cx.profile, &cx.components.components);
+    let component_egress =
+        egress::component_egress(&cx.answers, &cx.profile, &cx.components.components);
     network
         .egress_summary
         .extend(egress::summary(&component_egress));

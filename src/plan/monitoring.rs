@@ -32,7 +32,12 @@ pub(super) fn plan_monitoring(cx: &Context) -> MonitoringPlan {
     let monitoring = cx.answers.monitoring.clone().unwrap_or_default();
     let on = cx.profile.monitoring;
     let labels = monitoring.service_monitor_labels();
-    let scraped: Vec<&Component> = cx.components.components.iter().filter(|c| c.metrics).collect();
+    let scraped: Vec<&Component> = cx
+        .components
+        .components
+        .iter()
+        .filter(|c| c.metrics)
+        .collect();
     let ns = monitoring.scraper_namespace().to_string();
     let mut ports: Vec<u32> = scraped.iter().map(|c| u32::from(c.port)).collect();
     ports.sort_unstable();

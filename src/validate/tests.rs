@@ -527,8 +527,9 @@ fn controller_warning_fires_only_when_the_selector_misses_the_serving_pods() {
     let aks = [
         "cloud=aks",
         "identity={azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}",
-        "secretStore={azureVaultUrl: 'https://caracal-kv.vault.azure.net'}",
+        "secretStore={azureVaultUrl: 'https://caracal-kv.vault.azure.net', azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}",
         "tls={clusterIssuer: letsencrypt-dns01}",
+        "issuerProof=dns01",
     ];
     let warnings = |ic: &str| {
         let sets: Vec<String> = aks

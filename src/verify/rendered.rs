@@ -2,7 +2,9 @@
 //! module per promise.
 use serde_yaml::Value;
 
-use super::{data_tls, ingress, monitoring, network, origins, runtime_keys, secrets, store, VALUES};
+use super::{
+    data_tls, ingress, monitoring, network, origins, runtime_keys, secrets, store, VALUES,
+};
 use crate::catalog::{Cloud, Component};
 use crate::check::Finding;
 use crate::plan::Plan;

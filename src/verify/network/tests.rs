@@ -10,7 +10,7 @@ use crate::plan::{plan, Plan};
 use crate::render::{render, Templates};
 use crate::verify::{check_rendered, Expectations};
 
-const AKS_PRIVATE: &str = "cloud: aks\nprofile: private\ndomain: caracal.example.com\ntls: {clusterIssuer: letsencrypt-dns01}\npostgres: {host: pg.postgres.database.azure.com, cidr: 10.20.0.0/24}\nredis: {host: r.redis.cache.windows.net, cidr: 10.20.1.0/24}\negress: {identityProvider: [20.190.128.0/18], providerApis: [10.20.2.0/24]}\nidentity: {azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}\nsecretStore: {azureVaultUrl: \"https://caracal-kv.vault.azure.net\"}\nsignIn: {provider: github, operators: [ops@example.com]}\n";
+const AKS_PRIVATE: &str = "cloud: aks\nprofile: private\ndomain: caracal.example.com\ntls: {clusterIssuer: letsencrypt-dns01}\nissuerProof: dns01\npostgres: {host: pg.postgres.database.azure.com, cidr: 10.20.0.0/24}\nredis: {host: r.redis.cache.windows.net, cidr: 10.20.1.0/24}\negress: {identityProvider: [20.190.128.0/18], providerApis: [10.20.2.0/24]}\nidentity: {azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}\nsecretStore: {azureVaultUrl: \"https://caracal-kv.vault.azure.net\", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}\nsignIn: {provider: github, operators: [ops@example.com]}\n";
 
 /// The plan, values.yaml and the overlay's own manifests (what `verify_dir` reads).
 fn overlay(text: &str) -> (Plan, Value, Vec<Value>) {
