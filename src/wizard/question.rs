@@ -158,6 +158,8 @@ pub enum QuestionId {
     IngressPodLabels,
     /// `identity.<the cloud's field>`.
     Identity,
+    /// `identity.externalSecrets`: External Secrets' own identity (#12).
+    ExternalSecretsIdentity,
     /// `secretStore.<the cloud's n-th field>`.
     SecretStore(u8),
     /// `secretStore.keyPrefix`.

@@ -25,6 +25,22 @@ pub(super) static ROWS: &[Row] = &[
         applies: &SECRETS,
     },
     Row {
+        ids: Ids::One(QuestionId::ExternalSecretsIdentity),
+        step: Step::Identity,
+        path: Phrase::Is("identity.externalSecrets"),
+        prompt: Phrase::Is("Secrets identity"),
+        help: Phrase::From(|ctx, _| {
+            Some(format!(
+                "External Secrets' own identity ({}): only it reads the secret manager, so a compromised pod can't read the KEK. Empty shares the workloads' identity (warned).",
+                ctx.cloud?.identity.hint
+            ))
+        }),
+        kind: KindSpec::Text(Phrase::From(|ctx, _| {
+            Some(example(ctx.cloud?.identity.format).into())
+        })),
+        applies: &SECRETS,
+    },
+    Row {
         ids: Ids::PerSecretStoreField,
         step: Step::Identity,
         path: Phrase::From(|ctx, id| Some(format!("secretStore.{}", field(ctx, id)?.name))),
