@@ -9,7 +9,8 @@ fn plan_of(text: &str, sets: &[&str]) -> Plan {
     plan(&a, &Catalog::builtin().expect("catalog")).expect("valid")
 }
 
-const AKS_PROD: &str = r#"
+/// Production answers on AKS, shared with the README view model's tests.
+pub(super) const AKS_PROD: &str = r#"
 cloud: aks
 profile: production
 domain: caracal.example.com

@@ -4,17 +4,7 @@ use crate::answers::Answers;
 use crate::catalog::Catalog;
 use crate::render::{render, Templates};
 
-const AKS_PROD: &str = r#"
-cloud: aks
-profile: production
-domain: caracal.example.com
-postgres: {host: pg.postgres.database.azure.com, cidr: 10.20.0.0/24}
-redis: {host: r.redis.cache.windows.net, cidr: 10.20.1.0/24}
-egress: {identityProvider: [20.190.128.0/18], providerApis: [10.20.2.0/24]}
-identity: {azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}
-secretStore: {azureVaultUrl: "https://caracal-kv.vault.azure.net", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}
-issuerProof: dns01
-"#;
+use crate::plan::tests::AKS_PROD;
 const AKS_EVALUATION: &str =
     "cloud: aks\nprofile: evaluation\ndomain: caracal.example.com\nendpoints: {web: public}\n";
 
