@@ -55,6 +55,9 @@ pub(super) fn check_network_policy(docs: &[Value], exp: &Expectations<'_>, out: 
     let allowed = allowances(plan);
     check_required_egress(&allowed, &rendered, out);
     check_wider_egress(&allowed, &rendered, plan, out);
+    if !plan.profile.open_cidr {
+        check_rendered_union(&allowed, &rendered, plan, out);
+    }
     components::check_component_egress(&parsed, plan, out);
     if plan.profile.monitoring {
         components::check_scraper(&parsed, plan, out);
@@ -182,6 +185,56 @@ fn check_required_egress(allowed: &[Allowance], rendered: &[Reach], out: &mut Ve
     }
 }
 
+/// Per port, the CIDRs every rendered policy lets egress reach must not together cover
+/// everywhere (or most of it) where the profile refuses open egress: policies add up, so
+/// `0.0.0.0/1` in one and `128.0.0.0/1` in another is a `/0` (#11). A rule on a port range
+/// counts for each port in it. The message names the policies with CIDRs the answers
+/// don't give (the hand edits), or every contributing policy when there are none.
+fn check_rendered_union(
+    allowed: &[Allowance],
+    rendered: &[Reach],
+    plan: &Plan,
+    out: &mut Vec<Finding>,
+) {
+    let mut ports: Vec<&PortRange> = Vec::new();
+    for r in rendered {
+        if !ports.contains(&&r.port) {
+            ports.push(&r.port);
+        }
+    }
+    for port in ports {
+        let mut nets = Vec::new();
+        let (mut unanswered, mut all) = (BTreeSet::new(), BTreeSet::new());
+        for r in rendered.iter().filter(|r| r.port.covers(port)) {
+            if let Dest::Net(n) = &r.dest {
+                nets.push(*n);
+                all.insert(r.policy.as_str());
+                if !answered(allowed, plan, r.component.as_deref(), &r.dest, &r.port) {
+                    unanswered.insert(r.policy.as_str());
+                }
+            }
+        }
+        if let Some(why) = crate::cidr::too_wide(&nets) {
+            let named = if unanswered.is_empty() {
+                all
+            } else {
+                unanswered
+            };
+            let policies: Vec<&str> = named.into_iter().collect();
+            out.push(Finding::error(
+                VALUES,
+                format!(
+                    "the egress CIDRs of the NetworkPolicies for {} ({}): {why}, which profile `{}` refuses; list the provider's CIDRs",
+                    port.describe(),
+                    policies.join(", "),
+                    plan.profile.id
+                ),
+                Some("egress.other"),
+            ));
+        }
+    }
+}
+
 /// Nothing outside the release's namespace is reachable that the answers don't allow
 /// (each policy, destination and port once).
 fn check_wider_egress(
@@ -202,12 +255,7 @@ fn check_wider_egress(
         if dest.is_own_namespace() {
             continue;
         }
-        let ok = allowed
-            .iter()
-            .any(|a| a.dest.covers(dest) && a.port.covers(port))
-            || component
-                .as_deref()
-                .is_some_and(|c| allowances::component_allows(plan, c, dest, port));
+        let ok = answered(allowed, plan, component.as_deref(), dest, port);
         if ok || !seen.insert((policy.clone(), dest.describe(), port.describe())) {
             continue;
         }
@@ -229,6 +277,21 @@ fn check_wider_egress(
             answer_widening(dest, port, plan),
         ));
     }
+}
+
+/// Whether the answers allow `dest` on `port` (for `component`'s own policy, also what
+/// that component needs).
+fn answered(
+    allowed: &[Allowance],
+    plan: &Plan,
+    component: Option<&str>,
+    dest: &Dest,
+    port: &PortRange,
+) -> bool {
+    allowed
+        .iter()
+        .any(|a| a.dest.covers(dest) && a.port.covers(port))
+        || component.is_some_and(|c| allowances::component_allows(plan, c, dest, port))
 }
 
 /// The answer that would have asked for egress this wide; `None` when the profile forbids

@@ -197,3 +197,37 @@ fn an_aks_selector_matching_no_controller_pod_is_reported() {
         "{fs:?}"
     );
 }
+
+/// Policies add up: halves of `0.0.0.0/0` in two policies (here hand-added beside the
+/// overlay's own) reach everywhere, which a regulated overlay refuses (#11).
+#[test]
+fn halves_of_everywhere_across_policies_are_refused_where_open_egress_is() {
+    let (p, values, mut own) = overlay(include_str!("../../../assets/examples/gke-regulated.yaml"));
+    let all = |exp_own: &[Value]| {
+        let mut docs = vec![chart_policy(&values)];
+        docs.extend(exp_own.iter().cloned());
+        let exp = Expectations {
+            plan: Some(&p),
+            evaluation: false,
+            runtime_secret: "caracal-runtime".into(),
+            external_secret: None,
+            secret_store: None,
+            cloud: Some(p.cloud.clone()),
+            components: Catalog::builtin().expect("catalog").components.components,
+        };
+        check_rendered(&docs, &exp)
+    };
+    let union = |fs: &[Finding]| fs.iter().any(|f| f.message.contains("together they cover"));
+    assert!(!union(&all(&own)), "the overlay as written passes");
+    for (name, cidr) in [("a", "0.0.0.0/1"), ("b", "128.0.0.0/1")] {
+        own.push(serde_yaml::from_str(&format!("kind: NetworkPolicy\nmetadata: {{name: {name}}}\nspec: {{podSelector: {{}}, policyTypes: [Egress], egress: [{{to: [{{ipBlock: {{cidr: {cidr}}}}}], ports: [{{protocol: TCP, port: 443}}]}}]}}")).unwrap());
+    }
+    let fs = all(&own);
+    assert!(
+        fs.iter().any(|f| f.message.contains("for 443/TCP (")
+            && f.message.contains("a, b")
+            && f.message.contains("every IPv4 address")
+            && f.answer.as_deref() == Some("egress.other")),
+        "{fs:#?}"
+    );
+}
