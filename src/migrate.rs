@@ -82,7 +82,7 @@ pub enum MigrateError {
     Refused(OverlayError),
     /// A value the merge keeps (a hand edit, or "keep yours") is one the target profile
     /// forbids.
-    #[error("profile `{profile}` forbids a value the merge keeps from your hand edits; take the new profile's value for it (`--prefer theirs`, or choose the new value for that conflict):{}", bullets(problems))]
+    #[error("profile `{profile}` forbids what the merge keeps from your hand edits; for a conflict take the new profile's value (`--prefer theirs`, or choose it for that conflict), for a merged edit change the file as said:{}", bullets(problems))]
     Forbidden {
         /// Target profile.
         profile: String,

@@ -96,21 +96,42 @@ impl OverlayDir {
     /// secrets excepted), as text. Other files are not read; a link, special file, huge or
     /// non-UTF-8 file under a wizard's name is refused.
     pub fn files(&self) -> Result<BTreeMap<OverlayPath, String>, OverlayError> {
-        let mut out = BTreeMap::new();
         let mut names = Vec::new();
         for entry in fs_err::read_dir(&self.root)? {
             let name = entry?.file_name().to_string_lossy().into_owned();
             if OVERLAY_SUBDIRS.contains(&name.as_str()) {
-                let sub = self.root.join(&name);
-                if ensure_dir(&sub)? {
-                    for e in fs_err::read_dir(&sub)? {
-                        names.push(format!("{name}/{}", e?.file_name().to_string_lossy()));
-                    }
-                }
+                self.names_in(&name, &mut names)?;
             } else {
                 names.push(name);
             }
         }
+        self.read_all(names)
+    }
+
+    /// The files in the overlay's subdirectory `subdir` (one of the wizard's), as text,
+    /// with the same refusals as [`OverlayDir::files`]; empty when it isn't there.
+    pub fn files_in(&self, subdir: &str) -> Result<BTreeMap<OverlayPath, String>, OverlayError> {
+        let mut names = Vec::new();
+        if OVERLAY_SUBDIRS.contains(&subdir) {
+            self.names_in(subdir, &mut names)?;
+        }
+        self.read_all(names)
+    }
+
+    /// Adds `subdir/<entry>` for each entry of the subdirectory, if it is a directory.
+    fn names_in(&self, subdir: &str, names: &mut Vec<String>) -> Result<(), OverlayError> {
+        let sub = self.root.join(subdir);
+        if ensure_dir(&sub)? {
+            for e in fs_err::read_dir(&sub)? {
+                names.push(format!("{subdir}/{}", e?.file_name().to_string_lossy()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The text of each of `names` that is an overlay path and there (not the local secrets).
+    fn read_all(&self, names: Vec<String>) -> Result<BTreeMap<OverlayPath, String>, OverlayError> {
+        let mut out = BTreeMap::new();
         for name in names {
             let Ok(rel) = OverlayPath::try_from(name) else {
                 continue;

@@ -14,9 +14,11 @@ use crate::plan::Plan;
 use crate::render::ANSWERS_FILE;
 
 pub(crate) mod doc;
-mod gitignore;
+pub(crate) mod gitignore;
 mod gitops;
 pub(crate) mod monitoring;
+mod network;
+pub(crate) use network::network_errors;
 mod promises;
 mod secrets;
 mod values;
@@ -125,6 +127,15 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     check_values_file(dir, evaluation, plan.as_ref(), &mut findings)?;
     if let Some(plan) = &plan {
         monitoring::check_monitors(dir, plan, &mut findings)?;
+        let files =
+            OverlayDir::new(dir)
+                .files_in("network")
+                .map_err(|e| CheckError::Unreadable {
+                    path: dir.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+        let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+        findings.extend(network::network_errors(files, plan));
     }
     // No plaintext secret anywhere Git would pick up.
     secrets::scan_for_secrets(dir, dir, 0, &mut findings)?;

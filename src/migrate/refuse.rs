@@ -2,6 +2,7 @@
 use super::{MigrateError, MigrationPlan};
 use crate::catalog::Catalog;
 use crate::error::{Problem, Problems};
+use crate::render::LOCAL_SECRETS_FILE;
 
 impl MigrationPlan {
     /// Refuses a merged overlay that `check` would reject, e.g. a kept hand edit
@@ -15,15 +16,44 @@ impl MigrationPlan {
             problems: Problems(problems),
         };
         let plan = crate::plan::plan(&self.answers, catalog).map_err(|p| forbidden(p.0))?;
-        let problems: Vec<Problem> = crate::check::values_errors(values, &plan)
+        let files = self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+        let mut problems: Vec<Problem> = crate::check::values_errors(values, &plan)
             .into_iter()
-            .map(|f| Problem::new(f.answer.unwrap_or(f.file), f.message))
+            .chain(crate::check::network_errors(files, &plan))
+            // A kept hand edit in network/ is named by its file: the answer can't undo it.
+            .map(|f| match f.file.starts_with("network/") {
+                true => Problem::new(f.file, f.message),
+                false => Problem::new(f.answer.unwrap_or(f.file), f.message),
+            })
             .collect();
+        problems.extend(self.local_secrets_exposed());
         if problems.is_empty() {
             Ok(())
         } else {
             Err(forbidden(problems))
         }
+    }
+}
+
+impl MigrationPlan {
+    /// The evaluation's `secrets.local.yaml` the writer creates must be git-ignored by the
+    /// `.gitignore` the migration leaves (a kept hand edit may not ignore it).
+    fn local_secrets_exposed(&self) -> Option<Problem> {
+        if !self.needs_local_secrets {
+            return None;
+        }
+        let gitignore = self
+            .files
+            .get(".gitignore")
+            .or_else(|| self.before.get(".gitignore"))
+            .map_or("", String::as_str);
+        let verdict = crate::check::gitignore::verdict(gitignore, LOCAL_SECRETS_FILE);
+        (!verdict.ignored).then(|| {
+            Problem::new(
+                ".gitignore",
+                format!("the evaluation writes its temporary credentials to {LOCAL_SECRETS_FILE}, which this .gitignore (your edit, kept) doesn't ignore, so `git add .` would commit them: add a line `{LOCAL_SECRETS_FILE}` to .gitignore, or delete .gitignore to get the wizard's, then migrate again"),
+            )
+        })
     }
 }
 

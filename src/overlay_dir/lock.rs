@@ -51,7 +51,13 @@ impl OverlayDir {
             }
         }
         ensure_dir(&work)?;
-        let file = open_lock(&work.join(LOCK_FILE))?;
+        let file = match open_lock(&work.join(LOCK_FILE)) {
+            Ok(f) => f,
+            // A run that just finished removed the work directory between our create and
+            // open: it was writing a moment ago, so this one is the second writer.
+            Err(_) if std::fs::symlink_metadata(&work).is_err() => return Err(self.busy()),
+            Err(e) => return Err(e),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(self.busy()),

@@ -1,0 +1,177 @@
+//! The static check of the overlay's own NetworkPolicies (`network/*.yaml`), hand edits
+//! included: where the profile refuses open egress, no rule reaches everywhere and, per
+//! port, their CIDRs together don't either (#11: a kept `0.0.0.0/0` after `migrate`).
+use std::collections::BTreeMap;
+
+use ipnet::IpNet;
+use serde_yaml::Value;
+
+use super::doc::{get, kind, name, seq};
+use super::Finding;
+use crate::plan::Plan;
+
+/// The directory of the overlay's own NetworkPolicies.
+const DIR: &str = "network/";
+
+/// The errors in the `network/*.yaml` files among `files` (path → text) under `plan`'s
+/// profile; nothing where the profile allows open egress.
+pub(crate) fn network_errors<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    plan: &Plan,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if plan.profile.open_cidr {
+        return out;
+    }
+    // Per port (0: every port), the CIDRs of every policy: policies add up.
+    let mut by_port: BTreeMap<u64, Vec<IpNet>> = BTreeMap::new();
+    for (path, text) in files.into_iter().filter(|(p, _)| p.starts_with(DIR)) {
+        let Ok(docs) = crate::manifest::parse_yaml_documents(text) else {
+            out.push(Finding::error(path, "not valid YAML", None));
+            continue;
+        };
+        for np in docs.iter().filter(|d| kind(d) == "NetworkPolicy") {
+            for rule in seq(np, &["spec", "egress"]) {
+                policy_rule(path, name(np), rule, plan, &mut by_port, &mut out);
+            }
+        }
+    }
+    let everywhere = by_port.remove(&0).unwrap_or_default();
+    for (port, mut nets) in by_port {
+        nets.extend(everywhere.iter().copied());
+        union_error(&format!("port {port}"), &nets, plan, &mut out);
+    }
+    union_error("every port", &everywhere, plan, &mut out);
+    out
+}
+
+/// One egress rule: refused when it reaches everywhere; its CIDRs counted per port.
+fn policy_rule(
+    path: &str,
+    policy: &str,
+    rule: &Value,
+    plan: &Plan,
+    by_port: &mut BTreeMap<u64, Vec<IpNet>>,
+    out: &mut Vec<Finding>,
+) {
+    let to = seq(rule, &["to"]);
+    let cidrs: Vec<&str> = to
+        .iter()
+        .filter_map(|p| get(p, &["ipBlock", "cidr"])?.as_str())
+        .collect();
+    let nets: Vec<IpNet> = cidrs.iter().filter_map(|c| c.parse().ok()).collect();
+    if to.is_empty() || nets.iter().any(|n| n.prefix_len() == 0) {
+        let what = if to.is_empty() {
+            "any destination".to_string()
+        } else {
+            cidrs.join(", ")
+        };
+        out.push(
+            Finding::error(
+                path,
+                format!("NetworkPolicy `{policy}` allows egress to {what}, which profile `{}` refuses; list the provider's CIDRs", plan.profile.id),
+                Some("egress.other"),
+            )
+            .rechecked_when_rendered(),
+        );
+        return;
+    }
+    let ports: Vec<u64> = seq(rule, &["ports"])
+        .iter()
+        // A named port or a range can't be told apart here: count it as every port.
+        .map(|p| {
+            match (
+                get(p, &["port"]).and_then(Value::as_u64),
+                get(p, &["endPort"]),
+            ) {
+                (Some(port), None) => port,
+                _ => 0,
+            }
+        })
+        .collect();
+    for port in if ports.is_empty() { vec![0] } else { ports } {
+        by_port
+            .entry(port)
+            .or_default()
+            .extend(nets.iter().copied());
+    }
+}
+
+/// An error when the CIDRs `nets` allowed on `port` together cover too much.
+fn union_error(port: &str, nets: &[IpNet], plan: &Plan, out: &mut Vec<Finding>) {
+    if let Some(why) = crate::cidr::too_wide(nets) {
+        out.push(
+            Finding::error(
+                DIR,
+                format!(
+                    "the NetworkPolicies' egress CIDRs to {port}: {why}, which profile `{}` refuses; list the provider's CIDRs",
+                    plan.profile.id
+                ),
+                Some("egress.other"),
+            )
+            .rechecked_when_rendered(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+    use crate::catalog::Catalog;
+
+    fn plan_of(text: &str) -> Plan {
+        let answers = Answers::parse("t", text, &[]).expect("parses");
+        crate::plan::plan(&answers, &Catalog::builtin().expect("catalog")).expect("valid")
+    }
+
+    const REGULATED: &str = include_str!("../../assets/examples/gke-regulated.yaml");
+
+    fn policy(egress: &str) -> String {
+        format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p}}\nspec:\n  podSelector: {{}}\n  policyTypes: [Egress]\n  egress: {egress}\n")
+    }
+
+    fn errors(files: &[(&str, String)], text: &str) -> Vec<Finding> {
+        let plan = plan_of(text);
+        network_errors(files.iter().map(|(p, t)| (*p, t.as_str())), &plan)
+    }
+
+    #[test]
+    fn an_open_rule_or_halves_of_everywhere_are_refused_in_regulated() {
+        let open =
+            policy("[{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{protocol: TCP, port: 443}]}]");
+        let fs = errors(&[("network/api-egress.yaml", open.clone())], REGULATED);
+        assert!(
+            fs.iter().any(|f| f.file == "network/api-egress.yaml"
+                && f.message.contains("`p` allows egress to 0.0.0.0/0")),
+            "{fs:#?}"
+        );
+        let any = policy("[{ports: [{protocol: TCP, port: 443}]}]");
+        let fs = errors(&[("network/web-egress.yaml", any)], REGULATED);
+        assert!(
+            fs.iter().any(|f| f.message.contains("any destination")),
+            "{fs:#?}"
+        );
+        let a =
+            policy("[{to: [{ipBlock: {cidr: 0.0.0.0/1}}], ports: [{protocol: TCP, port: 443}]}]");
+        let b = policy("[{to: [{ipBlock: {cidr: 128.0.0.0/1}}]}]");
+        let fs = errors(&[("network/a.yaml", a), ("network/b.yaml", b)], REGULATED);
+        assert!(
+            fs.iter().any(|f| f
+                .message
+                .contains("to port 443: together they cover every IPv4")),
+            "{fs:#?}"
+        );
+    }
+
+    #[test]
+    fn narrow_rules_other_files_and_open_profiles_pass() {
+        let narrow =
+            policy("[{to: [{ipBlock: {cidr: 10.0.0.0/16}}], ports: [{protocol: TCP, port: 443}]}]");
+        assert_eq!(errors(&[("network/a.yaml", narrow)], REGULATED), vec![]);
+        let open = policy("[{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]");
+        assert_eq!(errors(&[("values.yaml", open.clone())], REGULATED), vec![]);
+        let production = include_str!("../../assets/examples/eks-production.yaml");
+        assert_eq!(errors(&[("network/a.yaml", open)], production), vec![]);
+    }
+}
