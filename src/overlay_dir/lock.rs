@@ -51,12 +51,10 @@ impl OverlayDir {
             }
         }
         ensure_dir(&work)?;
-        let file = match open_lock(&work.join(LOCK_FILE)) {
-            Ok(f) => f,
-            // A run that just finished removed the work directory between our create and
-            // open: it was writing a moment ago, so this one is the second writer.
-            Err(_) if std::fs::symlink_metadata(&work).is_err() => return Err(self.busy()),
-            Err(e) => return Err(e),
+        // `None`: a run that just finished removed the work directory between our create
+        // and open; it was writing a moment ago, so this one is the second writer.
+        let Some(file) = open_lock(&work.join(LOCK_FILE))? else {
+            return Err(self.busy());
         };
         match file.try_lock() {
             Ok(()) => {}
@@ -170,7 +168,8 @@ fn ensure_creatable(root: &Path) -> Result<(), OverlayError> {
     Ok(())
 }
 
-fn open_lock(path: &Path) -> Result<File, OverlayError> {
+/// Opens (creating) the lock file; `None` when its directory is gone.
+fn open_lock(path: &Path) -> Result<Option<File>, OverlayError> {
     let mut opts = OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
@@ -178,12 +177,16 @@ fn open_lock(path: &Path) -> Result<File, OverlayError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| io_at(path, e))?;
+    let file = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_at(path, e).into()),
+    };
     let meta = file.metadata().map_err(|e| io_at(path, e))?;
     if !meta.is_file() {
         return Err(OverlayError::NotAFile { path: path.into() });
     }
-    Ok(file)
+    Ok(Some(file))
 }
 
 #[cfg(unix)]
