@@ -496,7 +496,8 @@ fn the_cluster_project_names_the_workload_identity_pool() {
         }
         assert!(!readme.contains("POOL_PROJECT"), "no manual edit left");
         assert!(
-            readme.contains(&format!("PROJECT={pool}")) && readme.contains("--workload-pool=\"$PROJECT.svc.id.goog\""),
+            readme.contains(&format!("PROJECT={pool}"))
+                && readme.contains("--workload-pool=\"$PROJECT.svc.id.goog\""),
             "{sets:?}: the cluster's pool is enabled on the cluster's project"
         );
         check_readme(&format!("gke-cluster-project-{sets:?}"), &tree);

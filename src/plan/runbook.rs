@@ -181,7 +181,9 @@ fn vault_name(store: &std::collections::BTreeMap<String, String>) -> String {
 
 /// The cluster's project: its own answer, else the secrets' (the same project unless told).
 fn gcp_cluster_project(store: &std::collections::BTreeMap<String, String>) -> String {
-    let own = store.get("gcpClusterProject").or_else(|| store.get("gcpProject"));
+    let own = store
+        .get("gcpClusterProject")
+        .or_else(|| store.get("gcpProject"));
     own.cloned().unwrap_or_default()
 }
 

@@ -661,7 +661,14 @@ fn gke_cluster_project_is_an_optional_project_id_on_gke_only() {
     };
     assert!(!paths(&[]).contains(&path.to_string()), "optional");
     assert!(!paths(&["secretStore.gcpClusterProject=acme-gke-host"]).contains(&path.to_string()));
-    for bad in ["Acme-Host", "1acme-host", "acme-host-", "acme", "a-very-long-project-id-of-31-ch", "acme_host"] {
+    for bad in [
+        "Acme-Host",
+        "1acme-host",
+        "acme-host-",
+        "acme",
+        "a-very-long-project-id-of-31-ch",
+        "acme_host",
+    ] {
         let set = format!("{path}={bad}");
         assert!(paths(&[&set]).contains(&path.to_string()), "{bad} accepted");
     }

@@ -147,5 +147,8 @@ fn the_cluster_project_is_asked_on_the_identity_step_on_gke_only() {
         assert!(!qs.iter().any(|q| q.path == path), "{cloud}");
     }
     let eval = ctx_questions("cloud: gke\nprofile: evaluation\n");
-    assert!(!eval.iter().any(|q| q.path == path), "no store, no question");
+    assert!(
+        !eval.iter().any(|q| q.path == path),
+        "no store, no question"
+    );
 }
