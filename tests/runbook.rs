@@ -464,3 +464,42 @@ fn a_separate_external_secrets_identity_is_bound_and_its_blocks_run() {
         check_readme(&format!("{cloud}-separate-identity"), &tree);
     }
 }
+
+/// A cluster in another project than the secrets: the store names the cluster's project and
+/// the README binds (and enables) that project's pool; without it, or with the secrets' own
+/// project, neither changes.
+#[test]
+fn the_cluster_project_names_the_workload_identity_pool() {
+    let text = common::answers_text("gke", "production");
+    let host = "secretStore.gcpClusterProject=acme-gke-host";
+    let same = "secretStore.gcpClusterProject=acme-prod";
+    for (sets, pool) in [
+        (vec![host], Some("acme-gke-host")),
+        (vec![same], None),
+        (vec![], None),
+    ] {
+        let tree = common::build(&text, &sets);
+        let store = &tree.files["external-secrets/cluster-secret-store.yaml"];
+        let doc: serde_yaml::Value = serde_yaml::from_str(store).expect("store YAML");
+        let wi = &doc["spec"]["provider"]["gcpsm"]["auth"]["workloadIdentity"];
+        assert_eq!(
+            wi["clusterProjectID"].as_str(),
+            pool,
+            "{sets:?}: clusterProjectID"
+        );
+        assert_eq!(wi["clusterName"].as_str(), Some("prod"));
+        let pool = pool.unwrap_or("acme-prod");
+        let readme = &tree.files["README.md"];
+        for sa in ["caracal-caracal", "caracal-external-secrets"] {
+            let member = format!("serviceAccount:{pool}.svc.id.goog[caracal/{sa}]");
+            assert!(readme.contains(&member), "{sets:?}: binds {member}");
+        }
+        assert!(!readme.contains("POOL_PROJECT"), "no manual edit left");
+        assert!(
+            readme.contains(&format!("PROJECT={pool}"))
+                && readme.contains("--workload-pool=\"$PROJECT.svc.id.goog\""),
+            "{sets:?}: the cluster's pool is enabled on the cluster's project"
+        );
+        check_readme(&format!("gke-cluster-project-{sets:?}"), &tree);
+    }
+}

@@ -52,6 +52,9 @@ pub struct Runbook {
     pub store: std::collections::BTreeMap<String, String>,
     /// The vault's name (AKS).
     pub vault_name: String,
+    /// The GKE cluster's project, whose `<project>.svc.id.goog` pool the identity bindings name:
+    /// `secretStore.gcpClusterProject`, else the secrets' project (empty on other clouds).
+    pub gcp_cluster_project: String,
     /// The AWS account (from the role ARN), EKS only.
     pub aws_account: String,
     /// The IAM roles to set up, EKS only.
@@ -119,6 +122,7 @@ pub fn runbook(plan: &Plan) -> Runbook {
         aws_account: aws_account(&workload_identity),
         aws_roles: iam::aws_roles(plan),
         vault_name: vault_name(&store),
+        gcp_cluster_project: gcp_cluster_project(&store),
         alb: plan
             .ingresses
             .iter()
@@ -173,6 +177,14 @@ fn vault_name(store: &std::collections::BTreeMap<String, String>) -> String {
         .unwrap_or_default();
     let host = url.strip_prefix("https://").unwrap_or(url);
     host.split('.').next().unwrap_or_default().to_string()
+}
+
+/// The cluster's project: its own answer, else the secrets' (the same project unless told).
+fn gcp_cluster_project(store: &std::collections::BTreeMap<String, String>) -> String {
+    let own = store
+        .get("gcpClusterProject")
+        .or_else(|| store.get("gcpProject"));
+    own.cloned().unwrap_or_default()
 }
 
 /// EKS has no `gp3` StorageClass until someone creates it; other clouds ship theirs.

@@ -650,3 +650,37 @@ fn a_branch_as_the_overlay_revision_is_warned_about_and_a_tag_is_not() {
         assert!(!w.iter().any(|w| w.path == "gitopsRepo.revision"), "{w:?}");
     }
 }
+
+/// `secretStore.gcpClusterProject` is optional, a GCP project ID, and a GKE setting only.
+#[test]
+fn gke_cluster_project_is_an_optional_project_id_on_gke_only() {
+    let gke = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {gateway: disabled}\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
+    let path = "secretStore.gcpClusterProject";
+    let paths = |sets: &[&str]| -> Vec<String> {
+        problems(gke, sets).into_iter().map(|p| p.path).collect()
+    };
+    assert!(!paths(&[]).contains(&path.to_string()), "optional");
+    assert!(!paths(&["secretStore.gcpClusterProject=acme-gke-host"]).contains(&path.to_string()));
+    for bad in [
+        "Acme-Host",
+        "1acme-host",
+        "acme-host-",
+        "acme",
+        "a-very-long-project-id-of-31-ch",
+        "acme_host",
+    ] {
+        let set = format!("{path}={bad}");
+        assert!(paths(&[&set]).contains(&path.to_string()), "{bad} accepted");
+    }
+    let aks = "cloud: aks\nprofile: evaluation\ndomain: caracal.example.com\n";
+    let set = format!("{path}=acme-gke-host");
+    for base in [EKS_PROD, aks] {
+        let found = problems(base, &[&set]);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.path == path && p.message.contains("not a")),
+            "{found:#?}"
+        );
+    }
+}

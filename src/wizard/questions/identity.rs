@@ -49,7 +49,11 @@ pub(super) static ROWS: &[Row] = &[
             let provider = &ctx.cloud?.secret_store.provider;
             Some(format!("{provider}: {}.", field(ctx, id)?.hint))
         }),
-        kind: KindSpec::Text(Phrase::From(|ctx, id| Some(example(field(ctx, id)?.format).into()))),
+        kind: KindSpec::Text(Phrase::From(|ctx, id| {
+            let f = field(ctx, id)?;
+            let e = example(f.format);
+            Some(if f.optional { format!("optional, {e}") } else { e.into() })
+        })),
         applies: &SECRETS,
     },
     Row {

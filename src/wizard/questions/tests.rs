@@ -129,3 +129,26 @@ fn endpoints_without_ingress_can_be_looked_up_but_are_not_asked() {
         Some("Has no Ingress in the chart: stays private.")
     );
 }
+
+#[test]
+fn the_cluster_project_is_asked_on_the_identity_step_on_gke_only() {
+    let path = "secretStore.gcpClusterProject";
+    let gke = ctx_questions("cloud: gke\nprofile: production\ndomain: x.example.com\n");
+    let q = gke.iter().find(|q| q.path == path).expect("asked on GKE");
+    assert_eq!(q.step, Step::Identity);
+    assert!(q.explain.contains("project"), "{}", q.explain);
+    assert!(
+        matches!(&q.kind, Kind::Text { hint } if hint.starts_with("optional, ")),
+        "{:?}",
+        q.kind
+    );
+    for cloud in ["eks", "aks"] {
+        let qs = ctx_questions(&format!("cloud: {cloud}\nprofile: production\n"));
+        assert!(!qs.iter().any(|q| q.path == path), "{cloud}");
+    }
+    let eval = ctx_questions("cloud: gke\nprofile: evaluation\n");
+    assert!(
+        !eval.iter().any(|q| q.path == path),
+        "no store, no question"
+    );
+}
