@@ -231,7 +231,7 @@ fn a_hand_change_the_migration_must_override_stops_it_and_a_forbidden_kept_value
             let a = o.migrate(&args).code(2);
             let err = stderr(&a);
             assert!(
-                err.contains("profile `regulated` forbids a value the merge keeps")
+                err.contains("profile `regulated` forbids what the merge keeps")
                     && err.contains("networkPolicy.allowOpenHttps: true is a hand edit")
                     && err.contains("nothing was written"),
                 "{err}"
