@@ -43,13 +43,13 @@ impl Validator<'_> {
             .filter_map(|(i, e)| {
                 let net = format::ensure_cidr(e.cidr()).ok()?;
                 let range = crate::cidr::private_overlap(&net)?;
-                Some(format!("`egress.providers[{i}]` ({} in {range})", e.cidr()))
+                Some(format!("[{i}] `{}` (in {range})", e.cidr()))
             })
             .collect();
         if private.is_empty() {
             return;
         }
-        self.warn(PATH, format!("{} private: the STS and the API refuse provider token endpoints and federated issuers' JWKS that resolve to private addresses unless their host names are listed, so those calls fail with \"blocked address\"; name the hosts in `egress.privateHosts` (e.g. `--set egress.privateHosts=[login.corp.example]`), or ignore this if the CIDR serves something else", private.join(", ")));
+        self.warn(PATH, format!("`egress.providers` names private addresses ({}): the STS and the API refuse provider token endpoints and federated issuers' JWKS that resolve to private addresses unless their host names are listed, so those calls fail with \"blocked address\"; name the hosts in `egress.privateHosts` (e.g. `--set egress.privateHosts=[login.corp.example]`), or ignore this if the CIDR serves something else", private.join(", ")));
     }
 }
 
@@ -133,15 +133,13 @@ secretStore: {awsRegion: us-east-1}
         let mine = about_private_hosts(&warnings);
         assert_eq!(mine.len(), 1, "{warnings:?}");
         let m = &mine[0].message;
-        assert!(
-            m.contains("`egress.providers[1]` (10.63.0.0/16 in 10.0.0.0/8)"),
-            "{m}"
-        );
-        assert!(
-            m.contains("`egress.providers[2]` (172.20.0.0/16 in 172.16.0.0/12)"),
-            "{m}"
-        );
+        assert!(m.contains("[1] `10.63.0.0/16` (in 10.0.0.0/8)"), "{m}");
+        assert!(m.contains("[2] `172.20.0.0/16` (in 172.16.0.0/12)"), "{m}");
         assert!(!m.contains("52.94.0.0/16"), "{m}");
+        assert!(
+            m.contains("`egress.providers` names private addresses"),
+            "{m}"
+        );
         assert!(m.contains("STS and the API refuse"), "{m}");
     }
 
