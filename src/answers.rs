@@ -364,6 +364,11 @@ pub struct Egress {
     /// HTTPS to anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_https: Option<bool>,
+    /// Host names the STS and the API may reach on private addresses (10/8, 172.16/12,
+    /// 192.168/16, 100.64/10, fc00::/7), written to both as `CARACAL_PRIVATE_EGRESS_HOSTS`
+    /// (#10). Caracal matches them exactly: lower-case DNS names, no ports, no wildcards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_hosts: Option<Vec<String>>,
 }
 
 impl Egress {
@@ -378,6 +383,17 @@ impl Egress {
             ("providerApis", get(&self.provider_apis)),
             ("other", get(&self.other)),
         ]
+    }
+
+    /// `privateHosts`, sorted and without repeats (Caracal compares them as a set).
+    pub fn named_private_hosts(&self) -> Vec<&str> {
+        let hosts: std::collections::BTreeSet<&str> = self
+            .private_hosts
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        hosts.into_iter().collect()
     }
 
     /// The per-component lists (#10) by key: `signIn`, `upstreams`, `providers`; `None` when

@@ -43,9 +43,48 @@ pub fn too_wide(nets: &[IpNet]) -> Option<String> {
     }
 }
 
+/// The ranges Caracal's STS and API refuse to reach unless the host is named in
+/// `CARACAL_PRIVATE_EGRESS_HOSTS` (services/sts/internal/refresh.go `isUnsafeIP`,
+/// apps/api/src/egress-address.ts `privateBlocked`), with their NAT64 (64:ff9b::/96)
+/// forms, which both re-check as the IPv4 address they embed.
+pub const PRIVATE_RANGES: [&str; 9] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "fc00::/7",
+    "64:ff9b::a00:0/104",
+    "64:ff9b::ac10:0/108",
+    "64:ff9b::c0a8:0/112",
+    "64:ff9b::6440:0/106",
+];
+
+/// The first of [`PRIVATE_RANGES`] that shares an address with `net`, if any.
+pub fn private_overlap(net: &IpNet) -> Option<&'static str> {
+    PRIVATE_RANGES.into_iter().find(|r| {
+        r.parse::<IpNet>()
+            .is_ok_and(|p| p.contains(&net.network()) || net.contains(&p.network()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_overlap_names_the_range_caracal_refuses() {
+        let at = |s: &str| private_overlap(&s.parse().expect("cidr"));
+        assert_eq!(at("10.20.5.0/24"), Some("10.0.0.0/8"));
+        assert_eq!(at("172.31.0.0/16"), Some("172.16.0.0/12"));
+        assert_eq!(at("100.100.0.0/16"), Some("100.64.0.0/10"));
+        assert_eq!(at("fd12:3456::/48"), Some("fc00::/7"));
+        assert_eq!(at("64:ff9b::c0a8:100/120"), Some("64:ff9b::c0a8:0/112"));
+        // A wider CIDR that holds a private range overlaps it too.
+        assert_eq!(at("192.0.0.0/2"), Some("192.168.0.0/16"));
+        assert_eq!(at("140.82.112.0/20"), None);
+        assert_eq!(at("172.32.0.0/16"), None);
+        assert_eq!(at("2001:db8::/32"), None);
+    }
 
     fn nets(s: &[&str]) -> Vec<IpNet> {
         s.iter().map(|n| n.parse().expect("cidr")).collect()

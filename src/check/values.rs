@@ -1,7 +1,9 @@
 //! The static checks of `values.yaml` on its own: what the chart or the profile refuses.
 use serde_yaml::Value;
 
-use super::doc::{bool_at, get, is_true, non_empty_seq, str_at};
+use std::collections::BTreeSet;
+
+use super::doc::{bool_at, get, is_true, non_empty_seq, seq, str_at};
 use super::Finding;
 use crate::validate::{IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS};
 
@@ -15,6 +17,7 @@ pub(super) fn check_values(v: &Value, evaluation: bool, findings: &mut Vec<Findi
         check_managed_backends(v, findings);
     }
     check_network_values(v, evaluation, stable, findings);
+    check_private_hosts(v, findings);
     if !evaluation && is_true(get(v, &["serviceMonitor", "enabled"])) {
         findings.push(Finding::error(
             FILE,
@@ -107,6 +110,49 @@ fn check_network_values(v: &Value, evaluation: bool, stable: bool, findings: &mu
     }
 }
 
+/// The STS and the API must grant the same private hosts (#10): a provider whose check
+/// passes on the API would otherwise fail every token refresh on the STS, or the reverse.
+fn check_private_hosts(v: &Value, findings: &mut Vec<Finding>) {
+    let (Some(sts), Some(api)) = (private_hosts(v, "sts"), private_hosts(v, "api")) else {
+        return;
+    };
+    if sts != api {
+        let show = |h: &BTreeSet<String>| {
+            if h.is_empty() {
+                "none".to_string()
+            } else {
+                h.iter().cloned().collect::<Vec<_>>().join(",")
+            }
+        };
+        findings.push(Finding::error(FILE, format!("services.sts and services.api disagree on CARACAL_PRIVATE_EGRESS_HOSTS (sts: {}; api: {}): a private provider host works from one and is refused by the other; set `egress.privateHosts` and re-run caracal-wizard, which writes the same list to both", show(&sts), show(&api)), Some("egress.privateHosts")));
+    }
+}
+
+/// The hosts `services.<name>.extraEnv` grants in `CARACAL_PRIVATE_EGRESS_HOSTS`, split,
+/// trimmed and lower-cased as both services read them; `None` when the value comes from
+/// elsewhere (`valueFrom`), so it can't be compared.
+fn private_hosts(v: &Value, name: &str) -> Option<BTreeSet<String>> {
+    let env = seq(v, &["services", name, "extraEnv"])
+        .iter()
+        .rev() // Kubernetes keeps the last of repeated names.
+        .find(|e| str_at(e, &["name"]) == Some("CARACAL_PRIVATE_EGRESS_HOSTS"));
+    let Some(env) = env else {
+        return Some(BTreeSet::new());
+    };
+    let value = match get(env, &["value"]) {
+        Some(x) => x.as_str()?,
+        None if get(env, &["valueFrom"]).is_some() => return None,
+        None => "",
+    };
+    Some(
+        value
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect(),
+    )
+}
+
 /// Whether `ingress.<name>.enabled` is on; the chart enables only the console's by default.
 pub(super) fn is_ingress_enabled(v: &Value, name: &str) -> bool {
     bool_at(v, &["ingress", name, "enabled"]).unwrap_or(name == "web")
@@ -129,5 +175,41 @@ pub(super) fn check_yaml11_words(text: &str, findings: &mut Vec<Finding>) {
                 None,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(values: &str) -> Vec<String> {
+        let v: Value = serde_yaml::from_str(values).expect("yaml");
+        let mut findings = Vec::new();
+        check_private_hosts(&v, &mut findings);
+        findings.into_iter().map(|f| f.message).collect()
+    }
+
+    const ENV: &str = "CARACAL_PRIVATE_EGRESS_HOSTS";
+
+    #[test]
+    fn sts_and_api_must_grant_the_same_private_hosts() {
+        let agree = format!("services: {{sts: {{extraEnv: [{{name: {ENV}, value: 'a.example,b.example'}}]}}, api: {{extraEnv: [{{name: X, value: '1'}}, {{name: {ENV}, value: ' B.example, a.example'}}]}}}}");
+        assert_eq!(errors(&agree), Vec::<String>::new());
+        assert_eq!(errors("services: {sts: {}, api: {}}"), Vec::<String>::new());
+        let only_sts = format!("services: {{sts: {{extraEnv: [{{name: {ENV}, value: a.example}}]}}, api: {{extraEnv: []}}}}");
+        let found = errors(&only_sts);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].contains("(sts: a.example; api: none)"),
+            "{}",
+            found[0]
+        );
+        assert!(found[0].contains("egress.privateHosts"), "{}", found[0]);
+    }
+
+    #[test]
+    fn a_value_from_elsewhere_is_not_compared() {
+        let from = format!("services: {{sts: {{extraEnv: [{{name: {ENV}, valueFrom: {{configMapKeyRef: {{name: c, key: k}}}}}}]}}, api: {{}}}}");
+        assert_eq!(errors(&from), Vec::<String>::new());
     }
 }

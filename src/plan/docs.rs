@@ -204,6 +204,8 @@ pub struct EgressChecks {
     pub object_store_egress: bool,
     /// What each component that calls out may reach through its own policy (#10).
     pub component_egress: Vec<String>,
+    /// The host names the STS and the API may reach on private addresses (#10).
+    pub private_hosts: Vec<String>,
     /// Who scrapes what, and why the Coordinator and the console are not scraped (#10).
     pub metrics_note: String,
 }
@@ -554,6 +556,11 @@ fn egress(plan: &Plan) -> EgressChecks {
         object_store_egress: plan.answers.audit_export.is_some()
             && (open_https || has(&["objectStore"])),
         component_egress: super::egress::summary(&plan.component_egress),
+        private_hosts: eg
+            .named_private_hosts()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         metrics_note: metrics_note(plan),
     }
 }

@@ -185,5 +185,19 @@ pub(super) fn summary(egress: &[ComponentEgress]) -> Vec<String> {
         .collect()
 }
 
+/// The private hosts in words, for "Out:" (#10); `None` when none is named, as the
+/// chart's default (no private address) then holds.
+pub(super) fn private_hosts_summary(a: &Answers) -> Option<String> {
+    let hosts = a.egress.as_ref()?.named_private_hosts();
+    if hosts.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = hosts.iter().map(|h| format!("`{h}`")).collect();
+    Some(format!(
+        "STS and API, on private addresses (`CARACAL_PRIVATE_EGRESS_HOSTS`, `egress.privateHosts`): only {}",
+        named.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests;

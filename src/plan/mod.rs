@@ -104,6 +104,9 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     network
         .egress_summary
         .extend(egress::summary(&component_egress));
+    network
+        .egress_summary
+        .extend(egress::private_hosts_summary(&cx.answers));
     let egress_policies = egress::plan_policies(&component_egress, &cx.release, &cx.namespace);
     let secrets = secrets::plan_secrets(&cx);
     let service_monitors = monitoring.monitors.clone();

@@ -1,4 +1,5 @@
-//! Service planning: replicas, HPA/PDB, the STS issuer, the web tier's URL and env, audit env.
+//! Service planning: replicas, HPA/PDB, the STS issuer, the web tier's URL and env, audit env,
+//! and the private hosts the STS and the API may reach.
 use std::collections::BTreeMap;
 
 use crate::answers::{Answers, Endpoint, SignInProvider};
@@ -25,6 +26,13 @@ pub(super) fn plan_services(cx: &Context) -> BTreeMap<String, ServiceValues> {
     }
     if let Some(audit) = services.get_mut("audit") {
         audit.extra_env.extend(audit_env(cx));
+    }
+    if let Some(env) = private_egress_hosts(&cx.answers) {
+        for name in PRIVATE_EGRESS_SERVICES {
+            if let Some(svc) = services.get_mut(name) {
+                svc.extra_env.push(env.clone());
+            }
+        }
     }
     for c in &cx.components.components {
         if let Some(svc) = services.get_mut(&c.id) {
@@ -74,6 +82,18 @@ fn plan_web(cx: &Context, web: &mut ServiceValues) {
 fn operator_allowlist(a: &Answers) -> Option<EnvVar> {
     let ops = &a.sign_in.as_ref()?.operators;
     (!ops.is_empty()).then(|| EnvVar::literal("CARACAL_OPERATOR_ALLOWLIST", ops.join(",")))
+}
+
+/// The services that read `CARACAL_PRIVATE_EGRESS_HOSTS`: the STS (token refresh, issuer
+/// JWKS) and the API (provider checks, notification sinks) must agree, or a provider
+/// that connects from one fails from the other.
+const PRIVATE_EGRESS_SERVICES: [&str; 2] = ["sts", "api"];
+
+/// `egress.privateHosts` as `CARACAL_PRIVATE_EGRESS_HOSTS` (#10): sorted and deduplicated,
+/// comma-joined as both services split it; `None` when no host is named.
+fn private_egress_hosts(a: &Answers) -> Option<EnvVar> {
+    let hosts = a.egress.as_ref()?.named_private_hosts();
+    (!hosts.is_empty()).then(|| EnvVar::literal("CARACAL_PRIVATE_EGRESS_HOSTS", hosts.join(",")))
 }
 
 fn sign_in_env(a: &Answers) -> Vec<EnvVar> {

@@ -300,3 +300,48 @@ fn gke_always_allows_its_metadata_server() {
         Some("gce")
     );
 }
+
+/// `CARACAL_PRIVATE_EGRESS_HOSTS` of each service, `None` where it is not set.
+fn private_hosts_env(p: &Plan) -> BTreeMap<&str, Option<String>> {
+    p.values
+        .services
+        .iter()
+        .map(|(name, svc)| {
+            let env = svc
+                .extra_env
+                .iter()
+                .find(|e| e.name == "CARACAL_PRIVATE_EGRESS_HOSTS")
+                .map(|e| e.value.clone().unwrap_or_default());
+            (name.as_str(), env)
+        })
+        .collect()
+}
+
+#[test]
+fn private_hosts_reach_sts_and_api_sorted_and_deduplicated() {
+    let p = plan_of(
+        AKS_PROD,
+        &["egress.privateHosts=[oauth.corp.example, login.corp.example, oauth.corp.example]"],
+    );
+    let env = private_hosts_env(&p);
+    let want = Some("login.corp.example,oauth.corp.example".to_string());
+    assert_eq!(env["sts"], want);
+    assert_eq!(env["api"], want);
+    // Only the STS and the API read it.
+    for (name, value) in &env {
+        if !["sts", "api"].contains(name) {
+            assert_eq!(*value, None, "{name}");
+        }
+    }
+}
+
+#[test]
+fn no_private_hosts_means_no_env() {
+    for sets in [&[][..], &["egress.privateHosts=[]"]] {
+        let p = plan_of(AKS_PROD, sets);
+        assert!(
+            private_hosts_env(&p).values().all(Option::is_none),
+            "{sets:?}"
+        );
+    }
+}

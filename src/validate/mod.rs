@@ -12,6 +12,7 @@ mod ingress;
 mod monitoring;
 mod names;
 mod network;
+mod private_hosts;
 mod secrets;
 mod sign_in;
 mod text;

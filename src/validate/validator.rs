@@ -49,6 +49,7 @@ impl Validator<'_> {
         self.dns();
         self.ingress_controller();
         self.egress();
+        self.private_hosts();
         self.identity();
         self.secret_store();
         self.observability();

@@ -257,4 +257,15 @@ mod list_tests {
         assert_eq!(other[2].cidr(), "fd00::/8");
         assert_eq!(display(&get(&a, "egress.other").unwrap()), typed);
     }
+
+    #[test]
+    fn host_names_stay_plain_strings_in_a_list() {
+        let mut a = Answers::default();
+        let typed = "login.corp.example, oauth.corp.example:8443";
+        set(&mut a, "egress.privateHosts", &list_to_set_value(typed)).unwrap();
+        let hosts = a.egress.clone().unwrap().private_hosts.unwrap();
+        // A port is kept as typed, for validation to refuse with its reason.
+        assert_eq!(hosts, ["login.corp.example", "oauth.corp.example:8443"]);
+        assert_eq!(display(&get(&a, "egress.privateHosts").unwrap()), typed);
+    }
 }

@@ -146,6 +146,8 @@ pub enum QuestionId {
     EgressUpstreams,
     /// `egress.providers` (#10).
     EgressProviders,
+    /// `egress.privateHosts` (#10).
+    EgressPrivateHosts,
     /// `ingressController.cidrs`.
     IngressCidrs,
     /// `ingressController.className`.

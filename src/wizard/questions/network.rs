@@ -96,6 +96,15 @@ pub(super) static ROWS: &[Row] = &[
         applies: &[When::EgressRequired],
     },
     Row {
+        ids: Ids::One(QuestionId::EgressPrivateHosts),
+        step: Step::Network,
+        path: Phrase::Is("egress.privateHosts"),
+        prompt: Phrase::Is("Private hosts"),
+        help: Phrase::Is("Host names of token endpoints and federated issuers on private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7): the STS and the API refuse those unless named here, exactly. Empty: public ones only."),
+        kind: KindSpec::List(Phrase::Is("host names, comma-separated, e.g. login.corp.example")),
+        applies: &[When::NotEvaluation],
+    },
+    Row {
         ids: Ids::One(QuestionId::OpenHttps),
         step: Step::Network,
         path: Phrase::Is("egress.openHttps"),

@@ -152,3 +152,21 @@ fn the_cluster_project_is_asked_on_the_identity_step_on_gke_only() {
         "no store, no question"
     );
 }
+
+#[test]
+fn private_hosts_are_asked_on_the_network_step_outside_evaluation() {
+    for profile in ["production", "private", "regulated"] {
+        let qs = ctx_questions(&format!(
+            "cloud: eks\nprofile: {profile}\ndomain: x.example.com\n"
+        ));
+        let q = qs
+            .iter()
+            .find(|q| q.id == QuestionId::EgressPrivateHosts)
+            .unwrap_or_else(|| panic!("{profile}: not asked"));
+        assert_eq!(q.step, Step::Network);
+        assert_eq!(q.path, "egress.privateHosts");
+        assert!(matches!(q.kind, Kind::List { .. }), "{profile}");
+    }
+    let qs = ctx_questions("cloud: eks\nprofile: evaluation\ndomain: x.example.com\n");
+    assert!(qs.iter().all(|q| q.id != QuestionId::EgressPrivateHosts));
+}
