@@ -388,6 +388,9 @@ fn cloud_note(path: &str) -> &'static str {
 
 fn prerequisites(plan: &Plan) -> Vec<String> {
     let mut prerequisites: Vec<String> = Vec::new();
+    if super::runbook::enforces_network_policy(plan) {
+        prerequisites.push(plan.cloud.network_policy_enforcement.clone());
+    }
     for i in &plan.ingresses {
         if !prerequisites.contains(&i.requires) {
             prerequisites.push(i.requires.clone());
