@@ -47,6 +47,29 @@ fn position(text: &str, needle: &str, what: &str) -> usize {
         .unwrap_or_else(|| panic!("{what}: no `{needle}` in:\n{text}"))
 }
 
+/// Upper-case words used as arguments in the `sh` blocks of `text` (`INSTANCE`): text to
+/// replace by hand, which a block run as written passes on verbatim; names the answers lack
+/// must be `$VARIABLES` set at the top.
+fn bare_placeholders(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_block = false;
+    for line in text.lines().map(str::trim) {
+        match line {
+            "```sh" => in_block = true,
+            "```" => in_block = false,
+            _ if in_block => {
+                let code = line.split('#').next().unwrap_or_default();
+                let words = code.split_whitespace().filter(|w| {
+                    w.len() > 2 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                });
+                found.extend(words.map(String::from));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 #[test]
 fn network_policy_enforcement_is_a_prerequisite_with_a_check_command() {
     for (name, cloud, profile, text) in readmes(&[]) {
@@ -120,6 +143,8 @@ fn the_ca_bundle_config_map_is_created_after_the_namespace_and_before_the_chart(
         assert!(ca < position(order, chart, &name), "{name}:\n{order}");
         // One copy of the command: *Apply order* is where it runs.
         assert_eq!(text.matches(create).count(), 1, "{name}");
+        let bare = bare_placeholders(order);
+        assert!(bare.is_empty(), "{name}: {bare:?} are not shell variables");
     }
     // Without `caBundle` nothing asks for the ConfigMap in *Apply order*.
     let plain = readme("eks", "production", &[]);

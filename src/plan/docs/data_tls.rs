@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::answers::CA_BUNDLE_KEY;
+use crate::plan::placeholders::Vars;
 use crate::plan::{Plan, DB_ROLES};
 use crate::validate::IN_CLUSTER_POSTGRES;
 
@@ -81,7 +82,15 @@ pub fn data_tls(plan: &Plan) -> DataTlsSection {
     );
     let pg_cmd = tls.postgres_ca_command.clone().filter(|_| private_pg);
     let redis_cmd = tls.redis_ca_command.clone().filter(|_| private_redis);
-    s.ca_commands = pg_cmd.into_iter().chain(redis_cmd).collect();
+    // Catalog commands may name the store's answers (`{gcpProject}`); one shell line each,
+    // so the README can indent every line inside *Apply order*.
+    let vars = Vars {
+        store: Some(&plan.answers.secret_store),
+        ..Vars::default()
+    };
+    s.ca_commands = (pg_cmd.into_iter().chain(redis_cmd))
+        .flat_map(|c| vars.fill(&c).lines().map(String::from).collect::<Vec<_>>())
+        .collect();
     if private_pg {
         s.tls_limits.push(format!("The console (web) and its `auth-migrate` Job can't mount files in this chart, so their connection to {} is encrypted but not verified (`sslmode=no-verify`, `services.web.databaseSsl: no-verify`).", plan.cloud.products.postgres));
     }
