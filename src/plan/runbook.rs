@@ -185,7 +185,7 @@ fn vault_name(store: &std::collections::BTreeMap<String, String>) -> String {
 }
 
 /// The cloud's storage-class setup, when the replay volumes use the class it creates.
-fn storage_setup(plan: &Plan) -> Option<&StorageSetup> {
+pub(crate) fn storage_setup(plan: &Plan) -> Option<&StorageSetup> {
     let rp = &plan.values.replay_persistence;
     let setup = plan.cloud.storage_setup.as_ref()?;
     (rp.enabled && setup.storage_class == rp.storage_class_name).then_some(setup)
