@@ -369,7 +369,7 @@ fn purpose(cx: &Context, s: &EntrySpec) -> String {
 
 /// `smtps://` (implicit TLS) on 465; `smtp://` elsewhere, which nodemailer upgrades with
 /// STARTTLS when the relay offers it.
-pub(super) fn smtp_url_example(port: u32) -> String {
+fn smtp_url_example(port: u32) -> String {
     if port == 465 {
         "`smtps://user:password@host:465`, implicit TLS".into()
     } else {
