@@ -133,18 +133,18 @@ pub struct Cloud {
     /// the workload identity (the audit service uses the AWS SDK's default chain) (#10).
     #[serde(default)]
     pub audit_export_hmac: bool,
+    /// What makes the cluster enforce NetworkPolicies, for the README's prerequisites (#12).
+    pub network_policy_enforcement: String,
 }
 
-/// How to create a storage class the cluster lacks: steps and a cluster-scoped manifest,
-/// shown in the README (not applied by the overlay's kustomization) (#10).
+/// How to create a storage class the cluster lacks: a cluster-scoped manifest, shown in the
+/// README's prerequisites (not applied by the overlay's kustomization) (#10, #12).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StorageSetup {
-    /// The storage class these steps create.
+    /// The storage class this setup creates.
     pub storage_class: String,
-    /// What to run first, in order.
-    pub steps: Vec<String>,
-    /// The StorageClass manifest, as the operator applies it.
+    /// The StorageClass manifest, without `reclaimPolicy` (the profile decides it).
     pub manifest: String,
 }
 

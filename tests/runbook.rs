@@ -328,6 +328,25 @@ fn gitops_readme_blocks_run_too() {
     }
 }
 
+#[test]
+fn ca_bundle_blocks_run_in_every_apply_order() {
+    for cloud in common::CLOUDS {
+        let text = common::answers_text(cloud, "regulated");
+        let ca = ["caBundle.configMap=caracal-server-ca"];
+        for (variant, gitops) in [
+            ("plain", &[][..]),
+            ("argocd", &common::ARGOCD[..]),
+            ("flux", &common::FLUX[..]),
+        ] {
+            let sets: Vec<&str> = ca.iter().chain(gitops).copied().collect();
+            check_readme(
+                &format!("{cloud}-ca-{variant}"),
+                &common::build(&text, &sets),
+            );
+        }
+    }
+}
+
 /// The `cloud/*.json` documents of an EKS overlay, parsed.
 fn cloud_documents(tree: &RenderedTree) -> Vec<(String, serde_json::Value)> {
     tree.files

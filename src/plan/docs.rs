@@ -390,6 +390,15 @@ fn cloud_note(path: &str) -> &'static str {
 
 fn prerequisites(plan: &Plan) -> Vec<String> {
     let mut prerequisites: Vec<String> = Vec::new();
+    if super::runbook::enforces_network_policy(plan) {
+        prerequisites.push(plan.cloud.network_policy_enforcement.clone());
+    }
+    if let Some(setup) = super::runbook::storage_setup(plan) {
+        prerequisites.push(format!(
+            "the StorageClass `{}` of the replay volumes, which the cluster lacks",
+            setup.storage_class
+        ));
+    }
     for i in &plan.ingresses {
         if !prerequisites.contains(&i.requires) {
             prerequisites.push(i.requires.clone());

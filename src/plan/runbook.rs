@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Plan;
 use crate::answers::SignInProvider;
-use crate::format::Format;
+use crate::catalog::StorageSetup;
 use crate::validate::EXTERNAL_SECRETS_IDENTITY;
 
 mod diagram;
@@ -67,6 +67,12 @@ pub struct Runbook {
     pub cluster_issuer: Option<String>,
     /// The StorageClass of replay volumes when the runbook must create it (EKS gp3).
     pub create_storage_class: Option<String>,
+    /// Its manifest (the cloud's `storageSetup`), without `reclaimPolicy`.
+    pub storage_manifest: Option<String>,
+    /// The `reclaimPolicy` the profile gives that class.
+    pub storage_reclaim_policy: &'static str,
+    /// Whether the cluster must enforce the overlay's NetworkPolicies (not evaluation).
+    pub network_policy: bool,
     /// `private` or `restricted` when egress relies on Private Google Access.
     pub google_access_zone: Option<&'static str>,
     /// Pinned versions.
@@ -137,7 +143,10 @@ pub fn runbook(plan: &Plan) -> Runbook {
             .get("clusterIssuer")
             .filter(|_| !plan.ingresses.is_empty())
             .map(|v| v.to_string()),
-        create_storage_class: storage_class(plan),
+        create_storage_class: storage_setup(plan).map(|s| s.storage_class.clone()),
+        storage_manifest: storage_setup(plan).map(|s| s.manifest.clone()),
+        storage_reclaim_policy: storage_reclaim_policy(plan),
+        network_policy: enforces_network_policy(plan),
         google_access_zone: google_access_zone(plan),
         versions: Versions {
             eso: ESO_CHART_VERSION,
@@ -187,11 +196,27 @@ fn gcp_cluster_project(store: &std::collections::BTreeMap<String, String>) -> St
     own.cloned().unwrap_or_default()
 }
 
-/// EKS has no `gp3` StorageClass until someone creates it; other clouds ship theirs.
-fn storage_class(plan: &Plan) -> Option<String> {
+/// The cloud's storage-class setup, when the replay volumes use the class it creates.
+pub(crate) fn storage_setup(plan: &Plan) -> Option<&StorageSetup> {
     let rp = &plan.values.replay_persistence;
-    let is_aws = plan.cloud.identity.format == Format::AwsRoleArn;
-    (is_aws && rp.enabled && rp.storage_class_name == "gp3").then(|| "gp3".to_string())
+    let setup = plan.cloud.storage_setup.as_ref()?;
+    (rp.enabled && setup.storage_class == rp.storage_class_name).then_some(setup)
+}
+
+/// The profile's `reclaimPolicy` for that class: an evaluation is disposable; any other
+/// profile keeps the replay state when a claim goes away.
+fn storage_reclaim_policy(plan: &Plan) -> &'static str {
+    if plan.profile.evaluation {
+        "Delete"
+    } else {
+        "Retain"
+    }
+}
+
+/// Whether the README asks for NetworkPolicy enforcement: the overlay renders NetworkPolicies
+/// and the profile relies on them (an evaluation works, unprotected, without it).
+pub fn enforces_network_policy(plan: &Plan) -> bool {
+    plan.values.network_policy.enabled && !plan.profile.evaluation
 }
 
 /// Private Google Access's zone when the egress answers use its ranges (GKE).

@@ -272,12 +272,7 @@ const ALWAYS: [EntrySpec; 11] = [
     ),
 ];
 
-const SMTP_URL: EntrySpec = spec(
-    "smtp-url",
-    "smtpUrl",
-    "SMTP URL (smtps://user:password@host:465) for sign-in mail",
-    true,
-);
+const SMTP_URL: EntrySpec = spec("smtp-url", "smtpUrl", "SMTP URL for sign-in mail", true);
 const CLIENT_ID: EntrySpec = spec(
     "sign-in-client-id",
     "signInClientId",
@@ -357,8 +352,28 @@ fn secret_entry(cx: &Context, prefix: &str, s: &EntrySpec) -> SecretEntry {
         },
         key,
         variable: s.variable.into(),
-        purpose: s.purpose.into(),
+        purpose: purpose(cx, s),
         must_match: s.must_match,
+    }
+}
+
+/// What an entry holds; the SMTP URL's example follows the answered port, since the
+/// NetworkPolicy opens only that one and nodemailer's `smtps://` means implicit TLS.
+fn purpose(cx: &Context, s: &EntrySpec) -> String {
+    let relay = cx.answers.sign_in.as_ref().and_then(|i| i.smtp.as_ref());
+    match relay.filter(|_| s.variable == SMTP_URL.variable) {
+        Some(r) => format!("{} ({})", s.purpose, smtp_url_example(r.port())),
+        None => s.purpose.into(),
+    }
+}
+
+/// `smtps://` (implicit TLS) on 465; `smtp://` elsewhere, which nodemailer upgrades with
+/// STARTTLS when the relay offers it.
+fn smtp_url_example(port: u32) -> String {
+    if port == 465 {
+        "`smtps://user:password@host:465`, implicit TLS".into()
+    } else {
+        format!("`smtp://user:password@host:{port}`, upgraded with STARTTLS")
     }
 }
 

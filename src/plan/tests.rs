@@ -345,3 +345,31 @@ fn no_private_hosts_means_no_env() {
         );
     }
 }
+
+#[test]
+fn smtp_url_hint_follows_the_answered_port() {
+    let purpose = |port: &str| {
+        let sets = [
+            "signIn.provider=smtp",
+            "signIn.from=no-reply@example.com",
+            "signIn.smtp.cidr=10.9.0.5/32",
+            port,
+        ];
+        let p = plan_of(AKS_PROD, &sets);
+        let e = p.secret_entries.iter().find(|e| e.variable == "smtpUrl");
+        e.expect("an SMTP URL entry").purpose.clone()
+    };
+    let submission = purpose("signIn.smtp.port=587");
+    assert!(
+        submission.contains("smtp://user:password@host:587"),
+        "{submission}"
+    );
+    assert!(!submission.contains("smtps://"), "{submission}");
+    let implicit = purpose("signIn.smtp.port=465");
+    assert!(
+        implicit.contains("smtps://user:password@host:465"),
+        "{implicit}"
+    );
+    let other = purpose("signIn.smtp.port=2525");
+    assert!(other.contains("smtp://user:password@host:2525"), "{other}");
+}

@@ -1,14 +1,15 @@
-//! The README's *TLS to Postgres and Redis* and *Storage* parts: which sslmode each service
-//! got, the CA bundle and how to fill it, what can't verify, and storage-class setup (#10).
+//! The README's *TLS to Postgres and Redis* part: which sslmode each service got, the CA
+//! bundle and how to fill it, and what can't verify (#10).
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::answers::CA_BUNDLE_KEY;
+use crate::plan::placeholders::Vars;
 use crate::plan::{Plan, DB_ROLES};
 use crate::validate::IN_CLUSTER_POSTGRES;
 
-/// What the README says about TLS to the data services and the storage class.
+/// What the README says about TLS to the data services.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DataTlsSection {
     /// Whether the section is shown (managed Postgres with an ExternalSecret).
@@ -23,12 +24,10 @@ pub struct DataTlsSection {
     pub ca_commands: Vec<String>,
     /// The CA bundle's key in its ConfigMap.
     pub ca_key: &'static str,
+    /// The command creating (or updating) the CA bundle ConfigMap from `ca.crt`.
+    pub ca_config_map_command: String,
     /// What stays unverified, in sentences.
     pub tls_limits: Vec<String>,
-    /// Steps creating the storage class, when the cluster lacks it.
-    pub storage_steps: Vec<String>,
-    /// The StorageClass manifest of those steps.
-    pub storage_manifest: Option<String>,
 }
 
 /// Database URLs that share their TLS parameters.
@@ -42,7 +41,7 @@ pub struct UrlGroup {
 
 /// The section for `plan`.
 pub fn data_tls(plan: &Plan) -> DataTlsSection {
-    let mut s = storage(plan);
+    let mut s = DataTlsSection::default();
     let managed = plan.values.secrets.database.host != IN_CLUSTER_POSTGRES;
     let Some(es) = plan.external_secret.as_ref().filter(|_| managed) else {
         return s;
@@ -75,9 +74,23 @@ pub fn data_tls(plan: &Plan) -> DataTlsSection {
         .map(|b| b.config_map.clone());
     s.ca_suggested = s.ca_config_map.is_none() && (private_pg || private_redis);
     s.ca_key = CA_BUNDLE_KEY;
+    s.ca_config_map_command = ca_config_map_command(
+        s.ca_config_map
+            .as_deref()
+            .unwrap_or(SUGGESTED_CA_CONFIG_MAP),
+        plan.answers.namespace(),
+    );
     let pg_cmd = tls.postgres_ca_command.clone().filter(|_| private_pg);
     let redis_cmd = tls.redis_ca_command.clone().filter(|_| private_redis);
-    s.ca_commands = pg_cmd.into_iter().chain(redis_cmd).collect();
+    // Catalog commands may name the store's answers (`{gcpProject}`); one shell line each,
+    // so the README can indent every line inside *Apply order*.
+    let vars = Vars {
+        store: Some(&plan.answers.secret_store),
+        ..Vars::default()
+    };
+    s.ca_commands = (pg_cmd.into_iter().chain(redis_cmd))
+        .flat_map(|c| vars.fill(&c).lines().map(String::from).collect::<Vec<_>>())
+        .collect();
     if private_pg {
         s.tls_limits.push(format!("The console (web) and its `auth-migrate` Job can't mount files in this chart, so their connection to {} is encrypted but not verified (`sslmode=no-verify`, `services.web.databaseSsl: no-verify`).", plan.cloud.products.postgres));
     }
@@ -87,6 +100,15 @@ pub fn data_tls(plan: &Plan) -> DataTlsSection {
     s
 }
 
+/// The ConfigMap name the README suggests when `caBundle` is not answered.
+const SUGGESTED_CA_CONFIG_MAP: &str = "caracal-server-ca";
+
+/// Creates the ConfigMap from `ca.crt`, or updates it when run again (a CA rotation):
+/// `create` alone fails on an existing ConfigMap.
+fn ca_config_map_command(name: &str, namespace: &str) -> String {
+    format!("kubectl create configmap {name} -n {namespace} --from-file={CA_BUNDLE_KEY}=ca.crt --dry-run=client -o yaml | kubectl apply -f -")
+}
+
 /// Whether the runtime Secret's Redis URL is `rediss://`.
 fn redis_tls(plan: &Plan) -> bool {
     plan.answers
@@ -94,17 +116,4 @@ fn redis_tls(plan: &Plan) -> bool {
         .as_ref()
         .and_then(|r| r.tls)
         .unwrap_or(false)
-}
-
-/// The storage-class setup, when the overlay uses the class the cloud's setup creates.
-fn storage(plan: &Plan) -> DataTlsSection {
-    let class = &plan.values.replay_persistence.storage_class_name;
-    match plan.cloud.storage_setup.as_ref() {
-        Some(setup) if &setup.storage_class == class => DataTlsSection {
-            storage_steps: setup.steps.clone(),
-            storage_manifest: Some(setup.manifest.clone()),
-            ..DataTlsSection::default()
-        },
-        _ => DataTlsSection::default(),
-    }
 }
