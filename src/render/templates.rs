@@ -169,10 +169,16 @@ mod tests {
 
     #[test]
     fn the_yaml_filter_quotes_yaml11_words() {
-        let t = Templates::from_sources(&[("t.yaml.tera", "a: {{ x | yaml }}\nb: {{ (x ~ \"-\" ~ y) | yaml }}")]);
+        let t = Templates::from_sources(&[(
+            "t.yaml.tera",
+            "a: {{ x | yaml }}\nb: {{ (x ~ \"-\" ~ y) | yaml }}",
+        )]);
         let mut ctx = Context::new();
         ctx.insert("x", "yes");
         ctx.insert("y", "web");
-        assert_eq!(t.render("t.yaml.tera", &ctx).expect("renders"), "a: 'yes'\nb: yes-web\n");
+        assert_eq!(
+            t.render("t.yaml.tera", &ctx).expect("renders"),
+            "a: 'yes'\nb: yes-web\n"
+        );
     }
 }
