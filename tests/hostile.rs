@@ -893,3 +893,161 @@ fn yaml11_words_as_namespace_and_release_stay_strings_in_every_yaml_file() {
         }
     }
 }
+
+/// `new` of `fixture_name` with `sets` and exit 2 naming `key`; stderr, for more checks.
+fn refused_stderr(fixture_name: &str, sets: &[&str], key: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let extra: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    let o = new(&fixture(fixture_name), &out, &extra);
+    assert_refused(&o, key);
+    assert!(!out.exists(), "nothing is written for {sets:?}");
+    stderr(&o)
+}
+
+#[test]
+fn credentials_in_any_url_answer_are_refused_and_never_repeated() {
+    let argocd = ["gitops=argocd", "gitopsRepo.path=clusters/prod"];
+    for url in [
+        "https://bot:ghp_TOKEN@github.com/acme/fleet.git",
+        "https://ghp_TOKEN@github.com/acme/fleet.git",
+        "https://:@github.com/acme/fleet.git",
+        "ssh://git:ghp_TOKEN@github.com/acme/fleet.git",
+    ] {
+        let set = format!("gitopsRepo.url={url}");
+        let err = refused_stderr(
+            "eks-production",
+            &[argocd[0], argocd[1], &set],
+            "gitopsRepo.url",
+        );
+        assert!(!err.contains("ghp_TOKEN"), "{err}");
+        // Ignored without `gitops`, but kept in the answers file: refused too.
+        refused_stderr("eks-production", &[&set], "gitopsRepo.url");
+    }
+    for reference in [
+        "oci://bot:tok@ghcr.io/acme/caracal",
+        "oci://:@ghcr.io/acme/caracal",
+    ] {
+        let err = refused_stderr(
+            "eks-production",
+            &[&format!("chart.ref={reference}")],
+            "chart.ref",
+        );
+        assert!(
+            err.contains("helm registry login") && !err.contains("bot:tok"),
+            "{err}"
+        );
+    }
+    refused_stderr(
+        "eks-regulated",
+        &["auditExport.endpoint=https://:@s3.example.com"],
+        "auditExport.endpoint",
+    );
+    refused_stderr(
+        "eks-production",
+        &["monitoring.otlpEndpoint=http://u:p@otel.example:4318"],
+        "monitoring.otlpEndpoint",
+    );
+    // The user of an SSH URL is the account, not a credential.
+    for url in [
+        "ssh://git@github.com/acme/fleet.git",
+        "git@github.com:acme/fleet.git",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let set = format!("gitopsRepo.url={url}");
+        let o = new(
+            &fixture("eks-production"),
+            &tmp.path().join("o"),
+            &["--set", argocd[0], "--set", argocd[1], "--set", &set],
+        );
+        assert!(o.status.success(), "{url}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn shell_syntax_in_the_chart_reference_and_git_url_is_refused() {
+    for bad in ["(c)", "c?", "c*", "[c]", "c!", "#c"] {
+        refused_stderr(
+            "eks-production",
+            &[&format!("chart.ref=oci://ghcr.io/acme/{bad}")],
+            "chart.ref",
+        );
+        let set = format!("gitopsRepo.url=https://github.com/acme/{bad}.git");
+        refused_stderr(
+            "eks-production",
+            &["gitops=argocd", "gitopsRepo.path=p", &set],
+            "gitopsRepo.url",
+        );
+    }
+}
+
+#[test]
+fn endpoint_urls_are_canonical_and_carry_no_markdown() {
+    for url in [
+        "https://s3.example.com/![x](https://evil.example/t.png)",
+        "https://s3.example.com/[x](https://evil.example)",
+        "https:s3.example.com",
+        "https:///s3.example.com",
+        "https://S3.example.com",
+        "https://s3.example.com/?x=1",
+    ] {
+        refused_stderr(
+            "eks-regulated",
+            &[&format!("auditExport.endpoint={url}")],
+            "auditExport.endpoint",
+        );
+    }
+}
+
+#[test]
+fn yaml11_words_as_label_keys_are_quoted_and_check_flags_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let sets = [
+        "ingressController.podLabels.yes=a",
+        "ingressController.podLabels.on=b",
+        "monitoring.serviceMonitorLabels.no=c",
+    ];
+    let extra: Vec<&str> = sets.iter().flat_map(|s| ["--set", *s]).collect();
+    let o = new(&fixture("aks-production"), &out, &extra);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let values = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    assert!(
+        values.contains("'yes': a") && values.contains("'on': b"),
+        "{values}"
+    );
+    let monitor = std::fs::read_to_string(out.join("monitoring/api-servicemonitor.yaml")).unwrap();
+    assert!(monitor.contains("'no': c"), "{monitor}");
+    assert!(check(&out).status.success());
+    std::fs::write(
+        out.join("values.yaml"),
+        values.replace("'yes': a", "yes: a"),
+    )
+    .unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("`yes: a`") && stdout.contains("YAML 1.1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_scraper_namespace_and_labels_are_validated_without_an_otlp_endpoint() {
+    let long = format!("monitoring.scraperNamespace={}", "a".repeat(70));
+    for set in [
+        "monitoring.scraperNamespace=Evil_NS!",
+        "monitoring.scraperNamespace=-bad-",
+        &long,
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.scraperNamespace");
+    }
+    for set in [
+        "monitoring.serviceMonitorLabels.app=a:b",
+        "monitoring.serviceMonitorLabels.-x=y",
+        &format!("monitoring.serviceMonitorLabels.app={}", "v".repeat(70)),
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.serviceMonitorLabels");
+    }
+}
