@@ -401,6 +401,12 @@ pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
             url.as_str().trim_end_matches('/')
         ));
     }
+    // `[` and `]` belong to an IPv6 host only.
+    if url.path().contains(['[', ']']) {
+        return Err(format!(
+            "`{value}` has `[` or `]` in its path; percent-encode them (`%5B`, `%5D`)"
+        ));
+    }
     match url.host() {
         Some(url::Host::Domain(h)) if ensure_hostname(h).is_ok() || is_label(h) => Ok(()),
         Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => Ok(()),
@@ -542,6 +548,7 @@ mod tests {
             "https://s3.example.com/#x",
             "https://s3.example.com/a/../b",
             "https://s3.example.com:443",
+            "https://s3.example.com/[x]",
         ] {
             assert!(ensure_url(bad, true).is_err(), "{bad}");
         }
