@@ -335,6 +335,9 @@ const VAULT_SUFFIXES: [&str; 4] = [
 /// `https://<3–24 chars>.vault.azure.net[/]`.
 pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     const EXAMPLE: &str = "`https://caracal-prod.vault.azure.net`";
+    if has_userinfo(value) {
+        return Err(format!("`{}` carries a user name or password; External Secrets authenticates with workload identity: give the vault URL alone, e.g. {EXAMPLE}", redacted(value)));
+    }
     let Some(rest) = value.strip_prefix("https://") else {
         let why = if value.starts_with("http://") {
             "Key Vault serves only HTTPS: start it with `https://`"
@@ -506,6 +509,8 @@ mod tests {
             (Format::AzureVaultUrl, "https://caracal-prod.vault.azure.net/", true),
             (Format::AzureVaultUrl, "http://caracal-prod.vault.azure.net", false),
             (Format::AzureVaultUrl, "https://caracal.example.com", false),
+            (Format::AzureVaultUrl, "https://:@caracal-prod.vault.azure.net", false),
+            (Format::AzureVaultUrl, "https://u:p@caracal-prod.vault.azure.net", false),
             (Format::K8sName, "letsencrypt-prod", true),
             (Format::K8sName, "Letsencrypt", false),
             (Format::Bool, "true", true),

@@ -948,6 +948,15 @@ fn credentials_in_any_url_answer_are_refused_and_never_repeated() {
         &["monitoring.otlpEndpoint=http://u:p@otel.example:4318"],
         "monitoring.otlpEndpoint",
     );
+    let err = refused_stderr(
+        "aks-production",
+        &["secretStore.azureVaultUrl=https://u:pw@caracal-kv.vault.azure.net"],
+        "secretStore.azureVaultUrl",
+    );
+    assert!(
+        err.contains("user name or password") && !err.contains("u:pw"),
+        "{err}"
+    );
     // The user of an SSH URL is the account, not a credential.
     for url in [
         "ssh://git@github.com/acme/fleet.git",
