@@ -5,6 +5,9 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+mod urls;
+pub use urls::{ensure_git_url, ensure_oci_ref, has_userinfo, redacted};
+
 /// A named value format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -332,6 +335,9 @@ const VAULT_SUFFIXES: [&str; 4] = [
 /// `https://<3–24 chars>.vault.azure.net[/]`.
 pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     const EXAMPLE: &str = "`https://caracal-prod.vault.azure.net`";
+    if has_userinfo(value) {
+        return Err(format!("`{}` carries a user name or password; External Secrets authenticates with workload identity: give the vault URL alone, e.g. {EXAMPLE}", redacted(value)));
+    }
     let Some(rest) = value.strip_prefix("https://") else {
         let why = if value.starts_with("http://") {
             "Key Vault serves only HTTPS: start it with `https://`"
@@ -358,9 +364,11 @@ pub fn ensure_azure_vault_url(value: &str) -> Result<(), String> {
     }
 }
 
-/// An `https://` (or, unless `https_only`, `http://`) URL, fully parsed: no user name or
-/// password, no whitespace or control character anywhere (it is written into YAML, YAML
-/// comments and Markdown, #11), and a host that is a DNS name, a single label or an IP.
+/// An `https://` (or, unless `https_only`, `http://`) URL, fully parsed and written the
+/// way the parser writes it back (`https:host`, `https:///host` and `https://:@host` are
+/// not): no user name or password, a host that is a DNS name, a single label or an IP, and
+/// a path of unreserved characters and percent-escapes only, no query or fragment. It is
+/// written into YAML, YAML comments, Markdown and the README's commands (#11).
 pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
     let want = if https_only {
         "https://"
@@ -373,17 +381,33 @@ pub fn ensure_url(value: &str, https_only: bool) -> Result<(), String> {
             value.escape_debug()
         ));
     }
-    if value.contains(['|', '`', '<', '>', '"', '\\', '{', '}']) {
-        return Err(format!("`{value}` has characters a URL doesn't need (| ` < > \" \\ {{ }}); percent-encode them"));
+    if has_userinfo(value) {
+        return Err(format!(
+            "`{}` carries a user name or password; credentials go in the secret manager, not the URL",
+            redacted(value)
+        ));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-._~/%:[]".contains(*c)))
+    {
+        return Err(format!("`{value}` contains `{c}`; an endpoint URL is `scheme://host[:port][/path]` with letters, digits, `-`, `.`, `_`, `~`, `/` and percent-escapes (`%20`) in its path, no query or fragment"));
     }
     let url = url::Url::parse(value)
         .map_err(|e| format!("`{value}` is not a URL starting with {want} ({e})"))?;
     if !(url.scheme() == "https" || (!https_only && url.scheme() == "http")) {
         return Err(format!("`{value}` is not a URL starting with {want}"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.as_str() != value && url.as_str() != format!("{value}/") {
         return Err(format!(
-            "`{value}` carries a user name or password; credentials go in the secret manager, not the URL"
+            "`{value}` is not written the way a URL is; write `{}`",
+            url.as_str().trim_end_matches('/')
+        ));
+    }
+    // `[` and `]` belong to an IPv6 host only.
+    if url.path().contains(['[', ']']) {
+        return Err(format!(
+            "`{value}` has `[` or `]` in its path; percent-encode them (`%5B`, `%5D`)"
         ));
     }
     match url.host() {
@@ -485,6 +509,8 @@ mod tests {
             (Format::AzureVaultUrl, "https://caracal-prod.vault.azure.net/", true),
             (Format::AzureVaultUrl, "http://caracal-prod.vault.azure.net", false),
             (Format::AzureVaultUrl, "https://caracal.example.com", false),
+            (Format::AzureVaultUrl, "https://:@caracal-prod.vault.azure.net", false),
+            (Format::AzureVaultUrl, "https://u:p@caracal-prod.vault.azure.net", false),
             (Format::K8sName, "letsencrypt-prod", true),
             (Format::K8sName, "Letsencrypt", false),
             (Format::Bool, "true", true),
@@ -514,5 +540,22 @@ mod tests {
         .is_ok());
         assert!(ensure_url("http://x.example.com", true).is_err());
         assert!(ensure_url("s3.amazonaws.com", false).is_err());
+        assert!(ensure_url("http://[fd00::1]:4318/v1/traces", false).is_ok());
+        assert!(ensure_url("https://s3.example.com/a%20b/c~d", true).is_ok());
+        for bad in [
+            "https://s3.example.com/![x](https://evil.example/t.png)",
+            "https:s3.example.com",
+            "https:///s3.example.com",
+            "https://:@s3.example.com",
+            "https://u:p@s3.example.com",
+            "https://S3.example.com",
+            "https://s3.example.com/?x=1",
+            "https://s3.example.com/#x",
+            "https://s3.example.com/a/../b",
+            "https://s3.example.com:443",
+            "https://s3.example.com/[x]",
+        ] {
+            assert!(ensure_url(bad, true).is_err(), "{bad}");
+        }
     }
 }

@@ -676,6 +676,414 @@ fn check_reports_an_open_rule_in_a_regulated_network_policy() {
     std::fs::write(
         &path,
         format!("{head}  egress:\n  - ports:\n    - protocol: TCP\n      port: 443\n"),
+/// Values at the edge of what each answer accepts, each holding a marker the README checks
+/// below look for; `gitops` adds a GitOps hand-off (none for an evaluation).
+fn edge_answers(gitops: Option<(&str, &str)>) -> Vec<String> {
+    let mut sets = vec![
+        "namespace=nsmark1".to_string(),
+        "release=relmark1".into(),
+        "domain=dommark1.example".into(),
+        "chart.ref=oci://localhost:5000/a_b.c-d/chartmark1".into(),
+        "chart.version=1.2.3-rc.1".into(),
+        "auditExport.endpoint=https://s3.mark1.example/a%20b~c/d-e_f.g".into(),
+        "auditExport.bucket=bucketmark1".into(),
+        "auditExport.region=regionmark1".into(),
+        "egress.objectStore=[10.61.0.0/16]".into(),
+        "storageClass=scmark1".into(),
+        "secretStore.keyPrefix=prefixmark1-".into(),
+        "monitoring.otlpEndpoint=http://otel.mark1.example:4318".into(),
+    ];
+    if let Some((tool, url)) = gitops {
+        sets.push(format!("gitops={tool}"));
+        sets.push(format!("gitopsRepo.url={url}"));
+        sets.push("gitopsRepo.path=clusters/path_mark1".into());
+        sets.push("gitopsRepo.revision=refs/tags/v1.0.0".into());
+    }
+    sets
+}
+
+/// The markers of [`edge_answers`], each of which the README may show only in code.
+const MARKERS: [&str; 13] = [
+    "nsmark1",
+    "dommark1",
+    "relmark1",
+    "chartmark1",
+    "s3.mark1.example",
+    "bucketmark1",
+    "regionmark1",
+    "scmark1",
+    "prefixmark1",
+    "otel.mark1.example",
+    "fleetmark",
+    "path_mark1",
+    "1.2.3-rc.1",
+];
+
+/// The GitOps variants every production-like fixture is also rendered with.
+const GITOPS_VARIANTS: [(&str, &str); 3] = [
+    (
+        "argocd",
+        "ssh://git@git.mark1.example:2222/a.b_c-d/fleetmark1.git",
+    ),
+    ("argocd", "https://git.mark3.example/acme/fleetmark3.git"),
+    ("flux", "git@gitmark2.example:acme/fleetmark2.git"),
+];
+
+/// The overlay of fixture `fixture_name` with `sets`, built in-process; `None` when the
+/// answers are refused.
+fn build_fixture(
+    fixture_name: &str,
+    sets: &[String],
+) -> Option<caracal_wizard::render::RenderedTree> {
+    let text = std::fs::read_to_string(fixture(fixture_name)).unwrap();
+    build_text(&text, sets)
+}
+
+/// The overlay of answers `text` with `sets`; `None` when the answers are refused.
+fn build_text(text: &str, sets: &[String]) -> Option<caracal_wizard::render::RenderedTree> {
+    let answers = caracal_wizard::answers::Answers::parse("t.yaml", text, sets).ok()?;
+    let catalog = caracal_wizard::catalog::Catalog::builtin().unwrap();
+    let templates = caracal_wizard::render::Templates::builtin().unwrap();
+    caracal_wizard::build(&answers, &catalog, &templates)
+        .ok()
+        .map(|(_, tree)| tree)
+}
+
+/// Every fixture rendered with [`edge_answers`] (and its GitOps variants): the README of
+/// each, with a name saying which.
+fn edge_readmes() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (cloud, profile) in common::combos() {
+        let fixture_name = format!("{cloud}-{profile}");
+        let mut variants = vec![None];
+        if profile != "evaluation" {
+            variants.extend(GITOPS_VARIANTS.map(Some));
+        }
+        for gitops in variants {
+            let tree = build_fixture(&fixture_name, &edge_answers(gitops))
+                .unwrap_or_else(|| panic!("{fixture_name} {gitops:?} is refused"));
+            out.push((
+                format!("{fixture_name} {gitops:?}"),
+                tree.files["README.md"].clone(),
+            ));
+        }
+    }
+    out
+}
+
+/// The ```sh blocks of `readme`, dedented (some are inside list items).
+fn sh_blocks(readme: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for line in readme.lines() {
+        let indent = line.len() - line.trim_start().len();
+        match (&mut current, line.trim()) {
+            (None, "```sh") => current = Some((indent, String::new())),
+            (Some(_), "```") => blocks.push(current.take().map(|(_, b)| b).unwrap_or_default()),
+            (Some((i, b)), _) => {
+                b.push_str(line.get(*i..).unwrap_or(line.trim_start()));
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+/// Whether byte `at` of `line` is inside a code span (an odd number of backticks before it).
+fn in_code_span(line: &str, at: usize) -> bool {
+    line[..at].matches('`').count() % 2 == 1
+}
+
+#[test]
+fn every_answer_the_readme_shows_outside_code_blocks_is_in_a_code_span() {
+    let mut bare = std::collections::BTreeSet::new();
+    for (name, readme) in edge_readmes() {
+        let mut fenced = false;
+        for line in readme.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+                continue;
+            }
+            if fenced {
+                continue;
+            }
+            for marker in MARKERS {
+                if line
+                    .match_indices(marker)
+                    .any(|(at, _)| !in_code_span(line, at))
+                {
+                    bare.insert(format!("{name}: `{marker}` outside a code span in: {line}"));
+                }
+            }
+        }
+    }
+    let bare: Vec<String> = bare.into_iter().collect();
+    assert!(bare.is_empty(), "{}", bare.join("\n"));
+}
+
+/// Characters a word may hold unquoted in bash and zsh without being expanded, globbed or
+/// read as syntax.
+fn shell_safe(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/:@%+,=-".contains(c))
+}
+
+/// Checks every ```sh block of `readme` with `bash -n` and `zsh -n`, and that each of
+/// `values` appears in them only shell-safe or single-quoted; the number of blocks.
+fn assert_sh_blocks_parse(name: &str, readme: &str, values: &[String], dir: &Path) -> usize {
+    let blocks = sh_blocks(readme);
+    for (n, block) in blocks.iter().enumerate() {
+        let file = dir.join("block.sh");
+        std::fs::write(&file, block).unwrap();
+        for shell in ["bash", "zsh"] {
+            // zsh is installed in CI; a machine without it checks bash only.
+            let Ok(o) = Command::new(shell).arg("-n").arg(&file).output() else {
+                continue;
+            };
+            assert!(
+                o.status.success() && o.stderr.is_empty(),
+                "{name}, sh block {n}, {shell}: {}\n{block}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        // `-n` doesn't glob: a value with `*`, `?` or `[` would still fail in zsh ("no
+        // matches found"), so a value in a command is shell-safe or single-quoted.
+        for line in block.lines() {
+            for v in values.iter().filter(|v| !shell_safe(v)) {
+                for (at, _) in line.match_indices(v.as_str()) {
+                    assert!(
+                        line[..at].matches('\'').count() % 2 == 1,
+                        "{name}, sh block {n}: `{v}` unquoted in: {line}"
+                    );
+                }
+            }
+        }
+    }
+    blocks.len()
+}
+
+#[test]
+fn the_readme_shell_blocks_parse_in_bash_and_zsh_with_edge_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let values: Vec<String> = edge_answers(None)
+        .into_iter()
+        .chain(GITOPS_VARIANTS.map(|(_, u)| format!("gitopsRepo.url={u}")))
+        .filter_map(|s| s.split_once('=').map(|(_, v)| v.to_string()))
+        .collect();
+    let mut checked = 0;
+    for (name, readme) in edge_readmes() {
+        checked += assert_sh_blocks_parse(&name, &readme, &values, tmp.path());
+    }
+    assert!(checked > 100, "only {checked} sh blocks");
+    // Shell syntax in a URL is refused, or else it must not break a block.
+    for set in [
+        "chart.ref=oci://ghcr.io/acme/(c)",
+        "chart.ref=oci://ghcr.io/acme/c?",
+        "chart.ref=oci://ghcr.io/acme/[c]",
+        "chart.ref=oci://ghcr.io/acme/c*",
+        "chart.ref=oci://ghcr.io/acme/#c",
+        "gitopsRepo.url=https://github.com/acme/(fleet).git",
+        "gitopsRepo.url=https://github.com/acme/fleet*.git",
+        "gitopsRepo.url=https://github.com/acme/f!x.git",
+        "gitopsRepo.url=git@github.com:acme/[f].git",
+    ] {
+        let mut sets: Vec<String> = common::ARGOCD.map(str::to_string).to_vec();
+        sets.push(set.to_string());
+        let value = set
+            .split_once('=')
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
+        if let Some(tree) = build_fixture("eks-production", &sets) {
+            assert_sh_blocks_parse(set, &tree.files["README.md"], &[value], tmp.path());
+        }
+    }
+}
+
+/// The YAML 1.1 words that are also DNS labels, so valid namespaces and release names.
+const YAML11_LABELS: [&str; 9] = ["y", "yes", "n", "no", "on", "off", "true", "false", "null"];
+
+#[test]
+fn yaml11_words_as_namespace_and_release_stay_strings_in_every_yaml_file() {
+    use caracal_wizard::manifest::yaml11::quote_yaml11;
+    for (cloud, profile) in common::combos() {
+        let fixture_name = format!("{cloud}-{profile}");
+        let mut variants: Vec<Vec<String>> = vec![vec![]];
+        if profile != "evaluation" {
+            variants.push(common::ARGOCD.map(str::to_string).to_vec());
+            variants.push(common::FLUX.map(str::to_string).to_vec());
+        }
+        for word in YAML11_LABELS {
+            // `--set` reads `true` as a boolean: the answers file quotes the string.
+            let text: String = std::fs::read_to_string(fixture(&fixture_name))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("namespace:") && !l.starts_with("release:"))
+                .map(|l| format!("{l}\n"))
+                .chain([format!("namespace: '{word}'\nrelease: '{word}'\n")])
+                .collect();
+            for gitops in &variants {
+                let tree = build_text(&text, gitops)
+                    .unwrap_or_else(|| panic!("{fixture_name} {word} {gitops:?} is refused"));
+                for (path, text) in tree.files.iter().filter(|(p, _)| p.ends_with(".yaml")) {
+                    for doc in text.split("\n---\n") {
+                        caracal_wizard::manifest::parse_yaml(doc)
+                            .unwrap_or_else(|e| panic!("{fixture_name} {word}: {path}: {e}"));
+                    }
+                    let quoted = quote_yaml11(text);
+                    let unquoted: Vec<_> = text
+                        .lines()
+                        .zip(quoted.lines())
+                        .filter(|(a, b)| a != b)
+                        .collect();
+                    assert!(
+                        unquoted.is_empty(),
+                        "{fixture_name} {word} {gitops:?}: {path} has YAML 1.1 words unquoted: {unquoted:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `new` of `fixture_name` with `sets` and exit 2 naming `key`; stderr, for more checks.
+fn refused_stderr(fixture_name: &str, sets: &[&str], key: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let extra: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    let o = new(&fixture(fixture_name), &out, &extra);
+    assert_refused(&o, key);
+    assert!(!out.exists(), "nothing is written for {sets:?}");
+    stderr(&o)
+}
+
+#[test]
+fn credentials_in_any_url_answer_are_refused_and_never_repeated() {
+    let argocd = ["gitops=argocd", "gitopsRepo.path=clusters/prod"];
+    for url in [
+        "https://bot:ghp_TOKEN@github.com/acme/fleet.git",
+        "https://ghp_TOKEN@github.com/acme/fleet.git",
+        "https://:@github.com/acme/fleet.git",
+        "ssh://git:ghp_TOKEN@github.com/acme/fleet.git",
+    ] {
+        let set = format!("gitopsRepo.url={url}");
+        let err = refused_stderr(
+            "eks-production",
+            &[argocd[0], argocd[1], &set],
+            "gitopsRepo.url",
+        );
+        assert!(!err.contains("ghp_TOKEN"), "{err}");
+        // Ignored without `gitops`, but kept in the answers file: refused too.
+        refused_stderr("eks-production", &[&set], "gitopsRepo.url");
+    }
+    for reference in [
+        "oci://bot:tok@ghcr.io/acme/caracal",
+        "oci://:@ghcr.io/acme/caracal",
+    ] {
+        let err = refused_stderr(
+            "eks-production",
+            &[&format!("chart.ref={reference}")],
+            "chart.ref",
+        );
+        assert!(
+            err.contains("helm registry login") && !err.contains("bot:tok"),
+            "{err}"
+        );
+    }
+    refused_stderr(
+        "eks-regulated",
+        &["auditExport.endpoint=https://:@s3.example.com"],
+        "auditExport.endpoint",
+    );
+    refused_stderr(
+        "eks-production",
+        &["monitoring.otlpEndpoint=http://u:p@otel.example:4318"],
+        "monitoring.otlpEndpoint",
+    );
+    let err = refused_stderr(
+        "aks-production",
+        &["secretStore.azureVaultUrl=https://u:pw@caracal-kv.vault.azure.net"],
+        "secretStore.azureVaultUrl",
+    );
+    assert!(
+        err.contains("user name or password") && !err.contains("u:pw"),
+        "{err}"
+    );
+    // The user of an SSH URL is the account, not a credential.
+    for url in [
+        "ssh://git@github.com/acme/fleet.git",
+        "git@github.com:acme/fleet.git",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let set = format!("gitopsRepo.url={url}");
+        let o = new(
+            &fixture("eks-production"),
+            &tmp.path().join("o"),
+            &["--set", argocd[0], "--set", argocd[1], "--set", &set],
+        );
+        assert!(o.status.success(), "{url}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn shell_syntax_in_the_chart_reference_and_git_url_is_refused() {
+    for bad in ["(c)", "c?", "c*", "[c]", "c!", "#c"] {
+        refused_stderr(
+            "eks-production",
+            &[&format!("chart.ref=oci://ghcr.io/acme/{bad}")],
+            "chart.ref",
+        );
+        let set = format!("gitopsRepo.url=https://github.com/acme/{bad}.git");
+        refused_stderr(
+            "eks-production",
+            &["gitops=argocd", "gitopsRepo.path=p", &set],
+            "gitopsRepo.url",
+        );
+    }
+}
+
+#[test]
+fn endpoint_urls_are_canonical_and_carry_no_markdown() {
+    for url in [
+        "https://s3.example.com/![x](https://evil.example/t.png)",
+        "https://s3.example.com/[x](https://evil.example)",
+        "https:s3.example.com",
+        "https:///s3.example.com",
+        "https://S3.example.com",
+        "https://s3.example.com/?x=1",
+    ] {
+        refused_stderr(
+            "eks-regulated",
+            &[&format!("auditExport.endpoint={url}")],
+            "auditExport.endpoint",
+        );
+    }
+}
+
+#[test]
+fn yaml11_words_as_label_keys_are_quoted_and_check_flags_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let sets = [
+        "ingressController.podLabels.yes=a",
+        "ingressController.podLabels.on=b",
+        "monitoring.serviceMonitorLabels.no=c",
+    ];
+    let extra: Vec<&str> = sets.iter().flat_map(|s| ["--set", *s]).collect();
+    let o = new(&fixture("aks-production"), &out, &extra);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let values = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    assert!(
+        values.contains("'yes': a") && values.contains("'on': b"),
+        "{values}"
+    );
+    let monitor = std::fs::read_to_string(out.join("monitoring/api-servicemonitor.yaml")).unwrap();
+    assert!(monitor.contains("'no': c"), "{monitor}");
+    assert!(check(&out).status.success());
+    std::fs::write(
+        out.join("values.yaml"),
+        values.replace("'yes': a", "yes: a"),
     )
     .unwrap();
     let o = check(&out);
@@ -683,6 +1091,7 @@ fn check_reports_an_open_rule_in_a_regulated_network_policy() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("network/api-egress.yaml") && stdout.contains("any destination"),
+        stdout.contains("`yes: a`") && stdout.contains("YAML 1.1"),
         "{stdout}"
     );
 }
@@ -700,4 +1109,20 @@ fn migrate_to_evaluation_refuses_a_kept_gitignore_that_would_expose_the_local_se
         std::fs::read_to_string(out.join(".gitignore")).unwrap(),
         "*.bak\n"
     );
+fn the_scraper_namespace_and_labels_are_validated_without_an_otlp_endpoint() {
+    let long = format!("monitoring.scraperNamespace={}", "a".repeat(70));
+    for set in [
+        "monitoring.scraperNamespace=Evil_NS!",
+        "monitoring.scraperNamespace=-bad-",
+        &long,
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.scraperNamespace");
+    }
+    for set in [
+        "monitoring.serviceMonitorLabels.app=a:b",
+        "monitoring.serviceMonitorLabels.-x=y",
+        &format!("monitoring.serviceMonitorLabels.app={}", "v".repeat(70)),
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.serviceMonitorLabels");
+    }
 }

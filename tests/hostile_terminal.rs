@@ -332,3 +332,108 @@ fn tmux_an_8000_character_paste_is_taken_in_well_under_a_second() {
     assert_eq!(t.exit_code(), 130);
     assert!(took < Duration::from_secs(1), "the paste took {took:?}");
 }
+
+/// Format characters (bidi marks, zero-width) and line separators: invisible on a
+/// terminal, or reordering what is shown (#11).
+const INVISIBLE: [char; 7] = [
+    '\u{200e}', '\u{200f}', '\u{61c}', '\u{2028}', '\u{2029}', '\u{85}', '\u{200b}',
+];
+
+fn has_raw_invisible(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| INVISIBLE.contains(&c) || (c.is_control() && c != '\n' && c != '\t'))
+}
+
+#[test]
+fn invisible_characters_in_answers_are_refused_at_their_key() {
+    for c in INVISIBLE {
+        for (set, key) in [
+            (format!("signIn.clientId=Iv1.ab{c}cd"), "signIn.clientId"),
+            (
+                format!("signIn.operators=[ops{c}@example.com]"),
+                "signIn.operators[0]",
+            ),
+            (
+                format!("ingressController.podLabels.app=ingress{c}nginx"),
+                "ingressController.podLabels.app",
+            ),
+            (
+                format!("ingressController.podLabels.a{c}b=x"),
+                "ingressController.podLabels.a",
+            ),
+            (
+                format!("gitopsRepo.path=clusters/{c}prod"),
+                "gitopsRepo.path",
+            ),
+        ] {
+            let out = cmd()
+                .args(["preview", "--answers"])
+                .arg(example("eks-production"))
+                .args(["--set", "signIn.provider=github", "--set", &set])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{set:?}");
+            assert!(!has_raw_invisible(&out.stderr), "{set:?}: {:?}", out.stderr);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(&format!("`{key}")), "{set:?}: {err}");
+            // YAML folds a NEL inside a flow list into a space, refused as one.
+            if c != '\u{85}' || !set.contains('[') {
+                assert!(
+                    err.contains(&c.escape_unicode().to_string()),
+                    "{set:?}: {err}"
+                );
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn check_and_migrate_show_invisible_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("o");
+    cmd()
+        .args(["new", "--answers"])
+        .arg(example("eks-production"))
+        .arg("--out")
+        .arg(&overlay)
+        .assert()
+        .success();
+    let readme = overlay.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    let hostile: String = INVISIBLE.iter().collect();
+    std::fs::write(
+        &readme,
+        format!("{first}\nx{hostile}y hostile line\n{rest}"),
+    )
+    .unwrap();
+    let out = cmd()
+        .arg("migrate")
+        .arg(&overlay)
+        .args(["--profile", "private", "--dry-run", "--prefer", "theirs"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !has_raw_invisible(&out.stdout),
+        "raw invisible characters in the diff"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("x\\u{200e}\\u{200f}"));
+    // A name in the overlay reaches `check`'s message as it is on disk.
+    std::os::unix::fs::symlink(".", overlay.join(format!("a{hostile}b"))).unwrap();
+    let out = cmd().arg("check").arg(&overlay).output().unwrap();
+    assert!(!out.status.success());
+    assert!(!has_raw_invisible(&out.stdout) && !has_raw_invisible(&out.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("a\\u{200e}\\u{200f}"), "{all}");
+}

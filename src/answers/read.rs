@@ -120,7 +120,8 @@ fn remove(doc: &mut Value, segments: &[Segment]) -> bool {
     }
 }
 
-/// Reports every string (and key) holding a control character and drops those characters,
+/// Reports every string (and key) holding a control, format (bidi, zero-width) or separator
+/// character and drops those characters,
 /// so the rest of the document can still be typed. No answer is multi-line.
 fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Problem>) {
     let join = |key: &str| {
@@ -139,7 +140,12 @@ fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Proble
                 problems.push(Problem::new(
                     path,
                     format!(
-                        "contains the control character {}; answers are single lines of printable text",
+                        "contains the {} {}; answers are single lines of printable text",
+                        if c.is_control() {
+                            "control character"
+                        } else {
+                            "invisible character"
+                        },
                         c.escape_unicode()
                     ),
                 ));
@@ -154,14 +160,17 @@ fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Proble
         Value::Mapping(m) => {
             let bad: Vec<Value> = m
                 .keys()
-                .filter(|k| k.as_str().is_some_and(|k| k.chars().any(char::is_control)))
+                .filter(|k| {
+                    k.as_str()
+                        .is_some_and(|k| k.chars().any(|c| is_hostile(c) || c == '\n' || c == '\t'))
+                })
                 .cloned()
                 .collect();
             for k in bad {
                 let shown = k.as_str().unwrap_or_default().escape_default().to_string();
                 problems.push(Problem::new(
                     join(&shown),
-                    "this key contains a control character; remove the key",
+                    "this key contains an invisible or control character; remove the key",
                 ));
                 m.remove(&k);
             }

@@ -39,7 +39,8 @@ fn is_yaml11_number(s: &str) -> bool {
 }
 
 /// Single-quotes every plain scalar of block-style YAML `text` (as serde_yaml_ng writes it)
-/// that YAML 1.1 would retype; block scalars (`|`, `>`) are left as they are.
+/// that YAML 1.1 would retype, mapping keys included (`on: a` reaches Helm as `"true": a`);
+/// block scalars (`|`, `>`) and comment lines are left as they are.
 pub fn quote_yaml11(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Indentation of the line that opened a block scalar; deeper lines are its content.
@@ -54,20 +55,45 @@ pub fn quote_yaml11(text: &str) -> String {
             }
             block = None;
         }
-        let (head, value) = split_value(body);
-        if value.starts_with(['|', '>']) {
+        if body.trim_start().starts_with('#') {
+            out.push_str(line);
+            continue;
+        }
+        let parts = split_line(body);
+        if parts.value.starts_with(['|', '>']) {
             block = Some(indent);
         }
-        out.push_str(head);
-        if !value.is_empty() && retyped_by_yaml11(value) && read_as_string(value) {
-            out.push('\'');
-            out.push_str(value);
-            out.push('\'');
-        } else {
-            out.push_str(value);
-        }
+        out.push_str(parts.prefix);
+        push_scalar(&mut out, parts.key);
+        out.push_str(parts.colon);
+        push_scalar(&mut out, parts.value);
         out.push_str(&line[body.len()..]);
     }
+    out
+}
+
+/// Appends `scalar`, single-quoted when YAML 1.1 would retype it.
+fn push_scalar(out: &mut String, scalar: &str) {
+    if !scalar.is_empty() && retyped_by_yaml11(scalar) && read_as_string(scalar) {
+        out.push('\'');
+        out.push_str(scalar);
+        out.push('\'');
+    } else {
+        out.push_str(scalar);
+    }
+}
+
+/// `value` as one YAML scalar that both YAML 1.1 and 1.2 read as that string: plain when
+/// that is safe, quoted otherwise. Templates interpolate answers through it (`| yaml`).
+pub fn yaml_scalar(value: &str) -> String {
+    let plain = serde_yaml::to_string(value).unwrap_or_default();
+    let plain = plain.strip_suffix('\n').unwrap_or(&plain);
+    if plain.contains('\n') || plain.starts_with(['|', '>']) {
+        // A multi-line string: JSON's double-quoted form is valid YAML on one line.
+        return serde_json::to_string(value).unwrap_or_default();
+    }
+    let mut out = String::with_capacity(plain.len() + 2);
+    push_scalar(&mut out, plain);
     out
 }
 
@@ -80,25 +106,44 @@ fn read_as_string(value: &str) -> bool {
     )
 }
 
-/// Splits a block-style line into what precedes its scalar value (indentation, `- `
-/// markers, a plain `key: `) and the value itself (empty when there is none).
-fn split_value(line: &str) -> (&str, &str) {
+/// The parts of one block-style line: what precedes its key (indentation, `- ` markers),
+/// the plain key, the `: ` after it, and the scalar value; quoted parts are left in
+/// `prefix`/`value` as they are (serde quoted them already).
+struct Parts<'a> {
+    prefix: &'a str,
+    key: &'a str,
+    colon: &'a str,
+    value: &'a str,
+}
+
+fn split_line(line: &str) -> Parts<'_> {
     let mut i = line.len() - line.trim_start().len();
     while line[i..].starts_with("- ") {
         i += 2;
     }
-    let rest = &line[i..];
+    let (prefix, rest) = line.split_at(i);
+    let parts = |prefix, key, colon, value| Parts {
+        prefix,
+        key,
+        colon,
+        value,
+    };
     if rest.starts_with(['\'', '"']) {
         // A quoted key or value: serde quoted it already.
         return match rest.find(": ") {
-            Some(k) if rest[..k].ends_with(['\'', '"']) => line.split_at(i + k + 2),
-            _ => (line, ""),
+            Some(k) if rest[..k].ends_with(['\'', '"']) => {
+                let (head, value) = line.split_at(i + k + 2);
+                parts(head, "", "", value)
+            }
+            _ => parts(line, "", "", ""),
         };
     }
     match rest.find(": ") {
-        Some(k) => line.split_at(i + k + 2),
-        None if rest.ends_with(':') => (line, ""),
-        None => line.split_at(i),
+        Some(k) => parts(prefix, &rest[..k], ": ", &rest[k + 2..]),
+        None => match rest.strip_suffix(':') {
+            Some(key) => parts(prefix, key, ":", ""),
+            None => parts(prefix, "", "", rest),
+        },
     }
 }
 
@@ -130,14 +175,29 @@ mod tests {
     #[test]
     fn quoting_keeps_block_scalars_and_quoted_values() {
         let text =
-            "a: no\nb:\n- on\n- - y\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\n";
+            "a: no\nb:\n- on\n- - y\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\non: a\nyes:\n  n: b\nl:\n- off: 'x'\n'y': y\n# on: no\n";
         let quoted = quote_yaml11(text);
         assert_eq!(
             quoted,
-            "a: 'no'\nb:\n- 'on'\n- - 'y'\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\n"
+            "a: 'no'\nb:\n- 'on'\n- - 'y'\nc: |-\n  x: no\n  on\nd: 'yes'\ne: gp3\nf: 5432\ng: true\n'on': a\n'yes':\n  'n': b\nl:\n- 'off': 'x'\n'y': 'y'\n# on: no\n"
         );
         let before: serde_yaml::Value = serde_yaml::from_str(text).expect("yaml");
         let after: serde_yaml::Value = serde_yaml::from_str(&quoted).expect("yaml");
         assert_eq!(before, after);
+    }
+
+    #[test]
+    fn yaml_scalar_quotes_what_yaml11_or_12_would_retype() {
+        assert_eq!(yaml_scalar("caracal"), "caracal");
+        assert_eq!(yaml_scalar("yes"), "'yes'");
+        assert_eq!(yaml_scalar("on"), "'on'");
+        assert_eq!(yaml_scalar("true"), "'true'");
+        assert_eq!(yaml_scalar("0755"), "'0755'");
+        assert_eq!(yaml_scalar("a: b"), "'a: b'");
+        let multi = yaml_scalar("a\nb");
+        assert_eq!(
+            serde_yaml::from_str::<String>(&multi).expect("yaml"),
+            "a\nb"
+        );
     }
 }

@@ -86,6 +86,8 @@ pub struct Overview<'a> {
     pub chart_version: &'a str,
     /// The STS issuer URL, or where the in-cluster one lives.
     pub issuer: String,
+    /// Whether the issuer is the in-cluster Service's (the STS is not exposed).
+    pub issuer_in_cluster: bool,
     /// Exposed endpoints.
     pub ingresses: &'a [PlannedIngress],
 }
@@ -245,6 +247,7 @@ pub fn overview(plan: &Plan) -> Overview<'_> {
         chart_ref: plan.answers.chart_ref(),
         chart_version: plan.answers.chart_version(),
         issuer: issuer(plan, &fullname),
+        issuer_in_cluster: exposed_issuer(plan).is_none(),
         ingresses: &plan.ingresses,
         fullname,
     }
@@ -304,14 +307,16 @@ fn helm_template_command(plan: &Plan) -> String {
     format!("helm template {} > rendered.yaml", helm_args(plan))
 }
 
+/// The STS issuer URL: the exposed one, or the in-cluster Service's.
 fn issuer(plan: &Plan, fullname: &str) -> String {
+    exposed_issuer(plan).unwrap_or_else(|| format!("http://{fullname}-sts:8080"))
+}
+
+fn exposed_issuer(plan: &Plan) -> Option<String> {
     plan.values
         .services
         .get("sts")
         .and_then(|s| s.issuer_url.clone())
-        .unwrap_or_else(|| {
-            format!("http://{fullname}-sts:8080 (in-cluster only: the STS is not exposed)")
-        })
 }
 
 fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 
 use crate::error::RenderError;
 
@@ -40,6 +40,11 @@ impl Templates {
     pub fn from_sources(files: &[(&'static str, &'static str)]) -> Self {
         let mut tera = Tera::default();
         tera.autoescape_on(Vec::<&str>::new());
+        // `{{ namespace | yaml }}`: every answer a YAML template repeats is written as a
+        // scalar YAML 1.1 reads as that string (`namespace: 'yes'`, not `true`, #11).
+        tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| {
+            crate::manifest::yaml11::yaml_scalar(v)
+        });
         Self {
             sources: files.iter().copied().collect(),
             parsed: Mutex::new(tera),
@@ -130,5 +135,50 @@ mod tests {
         let t = Templates::from_sources(&[("bad.tera", "{% if %}")]);
         let err = t.ensure_all_parse().unwrap_err().to_string();
         assert!(err.contains("bad.tera"), "{err}");
+    }
+
+    #[test]
+    fn every_scalar_a_yaml_template_interpolates_goes_through_the_yaml_filter() {
+        for (name, source) in crate::embedded::TEMPLATES {
+            if !name.ends_with(".yaml.tera") {
+                continue;
+            }
+            for line in source.lines() {
+                let mut code = line.trim_start().to_string();
+                // Tags (`{% for %}`) are not output.
+                while let Some((head, tail)) = code.split_once("{%") {
+                    let rest = tail.split_once("%}").map_or("", |(_, r)| r);
+                    code = format!("{head}{rest}");
+                }
+                let code = code.trim_start();
+                // Comments can't be retyped; a line that is only `{{ block }}` is YAML serde
+                // wrote (quote_yaml11 quoted it).
+                if code.starts_with('#') || code.starts_with("{{") && code.ends_with("}}") {
+                    continue;
+                }
+                for piece in code.split("{{").skip(1) {
+                    let expr = piece.split("}}").next().unwrap_or_default();
+                    assert!(
+                        expr.trim_end().ends_with("| yaml"),
+                        "{name}: `{{{{{expr}}}}}` in `{line}` is not `| yaml`"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_yaml_filter_quotes_yaml11_words() {
+        let t = Templates::from_sources(&[(
+            "t.yaml.tera",
+            "a: {{ x | yaml }}\nb: {{ (x ~ \"-\" ~ y) | yaml }}",
+        )]);
+        let mut ctx = Context::new();
+        ctx.insert("x", "yes");
+        ctx.insert("y", "web");
+        assert_eq!(
+            t.render("t.yaml.tera", &ctx).expect("renders"),
+            "a: 'yes'\nb: yes-web\n"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! to, and the published chart every install pins (#5, #12).
 use super::validator::Validator;
 use crate::answers::{GitOps, GitSource};
+use crate::format;
 
 impl Validator<'_> {
     /// The chart is pinned; with `gitops`, the overlay's repository is well-formed (and a branch
@@ -31,22 +32,17 @@ impl Validator<'_> {
     /// The chart: an OCI reference and an exact version; `chartRepo` is superseded.
     fn chart(&mut self) {
         let (reference, version) = (self.a.chart_ref(), self.a.chart_version());
-        // A tag (`:1.0.0`) or digest after the host would fight `chart.version`.
-        let ref_ok = reference
-            .strip_prefix("oci://")
-            .and_then(|r| r.split_once('/'))
-            .is_some_and(|(host, path)| {
-                !host.is_empty()
-                    && !path.is_empty()
-                    && !path.ends_with('/')
-                    && !reference.contains(|c: char| c.is_whitespace() || c.is_control())
-                    && !path.contains([':', '@'])
-            });
-        if !ref_ok {
-            self.err("chart.ref", format!("`{reference}` is not an OCI chart reference; give `oci://registry/path/chart` without a tag, e.g. `oci://ghcr.io/garudex-labs/charts/caracal` (the version goes in `chart.version`)"));
+        // A tag (`:1.0.0`) or digest after the host would fight `chart.version`; the
+        // README's `helm` commands repeat the reference unquoted (#11).
+        if let Err(e) = format::ensure_oci_ref(reference) {
+            self.err("chart.ref", e);
         }
         if !is_exact_version(version) {
             self.err("chart.version", format!("`{version}` is not an exact chart version; give the product version without `v`, e.g. `1.0.0` (ranges and `latest` would move the install)"));
+        }
+        let old_url = self.a.chart_repo.as_ref().and_then(|c| c.url.clone());
+        if old_url.as_deref().is_some_and(format::has_userinfo) {
+            self.err("chartRepo.url", "carries a user name or password, which the answers file would keep; remove `chartRepo` (superseded by `chart`) or the credentials");
         }
         if self.a.chart_repo.is_some() {
             self.warn("chartRepo", "superseded by `chart` (the published OCI chart at a pinned version); ignored, remove it");
@@ -55,6 +51,12 @@ impl Validator<'_> {
 
     /// Warns that `gitopsRepo` does nothing without `gitops`.
     fn unused_git_repos(&mut self) {
+        // Ignored, but still kept in the answers file: no credential may ride along.
+        if let Some(url) = self.a.gitops_repo.as_ref().and_then(|r| r.url.clone()) {
+            if format::has_userinfo(&url) {
+                self.git_url("gitopsRepo.url", &url);
+            }
+        }
         if self.a.gitops_repo.is_some() {
             self.warn(
                 "gitopsRepo",
@@ -76,17 +78,10 @@ impl Validator<'_> {
         }
     }
 
-    /// Records a problem unless `url` is an https, http or ssh Git URL.
+    /// Records a problem unless `url` is an https, http or ssh Git URL without credentials.
     fn git_url(&mut self, path: &str, url: &str) {
-        let scp_like = url.starts_with("git@") && url.contains(':');
-        let ok = (url.starts_with("https://")
-            || url.starts_with("ssh://")
-            || url.starts_with("http://")
-            || scp_like)
-            && !url.contains(|c: char| c.is_whitespace() || c.is_control())
-            && url.len() > 8;
-        if !ok {
-            self.err(path, format!("`{url}` is not a Git repository URL; give `https://host/org/repo.git` or `ssh://git@host/org/repo.git`"));
+        if let Err(e) = format::ensure_git_url(url) {
+            self.err(path, e);
         }
     }
 

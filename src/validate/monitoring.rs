@@ -3,8 +3,10 @@ use super::validator::Validator;
 use crate::format;
 
 impl Validator<'_> {
-    /// The OTLP endpoint, when given, is a URL.
+    /// The OTLP endpoint, when given, is a URL; the scraper's namespace and labels are
+    /// names and labels whether or not there is one.
     pub(super) fn observability(&mut self) {
+        self.scraper();
         if let Some(url) = self
             .a
             .monitoring
@@ -29,7 +31,6 @@ impl Validator<'_> {
         if !matches!(path, "" | "/" | "/v1/traces") {
             self.warn("monitoring.otlpEndpoint", format!("the path `{path}`: the Go services send spans to it as given while the Node services append `/v1/traces`; give the collector's base URL (no path) or one ending in `/v1/traces`"));
         }
-        self.scraper();
     }
 
     /// The scraper's namespace is a namespace name and its selector labels are labels (#10).

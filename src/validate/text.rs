@@ -66,7 +66,10 @@ fn walk(v: &Value, path: &str, out: &mut Vec<Problem>) {
 
 /// Why `s` can't be repeated safely, if it can't.
 pub fn unsafe_reason(s: &str) -> Option<String> {
-    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| c.is_whitespace() || crate::frontend::visible::is_hostile(*c))
+    {
         return Some(format!(
             "contains {c:?}: no spaces, line breaks or control characters"
         ));
@@ -84,7 +87,7 @@ mod tests {
     fn line_breaks_and_syntax_are_refused_at_their_key() {
         let a = Answers::parse(
             "t",
-            "cloud: eks\nprofile: production\ndomain: x.example.com\nstorageClass: \"gp3\\u2028scheduling: {}\"\nsecretStore: {keyPrefix: \"a|b\"}\n",
+            "cloud: eks\nprofile: production\ndomain: x.example.com\nstorageClass: \"gp3 scheduling: {}\"\nsecretStore: {keyPrefix: \"a|b\"}\n",
             &[],
         )
         .expect("parses");
