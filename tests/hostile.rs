@@ -623,59 +623,6 @@ fn check_dir_itself_does_not_follow_links_or_open_fifos() {
     assert!(start.elapsed() < Duration::from_secs(10));
 }
 
-#[test]
-fn migrate_to_regulated_refuses_a_kept_open_rule_in_a_network_policy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("o");
-    let o = new(
-        &fixture("eks-production"),
-        &out,
-        &["--set", "egress.providers=[10.1.0.0/16]"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = out.join("network/api-egress.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let edited = text.replace(
-        "        cidr: 10.1.0.0/16\n",
-        "        cidr: 10.1.0.0/16\n    - ipBlock:\n        cidr: 0.0.0.0/0\n",
-    );
-    assert_ne!(text, edited);
-    std::fs::write(&path, &edited).unwrap();
-    let answers = std::fs::read(out.join("caracal-wizard.yaml")).unwrap();
-    let o = migrate(
-        &out,
-        &[
-            "--profile",
-            "regulated",
-            "--set",
-            "auditExport.endpoint=https://s3.us-east-1.amazonaws.com",
-            "--set",
-            "auditExport.bucket=acme-caracal-audit",
-            "--set",
-            "auditExport.region=us-east-1",
-            "--yes",
-        ],
-    );
-    assert_refused(&o, "network/api-egress.yaml");
-    assert!(stderr(&o).contains("0.0.0.0/0"), "{}", stderr(&o));
-    // Nothing written: the edit and the old profile stay.
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
-    assert_eq!(
-        std::fs::read(out.join("caracal-wizard.yaml")).unwrap(),
-        answers
-    );
-}
-
-#[test]
-fn check_reports_an_open_rule_in_a_regulated_network_policy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = overlay(tmp.path(), "eks-regulated");
-    let path = out.join("network/api-egress.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (head, _) = text.split_once("  egress:\n").expect("egress rules");
-    std::fs::write(
-        &path,
-        format!("{head}  egress:\n  - ports:\n    - protocol: TCP\n      port: 443\n"),
 /// Values at the edge of what each answer accepts, each holding a marker the README checks
 /// below look for; `gitops` adds a GitOps hand-off (none for an evaluation).
 fn edge_answers(gitops: Option<(&str, &str)>) -> Vec<String> {
@@ -1090,8 +1037,90 @@ fn yaml11_words_as_label_keys_are_quoted_and_check_flags_them() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
-        stdout.contains("network/api-egress.yaml") && stdout.contains("any destination"),
         stdout.contains("`yes: a`") && stdout.contains("YAML 1.1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_scraper_namespace_and_labels_are_validated_without_an_otlp_endpoint() {
+    let long = format!("monitoring.scraperNamespace={}", "a".repeat(70));
+    for set in [
+        "monitoring.scraperNamespace=Evil_NS!",
+        "monitoring.scraperNamespace=-bad-",
+        &long,
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.scraperNamespace");
+    }
+    for set in [
+        "monitoring.serviceMonitorLabels.app=a:b",
+        "monitoring.serviceMonitorLabels.-x=y",
+        &format!("monitoring.serviceMonitorLabels.app={}", "v".repeat(70)),
+    ] {
+        refused_stderr("eks-production", &[set], "monitoring.serviceMonitorLabels");
+    }
+}
+
+#[test]
+fn migrate_to_regulated_refuses_a_kept_open_rule_in_a_network_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = new(
+        &fixture("eks-production"),
+        &out,
+        &["--set", "egress.providers=[10.1.0.0/16]"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = out.join("network/api-egress.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        "        cidr: 10.1.0.0/16\n",
+        "        cidr: 10.1.0.0/16\n    - ipBlock:\n        cidr: 0.0.0.0/0\n",
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&path, &edited).unwrap();
+    let answers = std::fs::read(out.join("caracal-wizard.yaml")).unwrap();
+    let o = migrate(
+        &out,
+        &[
+            "--profile",
+            "regulated",
+            "--set",
+            "auditExport.endpoint=https://s3.us-east-1.amazonaws.com",
+            "--set",
+            "auditExport.bucket=acme-caracal-audit",
+            "--set",
+            "auditExport.region=us-east-1",
+            "--yes",
+        ],
+    );
+    assert_refused(&o, "network/api-egress.yaml");
+    assert!(stderr(&o).contains("0.0.0.0/0"), "{}", stderr(&o));
+    // Nothing written: the edit and the old profile stay.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    assert_eq!(
+        std::fs::read(out.join("caracal-wizard.yaml")).unwrap(),
+        answers
+    );
+}
+
+#[test]
+fn check_reports_an_open_rule_in_a_regulated_network_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-regulated");
+    let path = out.join("network/api-egress.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, _) = text.split_once("  egress:\n").expect("egress rules");
+    std::fs::write(
+        &path,
+        format!("{head}  egress:\n  - ports:\n    - protocol: TCP\n      port: 443\n"),
+    )
+    .unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("network/api-egress.yaml") && stdout.contains("any destination"),
         "{stdout}"
     );
 }
@@ -1109,20 +1138,4 @@ fn migrate_to_evaluation_refuses_a_kept_gitignore_that_would_expose_the_local_se
         std::fs::read_to_string(out.join(".gitignore")).unwrap(),
         "*.bak\n"
     );
-fn the_scraper_namespace_and_labels_are_validated_without_an_otlp_endpoint() {
-    let long = format!("monitoring.scraperNamespace={}", "a".repeat(70));
-    for set in [
-        "monitoring.scraperNamespace=Evil_NS!",
-        "monitoring.scraperNamespace=-bad-",
-        &long,
-    ] {
-        refused_stderr("eks-production", &[set], "monitoring.scraperNamespace");
-    }
-    for set in [
-        "monitoring.serviceMonitorLabels.app=a:b",
-        "monitoring.serviceMonitorLabels.-x=y",
-        &format!("monitoring.serviceMonitorLabels.app={}", "v".repeat(70)),
-    ] {
-        refused_stderr("eks-production", &[set], "monitoring.serviceMonitorLabels");
-    }
 }
