@@ -622,3 +622,74 @@ fn check_dir_itself_does_not_follow_links_or_open_fifos() {
     assert!(caracal_wizard::check::check_dir(&out, &catalog).is_err());
     assert!(start.elapsed() < Duration::from_secs(10));
 }
+
+/// `[` × `n` on the last line of `text`, which it returns with that line's number.
+fn with_deep_line(mut text: String, prefix: &str, n: usize) -> (String, usize) {
+    let line = text.lines().count() + 1;
+    text.push_str(prefix);
+    text.push_str(&"[".repeat(n));
+    text.push('\n');
+    (text, line)
+}
+
+#[test]
+fn deep_nesting_is_refused_at_once_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
+    // 1 MiB (under the size limit) of `[`: libyaml would take hours over it.
+    let base = std::fs::read_to_string(fixture("eks-production")).unwrap();
+    let n = (1 << 20) - base.len() - 100;
+    let (text, line) = with_deep_line(base, "monitoring: {serviceMonitorLabels: ", n);
+    let deep = tmp.path().join("deep.yaml");
+    std::fs::write(&deep, &text).unwrap();
+    let start = Instant::now();
+    let o = new(&deep, &never, &[]);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_refused(
+        &o,
+        &format!("deep.yaml: line {line}: nested more than 64 levels"),
+    );
+    // (Under 64 KiB: the message quotes it, and `run` reads stderr only at the end.)
+    let set = format!("monitoring.serviceMonitorLabels={}", "[".repeat(30_000));
+    assert_refused(
+        &new(&fixture("eks-production"), &never, &["--set", &set]),
+        "nested",
+    );
+    assert!(!never.exists());
+
+    // A cloned overlay: check and migrate refuse the file, change nothing, and end.
+    let out = overlay(tmp.path(), "eks-production");
+    let values = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    let (values, line) = with_deep_line(values, "x: ", 125_000);
+    std::fs::write(out.join("values.yaml"), values).unwrap();
+    let before = common::read_tree(&out);
+    let start = Instant::now();
+    let o = check(&out);
+    assert_refused(&o, &format!("values.yaml: line {line}: nested"));
+    let o = migrate(&out, &["--profile", "private", "--dry-run"]);
+    assert_refused(&o, &format!("values.yaml: line {line}: nested"));
+    let o = migrate(&out, &["--profile", "private", "--yes", "--prefer", "ours"]);
+    assert_refused(&o, "values.yaml");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(common::read_tree(&out), before);
+
+    // Any YAML file of the overlay, a manifest in a subdirectory too.
+    let out = tmp.path().join("o");
+    std::fs::remove_dir_all(&out).unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    let manifest = out.join("external-secrets/external-secret.yaml");
+    let (text, line) = with_deep_line(std::fs::read_to_string(&manifest).unwrap(), "y: ", 20_000);
+    std::fs::write(&manifest, text).unwrap();
+    assert_refused(
+        &check(&out),
+        &format!("external-secret.yaml: line {line}: nested"),
+    );
+}
