@@ -693,3 +693,97 @@ fn deep_nesting_is_refused_at_once_naming_the_file_and_line() {
         &format!("external-secret.yaml: line {line}: nested"),
     );
 }
+
+/// Runs the binary with `args`, standard output and error as given, for at most 10 s; the
+/// exit code and whatever standard error was piped.
+fn run_into(args: &[&std::ffi::OsStr], stdout: Stdio, errors: Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("caracal-wizard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(errors)
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "{args:?} hangs");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    (out.status.code(), stderr(&out))
+}
+
+/// The write end of a pipe nobody reads any more (`| head` after it exited).
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer
+}
+
+fn dev_full() -> Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+        .into()
+}
+
+#[test]
+fn an_unwritable_stderr_or_stdout_changes_nothing_written_nor_the_exit_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = fixture("eks-production");
+    let expected = overlay(tmp.path(), "eks-production");
+    let new_into = |out: &Path, stdout: Stdio, stderr: Stdio| {
+        let mut args = vec!["new".as_ref(), "--answers".as_ref(), answers.as_os_str()];
+        args.extend(["--out".as_ref(), out.as_os_str()]);
+        run_into(&args, stdout, stderr).0
+    };
+    // `new … 2>/dev/full` (the warnings can't be printed), `new … 2>&1 | head -0`.
+    let full = tmp.path().join("full");
+    assert_eq!(new_into(&full, Stdio::null(), dev_full()), Some(0));
+    let pipe = closed_pipe();
+    let gone = tmp.path().join("gone");
+    let code = new_into(&gone, pipe.try_clone().unwrap().into(), pipe.into());
+    assert_eq!(code, Some(0));
+    for dir in [&full, &gone] {
+        assert_eq!(
+            common::read_tree(dir),
+            common::read_tree(&expected),
+            "{dir:?}"
+        );
+    }
+
+    // `check DIR | head -c1`: the exit code is still the verdict, no "Broken pipe".
+    let verdict = check(&expected).status.code();
+    assert!(matches!(verdict, Some(0 | 1)), "{verdict:?}");
+    let check_args = ["check".as_ref(), expected.as_os_str()];
+    let (code, err) = run_into(&check_args, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, verdict, "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+    let (code, _) = run_into(&check_args, closed_pipe().into(), dev_full());
+    assert_eq!(code, verdict);
+
+    // `migrate --dry-run | head -1` and `preview | head -1`.
+    let before = common::read_tree(&expected);
+    let dry = ["migrate", "--profile", "private", "--dry-run"];
+    let mut args = os(&dry);
+    args.insert(1, expected.as_os_str());
+    let (code, err) = run_into(&args, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+    let preview = [
+        "preview".as_ref(),
+        "--answers".as_ref(),
+        answers.as_os_str(),
+    ];
+    let (code, err) = run_into(&preview, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(common::read_tree(&expected), before);
+}

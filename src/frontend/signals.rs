@@ -135,7 +135,7 @@ fn restore_and_exit(signal: i32) -> ! {
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );
-    eprintln!("\ncaracal-wizard: {}", Signalled(signal));
+    crate::stdio::diagnostic(&format!("\ncaracal-wizard: {}", Signalled(signal)));
     std::process::exit(Signalled(signal).exit_code());
 }
 
