@@ -549,6 +549,51 @@ fn check_refuses_hand_edited_egress_halves() {
 }
 
 #[test]
+fn ipv4_written_as_ipv6_is_all_of_ipv4_in_regulated() {
+    // (`{a,b}` is a --set list; `[::…]` is not YAML.)
+    for (set, why) in [
+        (
+            "egress.other={::ffff:0.0.0.0/96}",
+            "opens egress to everywhere",
+        ),
+        ("egress.other={::ffff:0:0/96}", "opens egress to everywhere"),
+        ("egress.other={64:ff9b::/96}", "opens egress to everywhere"),
+        ("egress.other={::/80}", "opens egress to everywhere"),
+        (
+            "egress.other={::ffff:0.0.0.0/97,128.0.0.0/1}",
+            "every IPv4 address",
+        ),
+        (
+            "egress.other={::/1,8000::/1}",
+            "`::/1` opens egress to everywhere",
+        ),
+        (
+            "ingressController.cidrs={::ffff:0.0.0.0/96}",
+            "lets any source",
+        ),
+    ] {
+        assert_set_refused("eks-regulated", &[set], why);
+    }
+    assert_set_refused(
+        "eks-regulated",
+        &["dns.mode=cidr", "dns.cidr=::ffff:0.0.0.0/96"],
+        "dns.cidr",
+    );
+    // A hand-edited overlay: `check` says it covers every IPv4 address.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-regulated");
+    let path = out.join("values.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, tail) = text.split_once("  extraEgress:\n").expect("extraEgress");
+    let mapped = "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: ::ffff:0.0.0.0/96\n    ports:\n    - protocol: TCP\n      port: 443\n";
+    std::fs::write(&path, format!("{head}{mapped}{tail}")).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("every IPv4 address"), "{stdout}");
+}
+
+#[test]
 fn yaml11_words_stay_strings_and_check_flags_them_unquoted() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
