@@ -737,6 +737,29 @@ fn deep_nesting_is_refused_at_once_naming_the_file_and_line() {
         &check(&out),
         &format!("external-secret.yaml: line {line}: nested"),
     );
+
+    // `--answers -`, and an evaluation's local secrets (read when completing them).
+    let stdin = assert_cmd::Command::cargo_bin("caracal-wizard")
+        .unwrap()
+        .args(["new", "--answers", "-", "--out"])
+        .arg(&never)
+        .write_stdin(format!("cloud: eks\na: {}\n", "{".repeat(500_000)))
+        .timeout(Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_refused(&stdin, "<stdin>: line 2: nested");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    let secrets = out.join("secrets.local.yaml");
+    let (text, line) = with_deep_line(std::fs::read_to_string(&secrets).unwrap(), "x: ", 200_000);
+    std::fs::write(&secrets, &text).unwrap();
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert_refused(&o, &format!("line {line}: nested"));
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap(), text);
+    assert_refused(
+        &check(&out),
+        &format!("secrets.local.yaml: line {line}: nested"),
+    );
 }
 
 /// Runs the binary with `args`, standard output and error as given, for at most 10 s; the
