@@ -151,19 +151,13 @@ impl Scan {
                 return self.content(&chars[i..]);
             }
             blank_before = false;
-            if self.plain {
-                let ends = (c == ':' && (blank_next || (self.flow > 0 && is_flow(next))))
-                    || (self.flow > 0 && is_flow(Some(c)));
-                if !ends {
-                    if matches!(c, '[' | '{') && !self.inner_open() {
-                        return false;
-                    }
+            match self.plain_goes_on(c, next) {
+                None => return false,
+                Some(true) => {
                     i += 1;
                     continue;
                 }
-                self.plain = false;
-                self.inner = 0;
-                self.content_above = None;
+                Some(false) => {}
             }
             match c {
                 '\'' => (self.quote, token) = (Some(Quote::Single), i),
@@ -187,19 +181,10 @@ impl Scan {
                     self.literal_unset = true;
                     return true;
                 }
-                '!' | '&' | '*' => {
-                    // A tag, anchor or alias: one token up to a blank (or flow indicator).
-                    while i + 1 < chars.len()
-                        && !chars[i + 1].is_whitespace()
-                        && !(self.flow > 0 && is_flow(Some(chars[i + 1])))
-                    {
-                        i += 1;
-                        if matches!(chars[i], '[' | '{') && !self.inner_open() {
-                            return false;
-                        }
-                    }
-                    self.inner = 0;
-                }
+                '!' | '&' | '*' => match self.property(chars, i) {
+                    Some(last) => i = last,
+                    None => return false,
+                },
                 ',' => {}
                 _ => {
                     self.plain = true;
@@ -215,6 +200,40 @@ impl Scan {
             i += 1;
         }
         true
+    }
+
+    /// Whether the plain scalar being read (if any) takes `c` (followed by `next`): `None`
+    /// once too deep, `Some(false)` when there is none or `c` ends it.
+    fn plain_goes_on(&mut self, c: char, next: Option<char>) -> Option<bool> {
+        if !self.plain {
+            return Some(false);
+        }
+        let blank_next = next.is_none_or(char::is_whitespace);
+        let ends = (c == ':' && (blank_next || (self.flow > 0 && is_flow(next))))
+            || (self.flow > 0 && is_flow(Some(c)));
+        if ends {
+            self.plain = false;
+            self.inner = 0;
+            self.content_above = None;
+            return Some(false);
+        }
+        (!matches!(c, '[' | '{') || self.inner_open()).then_some(true)
+    }
+
+    /// Skips a tag, anchor or alias starting at `chars[i]`: one token up to a blank (or a
+    /// flow indicator); where it ends, `None` once too deep.
+    fn property(&mut self, chars: &[char], mut i: usize) -> Option<usize> {
+        while i + 1 < chars.len()
+            && !chars[i + 1].is_whitespace()
+            && !(self.flow > 0 && is_flow(Some(chars[i + 1])))
+        {
+            i += 1;
+            if matches!(chars[i], '[' | '{') && !self.inner_open() {
+                return None;
+            }
+        }
+        self.inner = 0;
+        Some(i)
     }
 
     /// Reads a quoted scalar of kind `q` from `chars[i]` (just after the opening quote, or
