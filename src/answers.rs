@@ -656,10 +656,13 @@ impl Answers {
         let mut doc: serde_yaml::Value = if text.trim().is_empty() {
             serde_yaml::Value::Mapping(Default::default())
         } else {
-            serde_yaml::from_str(text).map_err(|e| AnswersError::Parse {
+            crate::manifest::parse_yaml(text).map_err(|e| AnswersError::Parse {
                 source_name: source_name.to_string(),
                 path: String::new(),
-                reason: format!("not valid YAML: {e}"),
+                reason: match e {
+                    crate::manifest::YamlError::TooDeep(deep) => deep.to_string(),
+                    syntax => format!("not valid YAML: {syntax}"),
+                },
             })?
         };
         if !doc.is_mapping() {
@@ -768,6 +771,13 @@ pub fn apply_set(doc: &mut serde_yaml::Value, set: &str) -> Result<(), AnswersEr
     let keys: Vec<&str> = path.split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
         return Err(err("the key path has an empty segment"));
+    }
+    // Nothing nests that deep; a deeper path or value would only cost time and stack (#11).
+    let max = crate::manifest::depth::MAX_NESTING;
+    if keys.len() > max || crate::manifest::depth::ensure_shallow(raw).is_err() {
+        return Err(err(&format!(
+            "nested more than {max} levels deep; no answer is, give the value it should have"
+        )));
     }
     let value = parse_set_value(raw);
     let mut cur = doc;

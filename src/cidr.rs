@@ -1,16 +1,58 @@
 //! Unions of CIDRs: whether several egress CIDRs together reach everywhere, or too much
-//! of it (#11: `0.0.0.0/1` plus `128.0.0.0/1` is a `/0`).
-use ipnet::IpNet;
+//! of it (#11: `0.0.0.0/1` plus `128.0.0.0/1` is a `/0`, and so is `::ffff:0.0.0.0/96`).
+use std::net::Ipv6Addr;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 /// The largest share of an address family (IPv4 or IPv6) the CIDRs of one port may
 /// cover where open egress is refused: 1/16, a `/4`. Cloud services publish ranges far
 /// smaller (an AWS region's are `/10` and longer), so a union this wide is a wildcard.
 pub const MAX_SHARE: f64 = 1.0 / 16.0;
 
+/// IPv6 prefixes whose last 32 bits are an IPv4 address that traffic may reach: IPv4-mapped
+/// (`::ffff:0:0/96`, how dual-stack sockets write IPv4 peers), IPv4-compatible (`::/96`,
+/// deprecated) and NAT64's well-known prefix (`64:ff9b::/96`, an IPv6-only cluster's way to
+/// IPv4). A CNI may or may not match IPv4 traffic against them; a wildcard is refused either way.
+const IPV4_IN_IPV6: [Ipv6Addr; 3] = [
+    Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0, 0),
+    Ipv6Addr::UNSPECIFIED,
+    Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
+];
+
+/// The IPv4 addresses `net` reaches through an IPv4-in-IPv6 prefix ([`IPV4_IN_IPV6`]):
+/// `::ffff:10.0.0.0/104` is `10.0.0.0/8`, and `::ffff:0.0.0.0/96` (or anything holding it,
+/// like `::/80`) is all of IPv4. `None` for IPv4 networks and other IPv6 ones.
+pub fn embedded_ipv4(net: &IpNet) -> Option<Ipv4Net> {
+    let IpNet::V6(v6) = net else {
+        return None;
+    };
+    IPV4_IN_IPV6.iter().find_map(|prefix| {
+        let block = Ipv6Net::new(*prefix, 96).ok()?;
+        if v6.prefix_len() <= 96 {
+            // Holding the whole block is holding every IPv4 address.
+            v6.contains(&block).then_some(Ipv4Net::default())
+        } else if block.contains(v6) {
+            let bits = u128::from(v6.network()) as u32;
+            Ipv4Net::new(bits.into(), v6.prefix_len() - 96).ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// Whether `net` alone is every address of a family: a `/0`, or an IPv6 network holding all
+/// of IPv4 ([`embedded_ipv4`]).
+pub fn is_everywhere(net: &IpNet) -> bool {
+    net.prefix_len() == 0 || embedded_ipv4(net).is_some_and(|v4| v4.prefix_len() == 0)
+}
+
 /// The share (0 to 1) of its address family the union of `nets` of that family covers,
-/// for IPv4 and IPv6.
+/// for IPv4 and IPv6. An IPv6 network embedding IPv4 addresses ([`embedded_ipv4`]) counts
+/// for those IPv4 addresses too.
 pub fn shares(nets: &[IpNet]) -> (f64, f64) {
-    let union = IpNet::aggregate(&nets.to_vec());
+    let mut all = nets.to_vec();
+    all.extend(nets.iter().filter_map(embedded_ipv4).map(IpNet::V4));
+    let union = IpNet::aggregate(&all);
     let mut v4 = 0.0;
     let mut v6 = 0.0;
     for n in union {
@@ -27,7 +69,12 @@ pub fn shares(nets: &[IpNet]) -> (f64, f64) {
 /// every address of a family, or more than [`MAX_SHARE`] of it.
 pub fn too_wide(nets: &[IpNet]) -> Option<String> {
     let (v4, v6) = shares(nets);
-    let (family, share) = if v4 >= v6 { ("IPv4", v4) } else { ("IPv6", v6) };
+    // All of IPv6 holds all of IPv4 as mapped addresses too: name IPv6 then.
+    let (family, share) = if v4 >= v6 && v6 < 1.0 {
+        ("IPv4", v4)
+    } else {
+        ("IPv6", v6)
+    };
     if share >= 1.0 {
         Some(format!(
             "together they cover every {family} address (like a /0)"
@@ -96,6 +143,44 @@ mod tests {
             .is_some_and(|m| m.contains("every IPv4")));
         assert!(too_wide(&nets(&["::/1", "8000::/1"])).is_some_and(|m| m.contains("every IPv6")));
         assert!(too_wide(&nets(&["0.0.0.0/2", "64.0.0.0/3"])).is_some());
+    }
+
+    #[test]
+    fn ipv4_written_as_ipv6_counts_as_ipv4() {
+        for everywhere in [
+            "::ffff:0.0.0.0/96",
+            "::ffff:0:0/96",
+            "::/96",
+            "64:ff9b::/96",
+            "::/80",
+        ] {
+            let net: IpNet = everywhere.parse().expect("cidr");
+            assert!(is_everywhere(&net), "{everywhere}");
+            assert!(
+                too_wide(&[net]).is_some_and(|m| m.contains("every IPv4")),
+                "{everywhere}"
+            );
+        }
+        assert!(too_wide(&nets(&["::ffff:0.0.0.0/97", "128.0.0.0/1"]))
+            .is_some_and(|m| m.contains("every IPv4")));
+        assert!(too_wide(&nets(&["::ffff:0.0.0.0/99"])).is_some());
+        assert!(
+            too_wide(&nets(&["::ffff:0.0.0.0/100"])).is_none(),
+            "a /4 is allowed"
+        );
+        let ten: IpNet = "::ffff:10.0.0.0/104".parse().expect("cidr");
+        assert_eq!(embedded_ipv4(&ten), "10.0.0.0/8".parse().ok());
+        assert!(too_wide(&[ten]).is_none());
+        // Ordinary IPv6 ranges embed nothing.
+        for other in ["2600:1f00::/24", "::1/128", "fd00::/8", "10.0.0.0/8"] {
+            let net: IpNet = other.parse().expect("cidr");
+            assert!(!is_everywhere(&net), "{other}");
+            assert_eq!(
+                embedded_ipv4(&net).filter(|n| n.prefix_len() == 0),
+                None,
+                "{other}"
+            );
+        }
     }
 
     #[test]

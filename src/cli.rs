@@ -296,7 +296,7 @@ pub fn print_warnings(plan: &crate::plan::Plan) {
     for w in &plan.warnings {
         // Formatted first: stderr is unbuffered, so this is one write per warning.
         let line = format!("caracal-wizard: warning: {}", visible(&w.to_string()));
-        eprintln!("{line}");
+        crate::stdio::diagnostic(&line);
     }
 }
 
@@ -312,7 +312,7 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
     if args.dry_run {
         crate::output::ensure_writable(&args.out, &tree, args.force).map_err(usage)?;
         let overlay = OverlayDir::new(&args.out);
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::stdio::stdout();
         for (path, contents) in &tree.files {
             let old = match OverlayPath::try_from(path.as_str()) {
                 Ok(rel) => overlay.read(&rel).map_err(usage)?.unwrap_or_default(),
@@ -350,7 +350,7 @@ fn write_tree(
     );
     print_write_report(&headline, out_dir, &report)?;
     let readme = out_dir.join("README.md").display().to_string();
-    writeln!(std::io::stdout().lock(), "Next: read {}", visible(&readme))?;
+    writeln!(crate::stdio::stdout(), "Next: read {}", visible(&readme))?;
     Ok(0)
 }
 
@@ -378,7 +378,7 @@ pub fn print_write_report(
     dir: &Path,
     report: &crate::output::WriteReport,
 ) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdio::stdout();
     let removed = if report.removed.is_empty() {
         String::new()
     } else {
@@ -500,7 +500,7 @@ fn cancelled(session: &Session) -> anyhow::Result<i32> {
     } else {
         ""
     };
-    eprintln!("caracal-wizard: cancelled; nothing written{kept}");
+    crate::stdio::diagnostic(&format!("caracal-wizard: cancelled; nothing written{kept}"));
     Ok(EXIT_CANCELLED)
 }
 
@@ -542,7 +542,7 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdio::stdout();
     match args.format {
         OutputFormat::Json => {
             let report = serde_json::json!({

@@ -111,6 +111,12 @@ pub enum OverlayError {
     /// A recorded path that is not a file caracal-wizard writes (`../x`, `/etc/x`, …).
     #[error("{}: `{key}` is not a file caracal-wizard writes (they are relative paths like `values.yaml` or `external-secrets/external-secret.yaml`); remove it from `digests`", file.display())]
     Outside { file: PathBuf, key: String },
+    /// A YAML file nested too deep to parse in reasonable time.
+    #[error("{}: {deep}", path.display())]
+    Nested {
+        path: PathBuf,
+        deep: crate::manifest::depth::TooDeep,
+    },
     /// Directories nested deeper than any overlay.
     #[error("{} is nested too deep for an overlay; remove it", path.display())]
     TooDeep { path: PathBuf },

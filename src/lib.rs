@@ -19,7 +19,10 @@
 //! - [`wizard`]: the question table (rows as data) and the state machine both front ends drive
 //! - [`frontend`]: the full-screen (ratatui) and plain-prompt (inquire) front ends, drafts, signals
 //! - [`cli`]: clap definitions and the non-interactive commands
+//! - [`stdio`]: standard output and error that never panic nor fail a command on a closed pipe
 #![forbid(unsafe_code)]
+// Output goes through `stdio`: `print!` panics when the reader has gone away (#11).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod answers;
 pub mod catalog;
@@ -36,6 +39,7 @@ pub mod output;
 pub mod overlay_dir;
 pub mod plan;
 pub mod render;
+pub mod stdio;
 pub mod validate;
 pub mod verify;
 pub mod wizard;

@@ -1,5 +1,6 @@
 //! Entry point: parse the command line, run one command, print any error once, set the exit code.
 #![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use caracal_wizard::cli::{self, Cli, Command, Exit};
 use caracal_wizard::frontend::visible::visible;
@@ -26,7 +27,10 @@ fn main() {
             let msg = format!("{err:#}");
             if !msg.is_empty() {
                 // Answers and overlay files end up in messages: no escape sequence gets through.
-                eprintln!("caracal-wizard: error: {}", visible(&msg));
+                caracal_wizard::stdio::diagnostic(&format!(
+                    "caracal-wizard: error: {}",
+                    visible(&msg)
+                ));
             }
             code
         }

@@ -1,5 +1,6 @@
 //! Typed manifests the wizard emits: the Helm values overlay and the Kubernetes
 //! objects beside it. All YAML serialization of the core lives here.
+pub mod depth;
 pub mod iam;
 
 use std::collections::BTreeMap;
@@ -951,14 +952,28 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
     serde_yaml::to_string(value).map(|t| yaml11::quote_yaml11(&t))
 }
 
-/// Parses YAML into a generic value.
-pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
-    // A byte-order mark (Windows editors) is not content; YAML would read it as a document.
-    serde_yaml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+/// Why a text was not read as YAML.
+#[derive(Debug, thiserror::Error)]
+pub enum YamlError {
+    /// Nested too deep to parse in reasonable time.
+    #[error(transparent)]
+    TooDeep(#[from] depth::TooDeep),
+    /// Not valid YAML.
+    #[error(transparent)]
+    Syntax(#[from] serde_yaml::Error),
 }
 
-/// Parses every document of a multi-document YAML stream.
-pub fn parse_yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, serde_yaml::Error> {
+/// Parses YAML into a generic value, refusing text nested too deep ([`depth`]).
+pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, YamlError> {
+    // A byte-order mark (Windows editors) is not content; YAML would read it as a document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    depth::ensure_shallow(text)?;
+    Ok(serde_yaml::from_str(text)?)
+}
+
+/// Parses every document of a multi-document YAML stream, refusing text nested too deep.
+pub fn parse_yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, YamlError> {
+    depth::ensure_shallow(text)?;
     let mut out = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
         let v = serde_yaml::Value::deserialize(doc)?;

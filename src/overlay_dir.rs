@@ -81,15 +81,17 @@ impl OverlayDir {
         self.read(&rel)
     }
 
-    /// [`OverlayDir::read`] as UTF-8 text; a file that is not text is refused.
+    /// [`OverlayDir::read`] as UTF-8 text; a file that is not text is refused, and so is a
+    /// YAML file nested too deep to parse ([`crate::manifest::depth`]).
     pub fn read_text(&self, rel: &OverlayPath) -> Result<Option<String>, OverlayError> {
-        self.read(rel)?
-            .map(|bytes| {
-                String::from_utf8(bytes).map_err(|_| OverlayError::NotText {
-                    path: self.path(rel),
-                })
-            })
-            .transpose()
+        let path = self.path(rel);
+        let Some(bytes) = self.read(rel)? else {
+            return Ok(None);
+        };
+        let text =
+            String::from_utf8(bytes).map_err(|_| OverlayError::NotText { path: path.clone() })?;
+        ensure_shallow_yaml(&path, &text)?;
+        Ok(Some(text))
     }
 
     /// Every file of the overlay the wizard could have written that is there (the local
@@ -147,8 +149,9 @@ impl OverlayDir {
     }
 
     /// Checks the whole overlay (but `.git`) holds only directories and regular files
-    /// within the size limit, a few levels deep: what `check` needs before it walks and
-    /// reads everything, so a link loop or a FIFO can't hang it.
+    /// within the size limit, a few levels deep, and no YAML file nested too deep to parse:
+    /// what `check` needs before it walks and reads everything, so a link loop, a FIFO or
+    /// `[[[[…` can't hang it.
     pub fn ensure_plain_tree(&self) -> Result<(), OverlayError> {
         ensure_plain_tree(&self.root, 0)
     }
@@ -189,9 +192,31 @@ fn ensure_plain_tree(dir: &Path, depth: usize) -> Result<(), OverlayError> {
             ensure_plain_tree(&path, depth + 1)?;
         } else {
             ensure_regular(&path, &meta)?;
+            if is_yaml(&path) {
+                let bytes = read_regular(&path)?.unwrap_or_default();
+                ensure_shallow_yaml(&path, &String::from_utf8_lossy(&bytes))?;
+            }
         }
     }
     Ok(())
+}
+
+/// Whether `path` names a YAML file.
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Refuses the text of a YAML file (by its name) nested too deep to parse in reasonable
+/// time, naming the file and the line (#11).
+fn ensure_shallow_yaml(path: &Path, text: &str) -> Result<(), OverlayError> {
+    if !is_yaml(path) {
+        return Ok(());
+    }
+    crate::manifest::depth::ensure_shallow(text).map_err(|deep| OverlayError::Nested {
+        path: path.into(),
+        deep,
+    })
 }
 
 /// Refuses a link, anything but a regular file, and a file above the size limit.

@@ -549,6 +549,51 @@ fn check_refuses_hand_edited_egress_halves() {
 }
 
 #[test]
+fn ipv4_written_as_ipv6_is_all_of_ipv4_in_regulated() {
+    // (`{a,b}` is a --set list; `[::…]` is not YAML.)
+    for (set, why) in [
+        (
+            "egress.other={::ffff:0.0.0.0/96}",
+            "opens egress to everywhere",
+        ),
+        ("egress.other={::ffff:0:0/96}", "opens egress to everywhere"),
+        ("egress.other={64:ff9b::/96}", "opens egress to everywhere"),
+        ("egress.other={::/80}", "opens egress to everywhere"),
+        (
+            "egress.other={::ffff:0.0.0.0/97,128.0.0.0/1}",
+            "every IPv4 address",
+        ),
+        (
+            "egress.other={::/1,8000::/1}",
+            "`::/1` opens egress to everywhere",
+        ),
+        (
+            "ingressController.cidrs={::ffff:0.0.0.0/96}",
+            "lets any source",
+        ),
+    ] {
+        assert_set_refused("eks-regulated", &[set], why);
+    }
+    assert_set_refused(
+        "eks-regulated",
+        &["dns.mode=cidr", "dns.cidr=::ffff:0.0.0.0/96"],
+        "dns.cidr",
+    );
+    // A hand-edited overlay: `check` says it covers every IPv4 address.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-regulated");
+    let path = out.join("values.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, tail) = text.split_once("  extraEgress:\n").expect("extraEgress");
+    let mapped = "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: ::ffff:0.0.0.0/96\n    ports:\n    - protocol: TCP\n      port: 443\n";
+    std::fs::write(&path, format!("{head}{mapped}{tail}")).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("every IPv4 address"), "{stdout}");
+}
+
+#[test]
 fn yaml11_words_stay_strings_and_check_flags_them_unquoted() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
@@ -1138,4 +1183,192 @@ fn migrate_to_evaluation_refuses_a_kept_gitignore_that_would_expose_the_local_se
         std::fs::read_to_string(out.join(".gitignore")).unwrap(),
         "*.bak\n"
     );
+}
+
+/// `[` × `n` on the last line of `text`, which it returns with that line's number.
+fn with_deep_line(mut text: String, prefix: &str, n: usize) -> (String, usize) {
+    let line = text.lines().count() + 1;
+    text.push_str(prefix);
+    text.push_str(&"[".repeat(n));
+    text.push('\n');
+    (text, line)
+}
+
+#[test]
+fn deep_nesting_is_refused_at_once_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
+    // 1 MiB (under the size limit) of `[`: libyaml would take hours over it.
+    let base = std::fs::read_to_string(fixture("eks-production")).unwrap();
+    let n = (1 << 20) - base.len() - 100;
+    let (text, line) = with_deep_line(base, "monitoring: {serviceMonitorLabels: ", n);
+    let deep = tmp.path().join("deep.yaml");
+    std::fs::write(&deep, &text).unwrap();
+    let start = Instant::now();
+    let o = new(&deep, &never, &[]);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_refused(
+        &o,
+        &format!("deep.yaml: line {line}: nested more than 64 levels"),
+    );
+    // (Under 64 KiB: the message quotes it, and `run` reads stderr only at the end.)
+    let set = format!("monitoring.serviceMonitorLabels={}", "[".repeat(30_000));
+    assert_refused(
+        &new(&fixture("eks-production"), &never, &["--set", &set]),
+        "nested",
+    );
+    assert!(!never.exists());
+
+    // A cloned overlay: check and migrate refuse the file, change nothing, and end.
+    let out = overlay(tmp.path(), "eks-production");
+    let values = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    let (values, line) = with_deep_line(values, "x: ", 125_000);
+    std::fs::write(out.join("values.yaml"), values).unwrap();
+    let before = common::read_tree(&out);
+    let start = Instant::now();
+    let o = check(&out);
+    assert_refused(&o, &format!("values.yaml: line {line}: nested"));
+    let o = migrate(&out, &["--profile", "private", "--dry-run"]);
+    assert_refused(&o, &format!("values.yaml: line {line}: nested"));
+    let o = migrate(&out, &["--profile", "private", "--yes", "--prefer", "ours"]);
+    assert_refused(&o, "values.yaml");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(common::read_tree(&out), before);
+
+    // Any YAML file of the overlay, a manifest in a subdirectory too.
+    let out = tmp.path().join("o");
+    std::fs::remove_dir_all(&out).unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    let manifest = out.join("external-secrets/external-secret.yaml");
+    let (text, line) = with_deep_line(std::fs::read_to_string(&manifest).unwrap(), "y: ", 20_000);
+    std::fs::write(&manifest, text).unwrap();
+    assert_refused(
+        &check(&out),
+        &format!("external-secret.yaml: line {line}: nested"),
+    );
+
+    // `--answers -`, and an evaluation's local secrets (read when completing them).
+    let stdin = assert_cmd::Command::cargo_bin("caracal-wizard")
+        .unwrap()
+        .args(["new", "--answers", "-", "--out"])
+        .arg(&never)
+        .write_stdin(format!("cloud: eks\na: {}\n", "{".repeat(500_000)))
+        .timeout(Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_refused(&stdin, "<stdin>: line 2: nested");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    let secrets = out.join("secrets.local.yaml");
+    let (text, line) = with_deep_line(std::fs::read_to_string(&secrets).unwrap(), "x: ", 200_000);
+    std::fs::write(&secrets, &text).unwrap();
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert_refused(&o, &format!("line {line}: nested"));
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap(), text);
+    assert_refused(
+        &check(&out),
+        &format!("secrets.local.yaml: line {line}: nested"),
+    );
+}
+
+/// Runs the binary with `args`, standard output and error as given, for at most 10 s; the
+/// exit code and whatever standard error was piped.
+fn run_into(args: &[&std::ffi::OsStr], stdout: Stdio, errors: Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("caracal-wizard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(errors)
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "{args:?} hangs");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    (out.status.code(), stderr(&out))
+}
+
+/// The write end of a pipe nobody reads any more (`| head` after it exited).
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer
+}
+
+fn dev_full() -> Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+        .into()
+}
+
+#[test]
+fn an_unwritable_stderr_or_stdout_changes_nothing_written_nor_the_exit_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = fixture("eks-production");
+    let expected = overlay(tmp.path(), "eks-production");
+    let new_into = |out: &Path, stdout: Stdio, stderr: Stdio| {
+        let mut args = vec!["new".as_ref(), "--answers".as_ref(), answers.as_os_str()];
+        args.extend(["--out".as_ref(), out.as_os_str()]);
+        run_into(&args, stdout, stderr).0
+    };
+    // `new … 2>/dev/full` (the warnings can't be printed), `new … 2>&1 | head -0`.
+    let full = tmp.path().join("full");
+    assert_eq!(new_into(&full, Stdio::null(), dev_full()), Some(0));
+    let pipe = closed_pipe();
+    let gone = tmp.path().join("gone");
+    let code = new_into(&gone, pipe.try_clone().unwrap().into(), pipe.into());
+    assert_eq!(code, Some(0));
+    for dir in [&full, &gone] {
+        assert_eq!(
+            common::read_tree(dir),
+            common::read_tree(&expected),
+            "{dir:?}"
+        );
+    }
+
+    // `check DIR | head -c1`: the exit code is still the verdict, no "Broken pipe".
+    let verdict = check(&expected).status.code();
+    assert!(matches!(verdict, Some(0 | 1)), "{verdict:?}");
+    let check_args = ["check".as_ref(), expected.as_os_str()];
+    let (code, err) = run_into(&check_args, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, verdict, "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+    let (code, _) = run_into(&check_args, closed_pipe().into(), dev_full());
+    assert_eq!(code, verdict);
+
+    // `migrate --dry-run | head -1` and `preview | head -1`.
+    let before = common::read_tree(&expected);
+    let dry = ["migrate", "--profile", "private", "--dry-run"];
+    let mut args = os(&dry);
+    args.insert(1, expected.as_os_str());
+    let (code, err) = run_into(&args, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+    let preview = [
+        "preview".as_ref(),
+        "--answers".as_ref(),
+        answers.as_os_str(),
+    ];
+    let (code, err) = run_into(&preview, closed_pipe().into(), Stdio::piped());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(common::read_tree(&expected), before);
 }

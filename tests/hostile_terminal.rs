@@ -263,6 +263,158 @@ fn tmux_sigterm_restores_the_plain_prompt_terminal_and_exits_143() {
 }
 
 #[test]
+fn tmux_sigquit_restores_the_full_screen_terminal_and_exits_131() {
+    signal_restores_the_terminal("QUIT", 3, false);
+}
+
+#[test]
+fn tmux_sigusr1_restores_the_full_screen_terminal_and_exits_138() {
+    signal_restores_the_terminal("USR1", 10, false);
+}
+
+#[test]
+fn tmux_sigusr2_and_sigalrm_restore_the_terminal_and_exit_140_and_142() {
+    signal_restores_the_terminal("USR2", 12, false);
+    signal_restores_the_terminal("ALRM", 14, true);
+}
+
+#[test]
+fn tmux_sigquit_restores_the_plain_prompt_terminal_and_exits_131() {
+    signal_restores_the_terminal("QUIT", 3, true);
+}
+
+/// Sends `signal` to `pid`.
+fn kill(signal: &str, pid: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Waits until `pid` is stopped (`true`) or running again (`false`).
+fn wait_stopped(pid: &str, stopped: bool) {
+    let start = Instant::now();
+    loop {
+        let out = std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", pid])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&out.stdout).trim().starts_with('T') == stopped {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "stopped: {stopped}?"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// The pane's `#{alternate_on}` and `#{cursor_flag}`, once they are `alternate`, `cursor`.
+fn wait_screen_mode(t: &Tmux, alternate: &str, cursor: &str) {
+    let start = Instant::now();
+    loop {
+        let now = t.tmux(&["display-message", "-p", "#{alternate_on} #{cursor_flag}"]);
+        if now.trim() == format!("{alternate} {cursor}") {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "alternate screen, cursor: {now}; screen:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn tmux_sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production").display().to_string();
+    let out_arg = out.display().to_string();
+    let t = Tmux::start(
+        dir.path(),
+        100,
+        30,
+        &["--answers", &answers, "--out", &out_arg],
+    );
+    t.wait_for("Step 1 of 9");
+    let pid = binary_pid(&t);
+    kill("TSTP", &pid);
+    wait_stopped(&pid, true);
+    // Stopped: the main screen, the cursor shown, cooked mode, the wizard's frame gone.
+    wait_screen_mode(&t, "0", "1");
+    assert!(pane_cooked(&t), "stopped in raw mode");
+    assert!(!t.screen().contains("Step 1 of 9"), "{}", t.screen());
+    kill("CONT", &pid);
+    wait_stopped(&pid, false);
+    // Continued: the full screen again, redrawn whole, and keys work.
+    wait_screen_mode(&t, "1", "0");
+    t.wait_for("Step 1 of 9");
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130, "{}", t.screen());
+    assert!(!out.exists());
+    assert_restored(&t, dir.path());
+}
+
+/// Whether the pane's terminal is in cooked mode (`icanon` and `echo`), read with `stty -F`.
+fn pane_cooked(t: &Tmux) -> bool {
+    let tty = t.tmux(&["display-message", "-p", "#{pane_tty}"]);
+    let out = std::process::Command::new("stty")
+        .args(["-a", "-F", tty.trim()])
+        .output()
+        .unwrap();
+    let stty = String::from_utf8_lossy(&out.stdout).into_owned();
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    flags.contains(&"icanon") && flags.contains(&"echo")
+}
+
+#[test]
+fn tmux_sigtstp_gives_the_plain_prompts_terminal_back_and_sigcont_takes_it_again() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production").display().to_string();
+    let out_arg = out.display().to_string();
+    let args = ["--plain", "--answers", &answers, "--out", &out_arg];
+    let t = Tmux::start(dir.path(), 100, 30, &args);
+    t.wait_for("Step 1 of 9");
+    assert!(!pane_cooked(&t), "the prompt reads keys in raw mode");
+    let pid = binary_pid(&t);
+    kill("TSTP", &pid);
+    wait_stopped(&pid, true);
+    assert!(
+        pane_cooked(&t),
+        "stopped: the terminal is the shell's again"
+    );
+    kill("CONT", &pid);
+    wait_stopped(&pid, false);
+    let start = Instant::now();
+    while pane_cooked(&t) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "raw mode not taken back"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    t.send("Enter");
+    t.wait_for("Step 2 of 9");
+    t.send("C-c");
+    assert_eq!(t.exit_code(), 130, "{}", t.screen());
+    assert!(!out.exists());
+    assert_restored(&t, dir.path());
+}
+
+#[test]
 fn tmux_ctrl_c_at_the_plain_resume_prompt_quits() {
     if !has_tmux() {
         return;

@@ -149,6 +149,14 @@ fn check_egress_union(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<
     }
 }
 
+/// Whether an `ipBlock` CIDR is everywhere: a `/0`, or all of IPv4 written as IPv6.
+fn open_cidr(cidr: &str) -> bool {
+    cidr.ends_with("/0")
+        || cidr
+            .parse::<ipnet::IpNet>()
+            .is_ok_and(|n| crate::cidr::is_everywhere(&n))
+}
+
 /// No egress rule to everywhere, for profiles that refuse open CIDRs.
 fn check_no_open_rules(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec<Finding>) {
     check_egress_union(np, plan, findings);
@@ -156,7 +164,7 @@ fn check_no_open_rules(np: &NetworkPolicyValues, plan: &Plan, findings: &mut Vec
         let open = r.to.is_empty()
             || r.to
                 .iter()
-                .any(|p| p.ip_block.as_ref().is_some_and(|b| b.cidr.ends_with("/0")));
+                .any(|p| p.ip_block.as_ref().is_some_and(|b| open_cidr(&b.cidr)));
         if !open {
             continue;
         }

@@ -172,7 +172,7 @@ fn list_conflicts(out: &mut impl std::io::Write, plan: &MigrationPlan) -> std::i
 }
 
 fn confirm(dir: &std::path::Path) -> anyhow::Result<bool> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdio::stdout();
     write!(out, "Write these changes to {}? [y/N] ", dir.display())?;
     out.flush()?;
     let mut line = String::new();
@@ -206,7 +206,7 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
             Prefer::Theirs => Side::Theirs,
         });
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdio::stdout();
     print_plan(&mut out, args, &plan)?;
     let open = plan.unresolved().count();
     if open > 0 {
@@ -227,7 +227,7 @@ pub fn run_migrate(args: &MigrateArgs) -> anyhow::Result<i32> {
             return Err(usage("nothing was written: re-run with --yes to write (there is no terminal to confirm on)"));
         }
         if !confirm(&args.dir)? {
-            println!("Nothing written.");
+            writeln!(crate::stdio::stdout(), "Nothing written.")?;
             return Ok(super::EXIT_CANCELLED);
         }
     }
@@ -274,7 +274,7 @@ fn run_interactive(args: &MigrateArgs) -> anyhow::Result<i32> {
         tui::migrate::run(&mut screen).map_err(super::terminal_error)?
     };
     let Some(plan) = plan else {
-        eprintln!("caracal-wizard: cancelled; nothing written");
+        crate::stdio::diagnostic("caracal-wizard: cancelled; nothing written");
         return Ok(super::EXIT_CANCELLED);
     };
     write_plan(args, &plan, "")

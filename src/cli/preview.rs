@@ -45,7 +45,7 @@ fn print(tree: &RenderedTree, format: PreviewFormat, single: bool) -> anyhow::Re
     } else {
         text
     };
-    std::io::stdout().lock().write_all(shown.as_bytes())?;
+    crate::stdio::stdout().write_all(shown.as_bytes())?;
     Ok(0)
 }
 

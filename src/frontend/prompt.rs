@@ -347,7 +347,7 @@ impl Prompter for Inquire {
         // Answers, files and diffs pass through here: control characters are shown, not obeyed.
         let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
         for row in wrap_line(&visible(line), width.saturating_sub(1)) {
-            eprintln!("{row}");
+            crate::stdio::diagnostic(&row);
         }
     }
 }

@@ -1,5 +1,8 @@
-//! SIGTERM, SIGHUP and SIGINT while a front end owns the terminal: put the terminal back,
-//! write nothing, and exit with 128 + the signal's number.
+//! Signals while a front end owns the terminal: every terminating signal that can be
+//! caught (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM) puts the terminal
+//! back, writes nothing and exits with 128 + the signal's number; SIGTSTP puts it back, stops,
+//! and takes it again on SIGCONT (#11). SIGPIPE stays ignored (Rust's default): a closed pipe
+//! is an error of the write, see [`crate::stdio`].
 //!
 //! One watcher thread (signal-hook) receives the signals for the whole process. While a
 //! [`Watch`] is held it either hands the signal to the full-screen loop, which polls
@@ -7,7 +10,7 @@
 //! reads can't be interrupted) restores raw mode itself and exits. Without a watch the signal
 //! gets its default action, as if no handler were installed.
 use std::io;
-use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 /// No front end holds the terminal: default action.
@@ -19,6 +22,15 @@ const EXIT: u8 = 2;
 
 static MODE: AtomicU8 = AtomicU8::new(IDLE);
 static PENDING: AtomicI32 = AtomicI32::new(0);
+/// The full-screen terminal was given back on SIGTSTP and taken again: redraw it whole.
+static RESUMED: AtomicBool = AtomicBool::new(false);
+
+/// The terminating signals handled (SIGKILL and SIGSTOP can't be).
+#[cfg(unix)]
+const TERMINATING: [i32; 7] = {
+    use signal_hook::consts::*;
+    [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM]
+};
 
 /// A termination signal received while a front end held the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +77,17 @@ pub fn ensure_not_signalled() -> io::Result<()> {
     }
 }
 
+/// Whether the terminal was taken back after a stop (SIGTSTP, then SIGCONT) since the last
+/// call: the full-screen loop then clears and redraws everything.
+pub fn take_resumed() -> bool {
+    RESUMED.swap(false, Ordering::SeqCst)
+}
+
+/// Whether a redraw after a stop is waiting (without taking it): ends a wait for events.
+pub fn resumed() -> bool {
+    RESUMED.load(Ordering::SeqCst)
+}
+
 fn start(mode: u8) -> io::Result<Watch> {
     static WATCHER: OnceLock<Result<(), String>> = OnceLock::new();
     WATCHER
@@ -78,8 +101,9 @@ fn start(mode: u8) -> io::Result<Watch> {
 
 #[cfg(unix)]
 fn spawn_watcher() -> Result<(), String> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+    let mut handled = TERMINATING.to_vec();
+    handled.push(signal_hook::consts::SIGTSTP);
+    let mut signals = signal_hook::iterator::Signals::new(handled)
         .map_err(|e| format!("can't watch for termination signals: {e}"))?;
     std::thread::Builder::new()
         .name("signals".into())
@@ -99,6 +123,9 @@ fn spawn_watcher() -> Result<(), String> {
 
 #[cfg(unix)]
 fn on_signal(signal: i32) {
+    if signal == signal_hook::consts::SIGTSTP {
+        return suspend();
+    }
     match MODE.load(Ordering::SeqCst) {
         POLLED => {
             PENDING.store(signal, Ordering::SeqCst);
@@ -122,6 +149,48 @@ fn on_signal(signal: i32) {
     }
 }
 
+/// SIGTSTP (`kill -TSTP`, or Ctrl-Z where the terminal sends it): gives the terminal back
+/// (main screen, cursor, cooked mode), stops, and on SIGCONT takes it again; the full-screen
+/// loop then redraws everything ([`take_resumed`]). Plain prompts get their raw mode back.
+#[cfg(unix)]
+fn suspend() {
+    use crossterm::{cursor, event, terminal};
+    let mode = MODE.load(Ordering::SeqCst);
+    if mode == IDLE {
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+        return;
+    }
+    let full = mode == POLLED;
+    let raw = terminal::is_raw_mode_enabled().unwrap_or(false);
+    if full {
+        let _ = crossterm::execute!(
+            io::stdout(),
+            event::DisableBracketedPaste,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
+    } else {
+        let _ = crossterm::execute!(io::stderr(), cursor::Show);
+    }
+    if raw {
+        let _ = terminal::disable_raw_mode();
+    }
+    // Stops here until SIGCONT.
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    if raw {
+        let _ = terminal::enable_raw_mode();
+    }
+    if full && MODE.load(Ordering::SeqCst) == POLLED {
+        let _ = crossterm::execute!(
+            io::stdout(),
+            terminal::EnterAlternateScreen,
+            event::EnableBracketedPaste,
+            cursor::Hide
+        );
+        RESUMED.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Leaves raw mode and the alternate screen, shows the cursor, says why and exits: for
 /// plain prompts, whose reads can't be interrupted, and for a full-screen loop stuck on a
 /// terminal that went away.
@@ -135,7 +204,7 @@ fn restore_and_exit(signal: i32) -> ! {
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );
-    eprintln!("\ncaracal-wizard: {}", Signalled(signal));
+    crate::stdio::diagnostic(&format!("\ncaracal-wizard: {}", Signalled(signal)));
     std::process::exit(Signalled(signal).exit_code());
 }
 

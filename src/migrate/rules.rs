@@ -256,7 +256,8 @@ fn narrow_egress(a: &mut Answers, to: &Profile) {
         .flatten()
         {
             list.retain(|e| {
-                crate::format::ensure_cidr(e.cidr()).map_or(true, |n| n.prefix_len() != 0)
+                crate::format::ensure_cidr(e.cidr())
+                    .map_or(true, |n| !crate::cidr::is_everywhere(&n))
             });
         }
     }

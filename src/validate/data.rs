@@ -129,7 +129,7 @@ impl Validator<'_> {
         let Some(net) = cidr.and_then(|c| self.cidr(&path, c)) else {
             return;
         };
-        if net.prefix_len() == 0 && !self.profile.open_cidr {
+        if crate::cidr::is_everywhere(&net) && !self.profile.open_cidr {
             self.err(&path, format!("`{net}` opens egress to everywhere, which profile `{}` refuses; give the CIDR of the {service} subnet", self.profile.id));
         }
         let ip = host.and_then(|h| h.parse::<std::net::IpAddr>().ok());

@@ -30,7 +30,9 @@ impl Validator<'_> {
                 ),
                 Some(c) => {
                     if let Some(net) = self.cidr("dns.cidr", c) {
-                        if net.prefix_len() == 0 || crate::cidr::too_wide(&[net]).is_some() {
+                        if crate::cidr::is_everywhere(&net)
+                            || crate::cidr::too_wide(&[net]).is_some()
+                        {
                             self.err(
                                 "dns.cidr",
                                 "covers all or most addresses: that is open DNS; use `dns.mode: cluster` or a resolver's CIDR",
@@ -97,7 +99,7 @@ impl Validator<'_> {
         }
         for (i, c) in ic.cidrs.iter().enumerate() {
             if let Some(net) = self.cidr(&format!("ingressController.cidrs[{i}]"), c) {
-                if net.prefix_len() == 0 {
+                if crate::cidr::is_everywhere(&net) {
                     self.err(format!("ingressController.cidrs[{i}]"), "admitting 0.0.0.0/0 lets any source reach the pods; give the load balancer's or VPC's CIDR");
                 }
             }
@@ -272,7 +274,7 @@ impl Validator<'_> {
                 let Ok(net) = format::ensure_cidr(entry.cidr()) else {
                     continue;
                 };
-                if net.prefix_len() == 0 {
+                if crate::cidr::is_everywhere(&net) {
                     continue;
                 }
                 for p in entry.ports() {
@@ -293,7 +295,7 @@ impl Validator<'_> {
     /// One entry: a CIDR (not everywhere unless the profile allows it) and its ports.
     fn egress_entry(&mut self, path: &str, entry: &EgressEntry) {
         if let Some(net) = self.cidr(path, entry.cidr()) {
-            if net.prefix_len() == 0 && !self.profile.open_cidr {
+            if crate::cidr::is_everywhere(&net) && !self.profile.open_cidr {
                 self.err(path, format!("`{}` opens egress to everywhere, which profile `{}` refuses; list the provider's CIDRs instead", entry.cidr(), self.profile.id));
             }
         }

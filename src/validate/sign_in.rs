@@ -50,7 +50,7 @@ impl Validator<'_> {
             return;
         };
         if let Some(net) = self.cidr("signIn.smtp.cidr", &relay.cidr) {
-            if net.prefix_len() == 0 && !self.profile.open_cidr {
+            if crate::cidr::is_everywhere(&net) && !self.profile.open_cidr {
                 self.err("signIn.smtp.cidr", format!("`{}` opens mail to everywhere, which profile `{}` refuses; give the relay's CIDR", relay.cidr, self.profile.id));
             }
         }

@@ -32,6 +32,10 @@ impl EventSource for TerminalEvents {
     fn next_event(&mut self) -> io::Result<Event> {
         loop {
             signals::ensure_not_signalled()?;
+            if signals::resumed() {
+                // Back from a stop: an event that means nothing, for the loop to redraw.
+                return Ok(Event::FocusGained);
+            }
             if crossterm::event::poll(Duration::from_millis(100))? {
                 return crossterm::event::read();
             }

@@ -434,6 +434,12 @@ pub fn run_loop<B: Backend>(
     mut events: impl EventSource,
 ) -> io::Result<Finished> {
     loop {
+        if crate::frontend::signals::take_resumed() {
+            // The screen was given back during a stop: nothing of the last frame is left.
+            terminal
+                .clear()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+        }
         terminal
             .draw(|f| view::draw(f, tui))
             .map_err(|e| io::Error::other(e.to_string()))?;

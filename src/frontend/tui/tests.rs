@@ -323,7 +323,8 @@ fn redraw_timing() {
         terminal.draw(|f| view::draw(f, &t)).unwrap();
     }
     let per = start.elapsed() / n;
-    println!("first frame (catalog, templates, plan+render, draw): {first:?}; redraw with preview: {per:?}");
+    // A measurement worth seeing with --nocapture.
+    crate::stdio::diagnostic(&format!("first frame (catalog, templates, plan+render, draw): {first:?}; redraw with preview: {per:?}"));
     assert!(per < std::time::Duration::from_millis(2), "{per:?}");
 }
 

@@ -34,7 +34,7 @@ impl Dest {
     pub(super) fn is_everywhere(&self) -> bool {
         match self {
             Dest::Any => true,
-            Dest::Net(n) => n.prefix_len() == 0,
+            Dest::Net(n) => crate::cidr::is_everywhere(n),
             Dest::Selector(_) => false,
         }
     }
@@ -49,7 +49,7 @@ impl Dest {
     pub(super) fn describe(&self) -> String {
         match self {
             Dest::Any => "any destination".into(),
-            Dest::Net(n) if n.prefix_len() == 0 => format!("`{n}` (everywhere)"),
+            Dest::Net(n) if crate::cidr::is_everywhere(n) => format!("`{n}` (everywhere)"),
             Dest::Net(n) => format!("`{n}`"),
             Dest::Selector(p) => describe_selector(p),
         }
