@@ -7,8 +7,8 @@ use crate::manifest::{
     Application, ApplicationDestination, ApplicationDirectory, ApplicationHelm, ApplicationSource,
     ApplicationSpec, AutomatedSync, ConfigMapGenerator, DependsOn, FluxKustomization,
     FluxKustomizationSpec, GitReference, GitRepository, GitRepositorySpec, HelmAction, HelmRelease,
-    HelmReleaseSpec, LayerSelector, Metadata, OciReference, OciRepository, OciRepositorySpec,
-    Remediation, SourceRef, SyncPolicy, ValuesReference,
+    HelmReleaseSpec, IgnoreDifference, LayerSelector, Metadata, OciReference, OciRepository,
+    OciRepositorySpec, Remediation, SourceRef, SyncPolicy, ValuesReference,
 };
 use crate::plan::part_of as labels;
 use crate::plan::{GitOpsPlan, Plan};
@@ -104,7 +104,7 @@ pub fn manifests(plan: &Plan) -> Option<GitOpsManifests> {
     let release = plan.answers.release();
     let namespace = plan.answers.namespace();
     Some(match g.tool {
-        GitOps::Argocd => argocd(g, release, namespace),
+        GitOps::Argocd => argocd(g, release, namespace, plan.profile.autoscaling),
         GitOps::Flux => flux(g, release, namespace),
     })
 }
@@ -119,7 +119,7 @@ pub fn manifests(plan: &Plan) -> Option<GitOpsManifests> {
 // prerequisites (wave 0) and waits for them to be Healthy (the ExternalSecret Ready: the
 // Secret exists) before the chart (wave 1). Argo CD ≥ 1.8 waits on a child's health only with
 // the Application health check in argocd-cm (the README gives it).
-fn argocd(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
+fn argocd(g: &GitOpsPlan, release: &str, namespace: &str, autoscaling: bool) -> GitOpsManifests {
     let repo = g.repo_url.clone().unwrap_or_default();
     let overlay = |path: Option<String>, reference: Option<String>| ApplicationSource {
         repo_url: repo.clone(),
@@ -160,14 +160,40 @@ fn argocd(g: &GitOpsPlan, release: &str, namespace: &str) -> GitOpsManifests {
             vec![overlay(Some(g.path.clone()), None)],
             Some("0"),
         ),
-        release: application(
-            release,
-            release,
-            namespace,
-            vec![chart, overlay(None, Some("values".into()))],
-            Some("1"),
-        ),
+        release: {
+            let mut app = application(
+                release,
+                release,
+                namespace,
+                vec![chart, overlay(None, Some("values".into()))],
+                Some("1"),
+            );
+            if autoscaling {
+                hpa_owns_replicas(&mut app);
+            }
+            app
+        },
     }
+}
+
+// The chart renders `replicas:` on every workload beside its HPA: with self-heal, Argo CD
+// would put each scaled-out Deployment or StatefulSet back to the chart's count, the HPA
+// would scale it out again, and the Application would never stay Synced. Ignoring the field
+// (and respecting that on sync, or the next sync still applies it) leaves it to the HPA; the
+// chart's count still applies when the workload is created.
+fn hpa_owns_replicas(app: &mut Application) {
+    app.spec.ignore_differences = ["Deployment", "StatefulSet"]
+        .into_iter()
+        .map(|kind| IgnoreDifference {
+            group: "apps".into(),
+            kind: kind.into(),
+            json_pointers: vec!["/spec/replicas".into()],
+        })
+        .collect();
+    app.spec
+        .sync_policy
+        .sync_options
+        .push("RespectIgnoreDifferences=true".into());
 }
 
 /// An Application in `argocd`, synced automatically, in `wave` of its parent.
@@ -193,6 +219,7 @@ fn application(
                 namespace: namespace.into(),
             },
             sources,
+            ignore_differences: Vec::new(),
             sync_policy: SyncPolicy {
                 automated: AutomatedSync {
                     prune: true,
@@ -365,6 +392,60 @@ mod tests {
         assert_eq!(dot_path("."), "./");
         assert_eq!(join(".", "gitops"), "gitops");
         assert_eq!(join("./a/b/", "gitops"), "a/b/gitops");
+    }
+
+    #[test]
+    fn argo_cd_leaves_the_replica_counts_to_the_hpas() {
+        let g = GitOpsPlan {
+            tool: GitOps::Argocd,
+            repo_url: Some("https://git.example.com/acme/fleet.git".into()),
+            path: "clusters/prod".into(),
+            revision: "main".into(),
+            chart_ref: "oci://ghcr.io/garudex-labs/charts/caracal".into(),
+            chart_version: "1.0.0".into(),
+        };
+        let GitOpsManifests::Argocd {
+            parent,
+            prereqs,
+            release,
+        } = argocd(&g, "caracal", "caracal", true)
+        else {
+            panic!("Argo CD objects");
+        };
+        let kinds: Vec<_> = release
+            .spec
+            .ignore_differences
+            .iter()
+            .map(|d| (d.group.as_str(), d.kind.as_str(), d.json_pointers.clone()))
+            .collect();
+        let replicas = vec!["/spec/replicas".to_string()];
+        assert_eq!(
+            kinds,
+            [
+                ("apps", "Deployment", replicas.clone()),
+                ("apps", "StatefulSet", replicas)
+            ]
+        );
+        // Without it a sync still applies the ignored field.
+        assert!(release
+            .spec
+            .sync_policy
+            .sync_options
+            .contains(&"RespectIgnoreDifferences=true".to_string()));
+        assert!(parent.spec.ignore_differences.is_empty());
+        assert!(prereqs.spec.ignore_differences.is_empty());
+        let GitOpsManifests::Argocd { release, .. } = argocd(&g, "caracal", "caracal", false)
+        else {
+            panic!("Argo CD objects");
+        };
+        assert!(
+            release.spec.ignore_differences.is_empty(),
+            "no HPA, Git owns replicas"
+        );
+        assert_eq!(
+            release.spec.sync_policy.sync_options,
+            ["CreateNamespace=true"]
+        );
     }
 
     #[test]

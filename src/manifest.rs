@@ -639,6 +639,21 @@ pub struct ApplicationSpec {
     pub sources: Vec<ApplicationSource>,
     /// Sync policy.
     pub sync_policy: SyncPolicy,
+    /// Fields Argo CD neither compares nor applies: the replica counts the HPAs own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_differences: Vec<IgnoreDifference>,
+}
+
+/// One of `spec.ignoreDifferences`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IgnoreDifference {
+    /// API group (`apps`).
+    pub group: String,
+    /// Kind (`Deployment`).
+    pub kind: String,
+    /// JSON pointers of the ignored fields.
+    pub json_pointers: Vec<String>,
 }
 
 /// `spec.destination`.

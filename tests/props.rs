@@ -167,6 +167,10 @@ fn answers_for(c: &Choice, catalog: &Catalog) -> serde_yaml::Value {
                 c.cidrs[2]
             )),
         );
+        if cloud == "gke" {
+            // Memorystore's TLS (GKE's default) is verified only with its CA.
+            put("caBundle", y("{configMap: caracal-server-ca}"));
+        }
         let open = c.open_https && profile.open_https;
         put(
             "egress",

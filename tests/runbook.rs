@@ -317,14 +317,23 @@ fn every_readme_block_runs_in_bash_zsh_and_sh_without_secrets_in_arguments() {
 fn gitops_readme_blocks_run_too() {
     for cloud in common::CLOUDS {
         let text = common::answers_text(cloud, "production");
-        check_readme(
-            &format!("{cloud}-argocd"),
-            &common::build(&text, &common::ARGOCD),
+        let argocd = common::build(&text, &common::ARGOCD);
+        check_readme(&format!("{cloud}-argocd"), &argocd);
+        // Argo CD makes no Helm release: its Verify asks Argo CD, and nothing says "rolls back".
+        let readme = &argocd.files["README.md"];
+        assert!(
+            !readme.contains("helm -n caracal status"),
+            "{cloud}: no Helm release"
         );
-        check_readme(
-            &format!("{cloud}-flux"),
-            &common::build(&text, &common::FLUX),
+        assert!(
+            !readme.contains("rolls back on"),
+            "{cloud}: Argo CD doesn't roll back"
         );
+        assert!(readme.contains("kubectl -n argocd get application caracal-prereqs caracal"));
+        let flux = common::build(&text, &common::FLUX);
+        check_readme(&format!("{cloud}-flux"), &flux);
+        // helm-controller makes a real release.
+        assert!(flux.files["README.md"].contains("helm -n caracal status caracal"));
     }
 }
 
@@ -518,6 +527,16 @@ fn the_cluster_project_names_the_workload_identity_pool() {
             readme.contains(&format!("PROJECT={pool}"))
                 && readme.contains("--workload-pool=\"$PROJECT.svc.id.goog\""),
             "{sets:?}: the cluster's pool is enabled on the cluster's project"
+        );
+        // Every `gcloud container clusters …` runs in the cluster's project, the
+        // Dataplane V2 check among them.
+        let dataplane = readme
+            .split("```sh")
+            .find(|b| b.contains("datapathProvider"))
+            .expect("the Dataplane V2 check");
+        assert!(
+            dataplane.contains(&format!("PROJECT={pool}")),
+            "{sets:?}: the Dataplane V2 check describes the cluster in its own project"
         );
         check_readme(&format!("gke-cluster-project-{sets:?}"), &tree);
     }

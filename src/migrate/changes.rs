@@ -240,6 +240,14 @@ fn data_changes(s: &Sides<'_>, out: &mut Vec<Change>) {
             format!("{} → {}", show(old), show(new)),
         ));
     }
+    let ca = |a: &Answers| a.ca_bundle.as_ref().map(|b| b.config_map.clone());
+    if ca(old) != ca(new) {
+        let show = |c: Option<String>| c.map_or("none".to_string(), |c| format!("ConfigMap `{c}`"));
+        out.push(Change::new(
+            "CA bundle",
+            format!("{} → {}", show(ca(old)), show(ca(new))),
+        ));
+    }
 }
 
 /// DNS and the named egress destinations.

@@ -281,6 +281,9 @@ fn reset_dependencies(a: &mut Answers, from: &Profile, to: &Profile) {
         a.postgres = None;
         a.redis = None;
         a.sign_in = None;
+        // The bundle held the managed servers' CA; the in-cluster ones need none, and an
+        // evaluation can't mount it.
+        a.ca_bundle = None;
     }
     if to.managed_dependencies {
         if let Some(pg) = &mut a.postgres {

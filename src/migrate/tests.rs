@@ -196,6 +196,21 @@ fn evaluation_uses_in_cluster_dependencies_and_says_so() {
 }
 
 #[test]
+fn evaluation_drops_the_managed_servers_ca_bundle_and_says_so() {
+    let (old, state) = overlay(&source("gke", "production"));
+    assert!(old.answers.ca_bundle.is_some(), "Memorystore TLS needs it");
+    let p = plan(&old, &state, "evaluation", &[]).unwrap();
+    assert!(p.answers.ca_bundle.is_none());
+    let changes: Vec<String> = p.changes.iter().map(ToString::to_string).collect();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c == "CA bundle: ConfigMap `caracal-server-ca` → none"),
+        "{changes:?}"
+    );
+}
+
+#[test]
 fn internal_endpoints_behind_a_public_issuer_ask_to_confirm_it() {
     let text =
         source("aks", "production") + "endpoints: {web: public, sts: public, gateway: disabled}\n";

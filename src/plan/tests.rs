@@ -282,7 +282,7 @@ fn network_policy_admits_only_exposed_ports_and_named_egress() {
 
 #[test]
 fn gke_always_allows_its_metadata_server() {
-    let text = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {gateway: disabled}\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
+    let text = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {gateway: disabled}\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\ncaBundle: {configMap: caracal-server-ca}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
     let p = plan_of(text, &[]);
     let meta = p.values.network_policy.extra_egress.iter().find(|r| {
         r.to[0]

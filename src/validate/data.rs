@@ -184,8 +184,20 @@ impl Validator<'_> {
             && !tls.redis_public_ca
             && self.a.ca_bundle.is_none()
         {
-            self.warn("redis.tls", format!("{} presents a per-instance CA that neither Node nor Go trusts: the services fail to connect until you create a CA bundle ConfigMap and name it in `caBundle.configMap` (the README says how)", self.cloud.products.redis));
+            self.private_redis();
         }
+    }
+
+    /// A TLS Redis whose per-instance CA no client trusts: every service's Redis client
+    /// verifies with the system roots, so without the CA none connects, the API's readiness
+    /// (which pings Redis) never passes and the install times out.
+    fn private_redis(&mut self) {
+        let product = self.cloud.products.redis.clone();
+        if !self.profile.external_secrets {
+            self.err("redis.tls", format!("{product} presents a per-instance CA that neither Node nor Go trusts, and an evaluation can't mount a CA bundle: use the chart's in-cluster Redis (leave `redis.host` out), an instance without in-transit encryption (`redis.tls: false`), or the production profile"));
+            return;
+        }
+        self.err("caBundle.configMap", format!("required with `redis.tls`: {product} presents a per-instance CA that neither Node nor Go trusts, so no service connects without it; create a ConfigMap holding that CA (the README's Apply order says how) and name it here, or set `redis.tls: false` for an instance without in-transit encryption"));
     }
 
     /// A Postgres whose chain Node doesn't trust: the evaluation's single sslmode can't

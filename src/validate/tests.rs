@@ -654,7 +654,7 @@ fn a_branch_as_the_overlay_revision_is_warned_about_and_a_tag_is_not() {
 /// `secretStore.gcpClusterProject` is optional, a GCP project ID, and a GKE setting only.
 #[test]
 fn gke_cluster_project_is_an_optional_project_id_on_gke_only() {
-    let gke = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {gateway: disabled}\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
+    let gke = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {gateway: disabled}\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\ncaBundle: {configMap: caracal-server-ca}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
     let path = "secretStore.gcpClusterProject";
     let paths = |sets: &[&str]| -> Vec<String> {
         problems(gke, sets).into_iter().map(|p| p.path).collect()

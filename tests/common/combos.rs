@@ -28,6 +28,7 @@ tls: {clusterIssuer: letsencrypt-dns01}
 issuerProof: dns01
 postgres: {host: 10.40.0.3, cidr: 10.40.0.0/24}
 redis: {host: 10.40.1.4, cidr: 10.40.1.0/29}
+caBundle: {configMap: caracal-server-ca}
 ingressController: {cidrs: [10.129.0.0/23]}
 egress: {objectStore: [199.36.153.8/30]}
 identity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}
@@ -57,6 +58,7 @@ pub fn answers_text(cloud: &str, profile: &str) -> String {
         let managed = [
             "postgres:",
             "redis:",
+            "caBundle:",
             "egress:",
             "identity:",
             "secretStore:",

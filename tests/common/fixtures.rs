@@ -50,6 +50,7 @@ pub fn source(cloud: &str, profile: &str) -> String {
                     "redis",
                     "{host: 10.40.1.4, port: 6378, cidr: 10.40.1.0/29, tls: true}",
                 );
+                put("caBundle", "{configMap: caracal-server-ca}");
                 put("egress", "{providerApis: [199.36.153.8/30]}");
                 put("identity", "{gcpServiceAccount: caracal-runtime@acme-caracal-prod.iam.gserviceaccount.com}");
                 put("secretStore", "{gcpProject: acme-caracal-prod, gcpClusterLocation: europe-west4, gcpClusterName: caracal-prod}");
@@ -185,6 +186,10 @@ pub fn needs(cloud: &str, from: &str, to: &str) -> (BTreeSet<String>, Vec<String
             "ingressController",
             &["ingressController.cidrs={10.129.0.0/23}"],
         );
+    }
+    if from == "evaluation" && to != "evaluation" && cloud == "gke" {
+        // Asked once `redis.host` makes Memorystore (TLS by default) the Redis.
+        sets.push("caBundle.configMap=caracal-server-ca".into());
     }
     (paths, sets)
 }

@@ -7,7 +7,7 @@ use crate::plan::{plan, Plan};
 use crate::render::Templates;
 
 const EKS: &str = "cloud: eks\nprofile: production\ndomain: caracal.example.com\nendpoints: {web: public, sts: public, gateway: internal}\npostgres: {host: pg.example.internal, cidr: 10.60.0.0/16}\nredis: {host: redis.example.internal, cidr: 10.60.0.0/16, tls: true}\ningressController: {cidrs: [10.60.0.0/16]}\negress: {identityProvider: [10.60.0.0/16], providerApis: [10.60.0.0/16]}\nidentity: {awsRoleArn: \"arn:aws:iam::111122223333:role/caracal\"}\nsecretStore: {awsRegion: us-east-1}\n";
-const GKE: &str = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {web: public, sts: public, gateway: disabled, api: disabled}\ntls: {clusterIssuer: letsencrypt-prod}\nissuerProof: http01\npostgres: {host: 10.40.0.3, cidr: 10.40.0.0/24}\nredis: {host: 10.40.1.4, port: 6378, tls: true, cidr: 10.40.1.0/29}\negress: {providerApis: [199.36.153.8/30], objectStore: [199.36.153.8/30]}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\nauditExport: {endpoint: \"https://storage.googleapis.com\", bucket: acme-audit, region: europe-west4}\n";
+const GKE: &str = "cloud: gke\nprofile: production\ndomain: caracal.example.com\nendpoints: {web: public, sts: public, gateway: disabled, api: disabled}\ntls: {clusterIssuer: letsencrypt-prod}\nissuerProof: http01\npostgres: {host: 10.40.0.3, cidr: 10.40.0.0/24}\nredis: {host: 10.40.1.4, port: 6378, tls: true, cidr: 10.40.1.0/29}\ncaBundle: {configMap: gcp-ca}\negress: {providerApis: [199.36.153.8/30], objectStore: [199.36.153.8/30]}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\nauditExport: {endpoint: \"https://storage.googleapis.com\", bucket: acme-audit, region: europe-west4}\n";
 const AKS: &str = "cloud: aks\nprofile: production\ndomain: caracal.example.com\ntls: {clusterIssuer: letsencrypt-dns01}\nissuerProof: dns01\npostgres: {host: pg.postgres.database.azure.com, cidr: 10.20.0.0/24}\nredis: {host: r.redis.cache.windows.net, cidr: 10.20.1.0/24}\negress: {identityProvider: [20.190.128.0/18], providerApis: [10.20.2.0/24]}\nidentity: {azureClientId: 6f1c2b1e-8a53-4d61-9c3f-0d2b7e9a1c44}\nsecretStore: {azureVaultUrl: \"https://caracal-kv.vault.usgovcloudapi.net\", azureTenantId: 4d1c7e2a-93b5-4c8e-a0f1-6b2d9e3c5a17}\n";
 
 fn answers(text: &str, sets: &[&str]) -> Answers {
@@ -88,11 +88,27 @@ fn cloud_sql_verifies_the_chain_only_and_memorystore_gets_the_bundle() {
         format!("uselibpqcompat=true&sslmode=verify-ca&{root}")
     );
     assert_eq!(query(&p, "audit"), format!("sslmode=verify-ca&{root}"));
-    let without = crate::validate::check(&answers(GKE, &[]), &Catalog::builtin().unwrap()).unwrap();
+    // Memorystore's per-instance CA: no service connects without the bundle.
+    let mut without = answers(GKE, &[]);
+    without.ca_bundle = None;
+    let err = plan(&without, &Catalog::builtin().unwrap()).unwrap_err();
     assert!(
-        without.warnings.iter().any(|w| w.path == "redis.tls"),
-        "{:?}",
-        without.warnings
+        err.0
+            .iter()
+            .any(|p| p.path == "caBundle.configMap" && p.message.contains("redis.tls: false")),
+        "{err:?}"
+    );
+    without.redis.as_mut().unwrap().tls = Some(false);
+    without.redis.as_mut().unwrap().port = Some(6379);
+    plan(&without, &Catalog::builtin().unwrap()).expect("an instance without TLS needs no CA");
+    // An evaluation can't mount one.
+    let text = "cloud: gke\nprofile: evaluation\ndomain: caracal.example.com\nredis: {host: 10.40.1.4, tls: true}\n";
+    let err = plan(&answers(text, &[]), &Catalog::builtin().unwrap()).unwrap_err();
+    assert!(
+        err.0
+            .iter()
+            .any(|p| p.path == "redis.tls" && p.message.contains("in-cluster Redis")),
+        "{err:?}"
     );
 }
 

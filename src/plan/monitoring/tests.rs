@@ -9,7 +9,7 @@ fn plan_of(text: &str, sets: &[&str]) -> Plan {
     plan(&a, &Catalog::builtin().expect("catalog")).expect("valid")
 }
 
-const GKE: &str = "cloud: gke\nprofile: production\ndomain: caracal.example.com\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\nendpoints: {web: disabled, sts: disabled, gateway: disabled}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
+const GKE: &str = "cloud: gke\nprofile: production\ndomain: caracal.example.com\npostgres: {host: 10.40.0.3}\nredis: {host: 10.40.1.4}\ncaBundle: {configMap: caracal-server-ca}\nendpoints: {web: disabled, sts: disabled, gateway: disabled}\nidentity: {gcpServiceAccount: caracal@acme-prod.iam.gserviceaccount.com}\nsecretStore: {gcpProject: acme-prod, gcpClusterLocation: us-central1, gcpClusterName: prod}\n";
 
 #[test]
 fn only_components_with_metrics_get_a_monitor_that_sends_the_bearer() {
@@ -80,6 +80,7 @@ fn evaluation_has_no_monitors_and_no_scraper() {
             "profile=evaluation",
             "postgres=null",
             "redis=null",
+            "caBundle=null",
             "secretStore=null",
             "identity=null",
         ],
