@@ -300,9 +300,15 @@ pub struct FixedEgress {
 /// In-cluster DNS.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct DnsSpec {
     /// DNS peers: selectors or CIDRs.
     pub peers: Vec<DnsPeer>,
+    /// The kube-dns Service IPs of the cloud's default Service ranges: pods send their
+    /// queries there, but the Service is translated to the DNS pods before any NetworkPolicy
+    /// sees the packet, so an `ipBlock` naming it never matches.
+    #[serde(default)]
+    pub default_service_ips: Vec<std::net::IpAddr>,
 }
 
 /// One DNS peer.

@@ -26,11 +26,18 @@ impl Validator<'_> {
             DnsMode::Cidr => match &dns.cidr {
                 None => self.err(
                     "dns.cidr",
-                    "required with `dns.mode: cidr`; give the resolver's CIDR, e.g. `10.0.0.10/32`",
+                    "required with `dns.mode: cidr`: the CIDR of the addresses that answer on port 53 (the DNS pods' range, or resolvers outside the cluster), e.g. `10.244.0.0/16`",
                 ),
                 Some(c) => {
                     if let Some(net) = self.cidr("dns.cidr", c) {
-                        if crate::cidr::is_everywhere(&net)
+                        if net.prefix_len() == net.max_prefix_len()
+                            && self.cloud.dns.default_service_ips.contains(&net.addr())
+                        {
+                            self.err(
+                                "dns.cidr",
+                                format!("`{c}` is the kube-dns Service IP of {}'s default Service range: Services are translated to the DNS pods before a NetworkPolicy sees the packet, so this rule never matches and every lookup is dropped; use `dns.mode: cluster` (the kube-dns pods and node-local caches), or the CIDR of the DNS pods or of resolvers outside the cluster", self.cloud.title),
+                            );
+                        } else if crate::cidr::is_everywhere(&net)
                             || crate::cidr::too_wide(&[net]).is_some()
                         {
                             self.err(

@@ -146,6 +146,11 @@ fn bad_answers_name_the_field() {
             "required with `dns.mode: cidr`",
         ),
         (
+            &["dns.mode=cidr", "dns.cidr=172.20.0.10/32"],
+            "dns.cidr",
+            "kube-dns Service IP of Amazon EKS's default Service range",
+        ),
+        (
             &["egress.other=[0.0.0.0/33]"],
             "egress.other[0]",
             "the prefix /33 is longer than 32",

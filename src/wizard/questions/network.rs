@@ -28,8 +28,8 @@ pub(super) static ROWS: &[Row] = &[
         step: Step::Network,
         path: Phrase::Is("dns.cidr"),
         prompt: Phrase::Is("Resolver CIDR"),
-        help: Phrase::Is("The DNS resolver the pods may reach on port 53."),
-        kind: KindSpec::Text(Phrase::Is("e.g. 10.0.0.10/32")),
+        help: Phrase::Is("Where the pods' queries land on port 53 once the kube-dns Service is translated: the DNS pods' CIDR or resolvers outside the cluster, never the Service IP (a NetworkPolicy never sees it)."),
+        kind: KindSpec::Text(Phrase::Is("e.g. 10.244.0.0/16")),
         applies: &[When::EgressRequired, When::DnsByCidr],
     },
     Row {
