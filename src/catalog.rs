@@ -403,6 +403,10 @@ pub struct Profile {
     pub component_https: bool,
     /// Egress to a /0 allowed.
     pub open_cidr: bool,
+    /// The chart's NetworkPolicy on. Its rule admitting the Postgres, Redis and OTLP ports to
+    /// any address can't be narrowed through values; where it is off, the overlay's
+    /// `network/baseline.yaml` carries the same rules with those ports to the named CIDRs only.
+    pub chart_network_policy: bool,
     /// `auditExport` required.
     pub require_audit_export: bool,
     /// Identity and provider-API egress required.

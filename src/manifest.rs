@@ -135,7 +135,8 @@ pub struct NetworkPolicyValues {
 pub struct EgressRule {
     /// Destinations.
     pub to: Vec<Peer>,
-    /// Ports.
+    /// Ports (none: every port).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PolicyPort>,
 }
 
@@ -144,7 +145,8 @@ pub struct EgressRule {
 pub struct IngressRule {
     /// Sources.
     pub from: Vec<Peer>,
-    /// Ports.
+    /// Ports (none: every port).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PolicyPort>,
 }
 
@@ -252,8 +254,12 @@ pub struct NetworkPolicy {
 pub struct NetworkPolicySpec {
     /// The pods it applies to.
     pub pod_selector: Selector,
-    /// `Egress` only: ingress stays as the chart's policy has it.
+    /// `Egress` for a component's own policy (ingress stays as the chart's or the baseline's
+    /// policy has it); `Ingress` and `Egress` for the baseline.
     pub policy_types: Vec<String>,
+    /// Who may reach the pods (the baseline only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ingress: Vec<IngressRule>,
     /// Egress rules (added to every other policy selecting the pods).
     pub egress: Vec<EgressRule>,
 }

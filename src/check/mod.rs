@@ -117,16 +117,25 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     };
     let mut findings = Vec::new();
     let answers = parse_answers(&answers_text, &mut findings);
-    let evaluation = answers
-        .as_ref()
-        .is_some_and(|a| catalog.profile(&a.profile).is_some_and(|p| p.evaluation));
+    let needs =
+        values::ProfileNeeds::of(answers.as_ref().and_then(|a| catalog.profile(&a.profile)));
+    let evaluation = needs.evaluation;
     let plan = answers
         .as_ref()
         .and_then(|a| plan_answers(a, catalog, &mut findings));
     note_hand_edits(dir, &mut findings);
-    check_values_file(dir, evaluation, plan.as_ref(), &mut findings)?;
+    check_values_file(dir, needs, plan.as_ref(), &mut findings)?;
     if let Some(plan) = &plan {
         monitoring::check_monitors(dir, plan, &mut findings)?;
+        if !plan.profile.chart_network_policy
+            && read_optional(dir, crate::plan::BASELINE_FILE)?.is_none()
+        {
+            findings.push(Finding::error(
+                crate::plan::BASELINE_FILE,
+                format!("missing: profile `{}` turns the chart's NetworkPolicy off and this file replaces it, so without it nothing restricts the pods; re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`", plan.profile.id),
+                Some("profile"),
+            ));
+        }
         let files =
             OverlayDir::new(dir)
                 .files_in("network")
@@ -203,7 +212,7 @@ fn note_hand_edits(dir: &Path, findings: &mut Vec<Finding>) {
 /// `values.yaml`: present, valid YAML, and (with a plan) keeping what the answers promise.
 fn check_values_file(
     dir: &Path,
-    evaluation: bool,
+    needs: values::ProfileNeeds,
     plan: Option<&Plan>,
     findings: &mut Vec<Finding>,
 ) -> Result<(), CheckError> {
@@ -221,7 +230,7 @@ fn check_values_file(
         )),
         Some(Ok(v)) => {
             values::check_yaml11_words(values_text.as_deref().unwrap_or_default(), findings);
-            values::check_values(&v, evaluation, findings);
+            values::check_values(&v, needs, findings);
             if let Some(plan) = plan {
                 promises::check_promises(&v, plan, findings);
             }
@@ -242,7 +251,11 @@ pub fn values_errors(values_text: &str, plan: &Plan) -> Vec<Finding> {
             None,
         )),
         Ok(v) => {
-            values::check_values(&v, plan.profile.evaluation, &mut findings);
+            values::check_values(
+                &v,
+                values::ProfileNeeds::of(Some(&plan.profile)),
+                &mut findings,
+            );
             promises::check_promises(&v, plan, &mut findings);
         }
     }

@@ -10,13 +10,33 @@ use crate::validate::{IN_CLUSTER_POSTGRES, IN_CLUSTER_REDIS};
 const FILE: &str = "values.yaml";
 
 /// Checks `values.yaml` against the chart's own refusals and the profile's minimum.
-pub(super) fn check_values(v: &Value, evaluation: bool, findings: &mut Vec<Finding>) {
+/// What the profile asks of values.yaml, when the answers name one.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ProfileNeeds {
+    /// An evaluation (chart-made Secret, one replica, no monitoring).
+    pub evaluation: bool,
+    /// The chart's NetworkPolicy on; off where the overlay's baseline replaces it.
+    pub chart_policy: bool,
+}
+
+impl ProfileNeeds {
+    /// What `profile` asks; without a known profile, what every stable one does.
+    pub fn of(profile: Option<&crate::catalog::Profile>) -> Self {
+        Self {
+            evaluation: profile.is_some_and(|p| p.evaluation),
+            chart_policy: profile.is_none_or(|p| p.chart_network_policy),
+        }
+    }
+}
+
+pub(super) fn check_values(v: &Value, needs: ProfileNeeds, findings: &mut Vec<Finding>) {
+    let evaluation = needs.evaluation;
     let stable = str_at(v, &["global", "mode"]) == Some("stable");
     check_secret_values(v, stable, findings);
     if stable {
         check_managed_backends(v, findings);
     }
-    check_network_values(v, evaluation, stable, findings);
+    check_network_values(v, needs, stable, findings);
     check_private_hosts(v, findings);
     if !evaluation && is_true(get(v, &["serviceMonitor", "enabled"])) {
         findings.push(Finding::error(
@@ -76,15 +96,23 @@ fn check_managed_backends(v: &Value, findings: &mut Vec<Finding>) {
 }
 
 /// `networkPolicy`: enabled outside evaluation, with DNS, egress and (for Ingresses) ingress.
-fn check_network_values(v: &Value, evaluation: bool, stable: bool, findings: &mut Vec<Finding>) {
+fn check_network_values(v: &Value, needs: ProfileNeeds, stable: bool, findings: &mut Vec<Finding>) {
+    let evaluation = needs.evaluation;
     let np_on = bool_at(v, &["networkPolicy", "enabled"]).unwrap_or(true);
     let open_dns = is_true(get(v, &["networkPolicy", "allowOpenDns"]));
     let open_https = is_true(get(v, &["networkPolicy", "allowOpenHttps"]));
-    if !np_on && !evaluation {
+    if !np_on && !evaluation && needs.chart_policy {
         findings.push(Finding::error(
             FILE,
             "networkPolicy.enabled is false: every profile but evaluation needs the NetworkPolicy",
             None,
+        ));
+    }
+    if np_on && !needs.chart_policy {
+        findings.push(Finding::error(
+            FILE,
+            "networkPolicy.enabled is true: the chart's policy admits the Postgres, Redis and OTLP ports to any address, which this profile refuses (network/baseline.yaml replaces it); set it false",
+            Some("profile"),
         ));
     }
     if np_on && !open_dns && !non_empty_seq(get(v, &["networkPolicy", "dnsEgress"])) {

@@ -198,6 +198,8 @@ pub struct GitOpsSection<'a> {
 /// What the NetworkPolicy lets out, for the validation checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct EgressChecks {
+    /// The overlay's policy replacing the chart's (regulated), if any.
+    pub baseline_policy: Option<&'static str>,
     /// HTTPS to anywhere is open.
     pub open_https: bool,
     /// The provider APIs and identity endpoints are reachable.
@@ -354,7 +356,12 @@ fn extra_files(plan: &Plan) -> Vec<FileNote<'_>> {
         notes.push(FileNote::new(&m.path, what));
     }
     for p in &plan.egress_policies {
-        notes.push(FileNote::new(&p.path, "NetworkPolicy adding one component's own egress (values.yaml, \"Out:\", says what each may reach)"));
+        let what = if p.path == super::network::BASELINE_FILE {
+            "NetworkPolicy replacing the chart's (off in values.yaml): the same rules, with Postgres and Redis only at their CIDRs"
+        } else {
+            "NetworkPolicy adding one component's own egress (values.yaml, \"Out:\", says what each may reach)"
+        };
+        notes.push(FileNote::new(&p.path, what));
     }
     for (path, _) in &plan.service_monitors {
         notes.push(FileNote::new(
@@ -563,6 +570,8 @@ fn egress(plan: &Plan) -> EgressChecks {
             .any(|(c, v)| wanted.contains(c) && !v.is_empty())
     };
     EgressChecks {
+        baseline_policy: (!plan.profile.chart_network_policy)
+            .then_some(super::network::BASELINE_FILE),
         open_https,
         provider_egress: open_https
             || !plan.cloud.fixed_egress.is_empty()

@@ -133,6 +133,7 @@ fn policy(e: &ComponentEgress, release: &str, namespace: &str) -> NetworkPolicy 
                 match_labels: component_selector(release, &e.component),
             },
             policy_types: vec!["Egress".into()],
+            ingress: Vec::new(),
             egress: e
                 .entries
                 .iter()

@@ -21,6 +21,7 @@ mod ingress;
 mod monitoring;
 mod namespace;
 mod network;
+pub use network::BASELINE_FILE;
 mod placeholders;
 pub mod runbook;
 mod secrets;
@@ -107,7 +108,11 @@ pub fn plan(answers: &Answers, catalog: &Catalog) -> Result<Plan, Problems> {
     network
         .egress_summary
         .extend(egress::private_hosts_summary(&cx.answers));
-    let egress_policies = egress::plan_policies(&component_egress, &cx.release, &cx.namespace);
+    let mut egress_policies = egress::plan_policies(&component_egress, &cx.release, &cx.namespace);
+    if !cx.profile.chart_network_policy {
+        let base = network::baseline(&network.policy, &cx.release, &cx.namespace);
+        egress_policies.insert(0, base);
+    }
     let secrets = secrets::plan_secrets(&cx);
     let service_monitors = monitoring.monitors.clone();
     let values = values::values_overlay(

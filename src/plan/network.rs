@@ -1,7 +1,10 @@
 //! NetworkPolicy planning: DNS egress, who may reach the pods, named egress, and each in words.
 use crate::answers::{DnsMode, Endpoint};
 use crate::catalog::Labels;
-use crate::manifest::{EgressRule, IngressRule, NetworkPolicyValues, Peer, PolicyPort};
+use crate::manifest::{
+    EgressRule, IngressRule, Metadata, NetworkPolicy, NetworkPolicySpec, NetworkPolicyValues, Peer,
+    PolicyPort, Selector,
+};
 
 use super::context::Context;
 use super::ingress::{fill_labels, IngressPlan};
@@ -24,7 +27,7 @@ pub(super) fn plan_network(cx: &Context, ingress: &IngressPlan) -> NetworkPlan {
     let open_https = cx.egress.open_https.unwrap_or(false);
     NetworkPlan {
         policy: NetworkPolicyValues {
-            enabled: true,
+            enabled: cx.profile.chart_network_policy,
             allow_open_dns: cx.dns.mode == DnsMode::Open,
             allow_open_https: open_https,
             dns_egress: dns_egress(cx),
@@ -34,6 +37,69 @@ pub(super) fn plan_network(cx: &Context, ingress: &IngressPlan) -> NetworkPlan {
         egress_summary: egress.summary,
         ingress_summary: admitted.summary,
     }
+}
+
+/// Where the baseline policy is written.
+pub const BASELINE_FILE: &str = "network/baseline.yaml";
+
+/// The chart's NetworkPolicy as the overlay's own, for a profile that turns the chart's off
+/// (regulated): the same pods, the same admissions and named egress, the release's own pods
+/// both ways, but without the chart's rule admitting the Postgres, Redis and OTLP ports to any
+/// address, which values can't narrow. Postgres and Redis stay reachable through their CIDRs
+/// in `extraEgress`.
+pub(super) fn baseline(
+    values: &NetworkPolicyValues,
+    release: &str,
+    namespace: &str,
+) -> super::egress::PlannedPolicy {
+    let own = Selector {
+        match_labels: release_selector(release),
+    };
+    let own_pods = Peer {
+        pod_selector: Some(own.clone()),
+        ..Default::default()
+    };
+    let mut ingress = vec![IngressRule {
+        from: vec![own_pods.clone()],
+        ports: Vec::new(),
+    }];
+    ingress.extend(values.extra_ingress.iter().cloned());
+    let mut egress = values.dns_egress.clone();
+    egress.push(EgressRule {
+        to: vec![own_pods],
+        ports: Vec::new(),
+    });
+    egress.extend(values.extra_egress.iter().cloned());
+    super::egress::PlannedPolicy {
+        path: BASELINE_FILE.into(),
+        policy: NetworkPolicy {
+            api_version: "networking.k8s.io/v1".into(),
+            kind: "NetworkPolicy".into(),
+            metadata: Metadata {
+                name: format!("{release}-caracal-baseline"),
+                namespace: Some(namespace.into()),
+                labels: super::namespace::part_of(release),
+                annotations: Labels::new(),
+            },
+            spec: NetworkPolicySpec {
+                pod_selector: own,
+                policy_types: vec!["Ingress".into(), "Egress".into()],
+                ingress,
+                egress,
+            },
+        },
+    }
+}
+
+/// The chart's `caracal.selectorLabels`: every pod of the release (no `nameOverride`).
+fn release_selector(release: &str) -> Labels {
+    Labels::from([
+        ("app.kubernetes.io/name".to_string(), "caracal".to_string()),
+        (
+            "app.kubernetes.io/instance".to_string(),
+            release.to_string(),
+        ),
+    ])
 }
 
 fn dns_egress(cx: &Context) -> Vec<EgressRule> {
@@ -170,10 +236,17 @@ impl Allowed {
 fn allow_egress(cx: &Context) -> Allowed {
     let mut allowed = Allowed::default();
     allowed.summary.push(dns_summary(cx));
-    allowed.summary.push(format!(
-        "Postgres ({}), Redis ({}) and OTLP (4317/4318): always allowed by the chart",
-        cx.pg_port, cx.redis_port
-    ));
+    allowed.summary.push(if cx.profile.chart_network_policy {
+        format!(
+            "Postgres ({}), Redis ({}) and OTLP (4317/4318): always allowed by the chart",
+            cx.pg_port, cx.redis_port
+        )
+    } else {
+        format!(
+            "Postgres ({}) and Redis ({}): only their CIDRs below; OTLP: only what `egress.other` names (`{BASELINE_FILE}` replaces the chart's policy, whose rule admits these ports to any address)",
+            cx.pg_port, cx.redis_port
+        )
+    });
     if let Some(c) = &cx.pg.cidr {
         allowed.allow(c, &[cx.pg_port], "Postgres");
     }

@@ -216,7 +216,8 @@ fn storage_reclaim_policy(plan: &Plan) -> &'static str {
 /// Whether the README asks for NetworkPolicy enforcement: the overlay renders NetworkPolicies
 /// and the profile relies on them (an evaluation works, unprotected, without it).
 pub fn enforces_network_policy(plan: &Plan) -> bool {
-    plan.values.network_policy.enabled && !plan.profile.evaluation
+    let policies = plan.values.network_policy.enabled || !plan.egress_policies.is_empty();
+    policies && !plan.profile.evaluation
 }
 
 /// Private Google Access's zone when the egress answers use its ranges (GKE).

@@ -28,6 +28,7 @@ struct ValuesModel<'a> {
     redis_where: String,
     egress_summary: &'a [String],
     ingress_summary: &'a [String],
+    chart_network_policy: bool,
     scaling_note: String,
     web_origin: &'a str,
     #[serde(flatten)]
@@ -82,6 +83,7 @@ fn model(plan: &Plan) -> Result<ValuesModel<'_>, RenderError> {
         redis_where: place(&v.secrets.redis.host, IN_CLUSTER_REDIS, &products.redis),
         egress_summary: &plan.egress_summary,
         ingress_summary: &plan.ingress_summary,
+        chart_network_policy: plan.profile.chart_network_policy,
         scaling_note: scaling_note(plan),
         web_origin: v
             .services

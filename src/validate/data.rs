@@ -126,6 +126,9 @@ impl Validator<'_> {
     /// NetworkPolicy would drop its traffic otherwise).
     fn data_cidr(&mut self, key: &str, service: &str, host: Option<&str>, cidr: Option<&str>) {
         let path = format!("{key}.cidr");
+        if cidr.is_none() && host.is_some() && !self.profile.chart_network_policy {
+            self.err(&path, format!("required in profile `{}`: its NetworkPolicy (network/baseline.yaml, replacing the chart's, which admits {service}'s port to any address) opens {service} only to this CIDR; give the {service} subnet's CIDR, e.g. `10.60.0.0/24`", self.profile.id));
+        }
         let Some(net) = cidr.and_then(|c| self.cidr(&path, c)) else {
             return;
         };

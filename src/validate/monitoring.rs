@@ -18,6 +18,28 @@ impl Validator<'_> {
                 return;
             }
             self.otlp_protocol(&url);
+            self.otlp_egress(&url);
+        }
+    }
+
+    /// Where the chart's policy is replaced (regulated), nothing admits the OTLP ports to any
+    /// address: some shared egress entry must open the collector's port, or spans are dropped.
+    fn otlp_egress(&mut self, url: &str) {
+        if self.profile.chart_network_policy {
+            return;
+        }
+        let port = match port_and_path(url).0 {
+            Some(p) => p.parse().unwrap_or(0),
+            None if url.starts_with("http://") => 80,
+            None => 443,
+        };
+        let egress = self.a.egress.clone().unwrap_or_default();
+        let opened = egress
+            .categories()
+            .iter()
+            .any(|(_, entries)| entries.iter().any(|e| e.ports().contains(&port)));
+        if !opened {
+            self.warn("monitoring.otlpEndpoint", format!("profile `{}` opens no port to the collector by itself (network/baseline.yaml replaces the chart's rule for 4317/4318 to any address), and no egress entry opens port {port}: name the collector's CIDR with that port in `egress.other`, e.g. `{{cidr: 10.0.5.0/24, ports: [{port}]}}`, or every span is dropped", self.profile.id));
         }
     }
 

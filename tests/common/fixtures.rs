@@ -187,6 +187,12 @@ pub fn needs(cloud: &str, from: &str, to: &str) -> (BTreeSet<String>, Vec<String
             &["ingressController.cidrs={10.129.0.0/23}"],
         );
     }
+    if from == "evaluation" && to == "regulated" {
+        // Asked once the hosts are managed: regulated opens Postgres and Redis only to their
+        // CIDRs (network/baseline.yaml replaces the chart's any-address rule).
+        sets.push("postgres.cidr=10.70.2.0/24".into());
+        sets.push("redis.cidr=10.70.3.0/24".into());
+    }
     if from == "evaluation" && to != "evaluation" && cloud == "gke" {
         // Asked once `redis.host` makes Memorystore (TLS by default) the Redis.
         sets.push("caBundle.configMap=caracal-server-ca".into());

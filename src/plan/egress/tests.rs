@@ -35,6 +35,7 @@ type Shipped = (String, Vec<(String, Vec<u32>)>);
 fn policies(p: &Plan) -> Vec<Shipped> {
     p.egress_policies
         .iter()
+        .filter(|pp| pp.path != crate::plan::BASELINE_FILE)
         .map(|pp| {
             let sel = &pp.policy.spec.pod_selector.match_labels;
             let c = sel["app.kubernetes.io/component"].clone();
@@ -190,4 +191,68 @@ fn operators_become_the_allowlist_env_and_must_be_emails_or_domains() {
     // None named: a warning, not a refusal (the runtime Secret's file may carry them).
     let p = plan_of("production", &[]);
     assert!(p.warnings.iter().any(|w| w.path == "signIn.operators"));
+}
+
+#[test]
+fn regulated_replaces_the_charts_policy_without_its_any_address_rule() {
+    let p = plan_of(
+        "regulated",
+        &[
+            "auditExport.bucket=caracal-audit",
+            "auditExport.endpoint=https://s3.example.com",
+            "auditExport.region=us-east-1",
+            "egress.objectStore={10.61.0.0/16}",
+        ],
+    );
+    assert!(
+        !p.values.network_policy.enabled,
+        "the chart's policy is off"
+    );
+    let base = p
+        .egress_policies
+        .iter()
+        .find(|pp| pp.path == crate::plan::BASELINE_FILE)
+        .expect("the baseline ships");
+    let spec = &base.policy.spec;
+    let own = &spec.pod_selector.match_labels;
+    assert_eq!(own.len(), 2, "every pod of the release: {own:?}");
+    assert_eq!(own["app.kubernetes.io/instance"], "caracal");
+    assert_eq!(spec.policy_types, ["Ingress", "Egress"]);
+    // The chart's rules, carried over: own pods both ways, the admissions, DNS, named egress.
+    let np = &p.values.network_policy;
+    assert!(spec.ingress.iter().skip(1).eq(np.extra_ingress.iter()));
+    assert!(spec.egress.starts_with(&np.dns_egress));
+    assert!(spec.egress.ends_with(&np.extra_egress));
+    let own_pods = |peers: &[crate::manifest::Peer]| {
+        peers.len() == 1
+            && peers[0].namespace_selector.is_none()
+            && peers[0].pod_selector.as_ref().map(|s| &s.match_labels) == Some(own)
+    };
+    assert!(own_pods(&spec.ingress[0].from) && spec.ingress[0].ports.is_empty());
+    assert!(spec
+        .egress
+        .iter()
+        .any(|r| own_pods(&r.to) && r.ports.is_empty()));
+    // Every other egress rule names its destination: no rule reaches any address.
+    for r in &spec.egress {
+        assert!(!r.to.is_empty(), "{r:?}");
+        for peer in &r.to {
+            if let Some(b) = &peer.ip_block {
+                assert!(!b.cidr.ends_with("/0"), "{r:?}");
+            }
+        }
+    }
+    let pg = p.answers.postgres.as_ref().unwrap().cidr.clone().unwrap();
+    assert!(spec
+        .egress
+        .iter()
+        .any(|r| r.to == [crate::manifest::Peer::cidr(&pg)]
+            && r.ports.contains(&crate::manifest::PolicyPort::tcp(5432))));
+    // Production keeps the chart's policy and ships no baseline.
+    let prod = plan_of("production", &[]);
+    assert!(prod.values.network_policy.enabled);
+    assert!(prod
+        .egress_policies
+        .iter()
+        .all(|pp| pp.path != crate::plan::BASELINE_FILE));
 }

@@ -83,19 +83,27 @@ fn dns(plan: &Plan, out: &mut Allowances) {
     }
 }
 
-/// Postgres, Redis and OTLP: the chart's own rule to any destination, and the answers' CIDRs.
+/// Postgres, Redis and OTLP: the chart's own rule to any destination (where its policy is on),
+/// and the answers' CIDRs.
 fn backends(plan: &Plan, out: &mut Allowances) {
     let pg = plan.answers.postgres.clone().unwrap_or_default();
     let redis = plan.answers.redis.clone().unwrap_or_default();
     let pg_port = pg.port.unwrap_or(5432);
     let redis_port = redis.port.unwrap_or(6379);
-    // The chart's own rule: the Postgres, Redis and OTLP ports to any destination.
-    for (p, what, answer) in [
-        (pg_port, "Postgres", "postgres.port"),
-        (redis_port, "Redis", "redis.port"),
-        (4317, "OTLP", "monitoring.otlpEndpoint"),
-        (4318, "OTLP", "monitoring.otlpEndpoint"),
-    ] {
+    // The chart's own rule: the Postgres, Redis and OTLP ports to any destination; where
+    // the profile replaces the chart's policy (regulated), only the CIDRs below.
+    let chart_rule = if plan.profile.chart_network_policy {
+        [
+            (pg_port, "Postgres", "postgres.port"),
+            (redis_port, "Redis", "redis.port"),
+            (4317, "OTLP", "monitoring.otlpEndpoint"),
+            (4318, "OTLP", "monitoring.otlpEndpoint"),
+        ]
+        .to_vec()
+    } else {
+        Vec::new()
+    };
+    for (p, what, answer) in chart_rule {
         out.push(
             Dest::Any,
             PortRange::tcp(p),
