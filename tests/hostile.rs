@@ -1372,3 +1372,53 @@ fn an_unwritable_stderr_or_stdout_changes_nothing_written_nor_the_exit_code() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(common::read_tree(&expected), before);
 }
+
+#[test]
+fn gitignore_classes_and_double_stars_that_re_include_the_secrets_are_seen() {
+    for line in [
+        "![[:alpha:]]*",
+        "!secrets.[[:lower:]]ocal.yaml",
+        "!**/**/secrets.local.yaml",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = overlay(tmp.path(), "eks-evaluation");
+        let path = out.join(".gitignore");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(line);
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+        let o = check(&out);
+        assert_eq!(o.status.code(), Some(1), "{line}: {}", stderr(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("re-includes it"), "{line}: {stdout}");
+        // Nor will a migration to evaluation write the secrets under it.
+        let tmp = tempfile::tempdir().unwrap();
+        let prod = overlay(tmp.path(), "eks-production");
+        let path = prod.join(".gitignore");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(line);
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+        let o = migrate(&prod, &["--profile", "evaluation", "--yes"]);
+        assert_eq!(o.status.code(), Some(2), "{line}: {}", stderr(&o));
+        assert!(!prod.join("secrets.local.yaml").exists(), "{line}");
+    }
+}
+
+#[test]
+fn a_gitignore_line_of_many_stars_hangs_neither_check_nor_migrate() {
+    let line = format!("{}x\n", "*".repeat(40));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    let path = out.join(".gitignore");
+    let text = std::fs::read_to_string(&path).unwrap() + &line;
+    std::fs::write(&path, text).unwrap();
+    // `run` fails the test after 10 s.
+    assert!(check(&out).status.success(), "still ignored: clean");
+    let tmp = tempfile::tempdir().unwrap();
+    let prod = overlay(tmp.path(), "eks-production");
+    let path = prod.join(".gitignore");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap() + &line).unwrap();
+    let o = migrate(&prod, &["--profile", "evaluation", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
