@@ -1422,3 +1422,115 @@ fn a_gitignore_line_of_many_stars_hangs_neither_check_nor_migrate() {
     let o = migrate(&prod, &["--profile", "evaluation", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Appends `text` to the overlay file `name`.
+fn append(out: &Path, name: &str, text: &str) {
+    let path = out.join(name);
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, old + text).unwrap();
+}
+
+const OPEN_PATCH: &str = "patches:\n- target: {kind: NetworkPolicy}\n  patch: |-\n    - op: add\n      path: /spec/egress/-\n      value: {to: [{ipBlock: {cidr: 0.0.0.0/0}}]}\n";
+
+#[test]
+fn regulated_egress_opened_through_the_kustomization_is_an_error() {
+    // A patch: kustomize changes what `kubectl apply -k .` applies after `check` reads it.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    append(&out, "kustomization.yaml", OPEN_PATCH);
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("`patches`"));
+    // An allow-all policy in a new file the kustomization lists.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    std::fs::write(
+        out.join("allow-egress.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all-egress}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{}]}\n",
+    )
+    .unwrap();
+    append(&out, "kustomization.yaml", "- allow-egress.yaml\n");
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("`allow-all-egress` allows egress to any destination"),
+        "{stdout}"
+    );
+    // A `kind: List` wrapping one in network/.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    std::fs::write(
+        out.join("network/open-egress.yaml"),
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: wrapped}\n  spec: {podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}\n",
+    )
+    .unwrap();
+    append(&out, "kustomization.yaml", "- network/open-egress.yaml\n");
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("`wrapped` allows egress to 0.0.0.0/0"));
+    // A `.yml` copy `check` would not read.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    std::fs::copy(
+        out.join("network/api-egress.yaml"),
+        out.join("network/api-egress.yml"),
+    )
+    .unwrap();
+    append(&out, "kustomization.yaml", "- network/api-egress.yml\n");
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("`network/api-egress.yml`"));
+}
+
+#[test]
+fn a_remote_kustomization_resource_is_refused_and_never_fetched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    let path = out.join("kustomization.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "resources:\n",
+        "resources:\n- https://10.255.255.1/acme/repo.git//x?ref=main\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    let started = Instant::now();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("resources must be files inside the overlay"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("git fetch"), "{stdout}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn migrating_to_regulated_refuses_a_kept_patch_on_the_policies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-production");
+    append(&out, "kustomization.yaml", OPEN_PATCH);
+    let before = std::fs::read_to_string(out.join("values.yaml")).unwrap();
+    let o = migrate(
+        &out,
+        &[
+            "--profile",
+            "regulated",
+            "--set",
+            "auditExport.endpoint=https://storage.googleapis.com",
+            "--set",
+            "auditExport.bucket=bkt-audit",
+            "--set",
+            "auditExport.region=us",
+            "--set",
+            "egress.objectStore={199.36.153.8/30}",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`patches`"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("values.yaml")).unwrap(),
+        before
+    );
+}

@@ -16,8 +16,9 @@ use crate::render::ANSWERS_FILE;
 pub(crate) mod doc;
 pub(crate) mod gitignore;
 mod gitops;
+pub(crate) mod kustomization;
 pub(crate) mod monitoring;
-mod network;
+pub(crate) mod network;
 pub(crate) use network::network_errors;
 mod promises;
 mod secrets;
@@ -136,13 +137,22 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
                 Some("profile"),
             ));
         }
-        let files =
-            OverlayDir::new(dir)
-                .files_in("network")
-                .map_err(|e| CheckError::Unreadable {
-                    path: dir.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+        let unreadable = |e: crate::error::OverlayError| CheckError::Unreadable {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        };
+        let overlay = OverlayDir::new(dir);
+        let mut files = overlay.files_in("network").map_err(unreadable)?;
+        // And whatever else `kubectl apply -k .` applies from the overlay.
+        if let Some(text) = read_optional(dir, kustomization::FILE)? {
+            let listed = kustomization::read(&text, !plan.profile.open_cidr);
+            findings.extend(listed.findings);
+            for rel in listed.files {
+                if let Some(t) = overlay.read_text(&rel).map_err(unreadable)? {
+                    files.insert(rel, t);
+                }
+            }
+        }
         let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
         findings.extend(network::network_errors(files, plan));
     }

@@ -1,5 +1,5 @@
-//! The static check of the overlay's own NetworkPolicies (`network/*.yaml`), hand edits
-//! included: where the profile refuses open egress, no rule reaches everywhere and, per
+//! The static check of the overlay's own NetworkPolicies (`network/*.yaml`, any other file
+//! its kustomization lists, and what `kubectl kustomize` builds), hand edits included: where the profile refuses open egress, no rule reaches everywhere and, per
 //! port, their CIDRs together don't either (#11: a kept `0.0.0.0/0` after `migrate`).
 use std::collections::BTreeMap;
 
@@ -10,11 +10,9 @@ use super::doc::{get, kind, name, seq};
 use super::Finding;
 use crate::plan::Plan;
 
-/// The directory of the overlay's own NetworkPolicies.
-const DIR: &str = "network/";
-
-/// The errors in the `network/*.yaml` files among `files` (path → text) under `plan`'s
-/// profile; nothing where the profile allows open egress.
+/// The errors in the NetworkPolicies of `files` (path → text: the overlay's `network/*.yaml`
+/// and whatever else its kustomization lists) under `plan`'s profile; nothing where the
+/// profile allows open egress. A `kind: List` counts item by item, as kustomize applies it.
 pub(crate) fn network_errors<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     plan: &Plan,
@@ -23,27 +21,58 @@ pub(crate) fn network_errors<'a>(
     if plan.profile.open_cidr {
         return out;
     }
-    // Per port (0: every port), the CIDRs of every policy: policies add up.
-    let mut by_port: BTreeMap<u64, Vec<IpNet>> = BTreeMap::new();
-    for (path, text) in files.into_iter().filter(|(p, _)| p.starts_with(DIR)) {
-        let Ok(docs) = crate::manifest::parse_yaml_documents(text) else {
-            out.push(Finding::error(path, "not valid YAML", None));
-            continue;
-        };
-        for np in docs.iter().filter(|d| kind(d) == "NetworkPolicy") {
-            for rule in seq(np, &["spec", "egress"]) {
-                policy_rule(path, name(np), rule, plan, &mut by_port, &mut out);
-            }
+    let mut docs = Vec::new();
+    for (path, text) in files {
+        match crate::manifest::parse_yaml_documents(text) {
+            Ok(d) => docs.extend(
+                super::kustomization::unwrap_lists(d)
+                    .into_iter()
+                    .map(|d| (path, d)),
+            ),
+            Err(_) => out.push(Finding::error(path, "not valid YAML", None)),
         }
     }
+    out.extend(policy_errors(docs.iter().map(|(p, d)| (*p, d)), plan));
+    out
+}
+
+/// The errors in the NetworkPolicies among `docs` (where each comes from → document):
+/// where the profile refuses open egress, no rule reaches everywhere and, per port, their
+/// CIDRs together don't either.
+pub(crate) fn policy_errors<'a>(
+    docs: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    plan: &Plan,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if plan.profile.open_cidr {
+        return out;
+    }
+    // Per port (0: every port), the CIDRs of every policy: policies add up.
+    let mut by_port: BTreeMap<u64, Vec<IpNet>> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for (path, np) in docs.into_iter().filter(|(_, d)| kind(d) == "NetworkPolicy") {
+        if !sources.contains(&path) {
+            sources.push(path);
+        }
+        for rule in seq(np, &["spec", "egress"]) {
+            policy_rule(path, name(np), rule, plan, &mut by_port, &mut out);
+        }
+    }
+    let at = match sources[..] {
+        [one] => one,
+        _ => DIR,
+    };
     let everywhere = by_port.remove(&0).unwrap_or_default();
     for (port, mut nets) in by_port {
         nets.extend(everywhere.iter().copied());
-        union_error(&format!("port {port}"), &nets, plan, &mut out);
+        union_error(at, &format!("port {port}"), &nets, plan, &mut out);
     }
-    union_error("every port", &everywhere, plan, &mut out);
+    union_error(at, "every port", &everywhere, plan, &mut out);
     out
 }
+
+/// Where the union findings point when the policies come from several files.
+const DIR: &str = "network/";
 
 /// One egress rule: refused when it reaches everywhere; its CIDRs counted per port.
 fn policy_rule(
@@ -98,11 +127,11 @@ fn policy_rule(
 }
 
 /// An error when the CIDRs `nets` allowed on `port` together cover too much.
-fn union_error(port: &str, nets: &[IpNet], plan: &Plan, out: &mut Vec<Finding>) {
+fn union_error(at: &str, port: &str, nets: &[IpNet], plan: &Plan, out: &mut Vec<Finding>) {
     if let Some(why) = crate::cidr::too_wide(nets) {
         out.push(
             Finding::error(
-                DIR,
+                at,
                 format!(
                     "the NetworkPolicies' egress CIDRs to {port}: {why}, which profile `{}` refuses; list the provider's CIDRs",
                     plan.profile.id
@@ -170,7 +199,6 @@ mod tests {
             policy("[{to: [{ipBlock: {cidr: 10.0.0.0/16}}], ports: [{protocol: TCP, port: 443}]}]");
         assert_eq!(errors(&[("network/a.yaml", narrow)], REGULATED), vec![]);
         let open = policy("[{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]");
-        assert_eq!(errors(&[("values.yaml", open.clone())], REGULATED), vec![]);
         let production = include_str!("../../assets/examples/eks-production.yaml");
         assert_eq!(errors(&[("network/a.yaml", open)], production), vec![]);
     }

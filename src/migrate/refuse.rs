@@ -16,7 +16,18 @@ impl MigrationPlan {
             problems: Problems(problems),
         };
         let plan = crate::plan::plan(&self.answers, catalog).map_err(|p| forbidden(p.0))?;
-        let files = self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+        // The NetworkPolicies `kubectl apply -k .` applies: network/ and what else the
+        // kustomization lists.
+        let listed = self
+            .files
+            .get(crate::check::kustomization::FILE)
+            .map(|t| crate::check::kustomization::read(t, false).files)
+            .unwrap_or_default();
+        let files = self
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with("network/") || listed.iter().any(|l| l.as_str() == *p))
+            .map(|(p, t)| (p.as_str(), t.as_str()));
         let mut problems: Vec<Problem> = crate::check::values_errors(values, &plan)
             .into_iter()
             .chain(crate::check::network_errors(files, &plan))
@@ -26,6 +37,7 @@ impl MigrationPlan {
                 false => Problem::new(f.answer.unwrap_or(f.file), f.message),
             })
             .collect();
+        problems.extend(self.kustomization_problems(&plan));
         problems.extend(self.local_secrets_exposed());
         if problems.is_empty() {
             Ok(())
@@ -36,6 +48,22 @@ impl MigrationPlan {
 }
 
 impl MigrationPlan {
+    /// A kept `kustomization.yaml` must not change what `kubectl apply -k .` applies where
+    /// the target profile restricts egress (a patch opening every NetworkPolicy), nor reach
+    /// outside the overlay in any profile (#11).
+    fn kustomization_problems(&self, plan: &crate::plan::Plan) -> Vec<Problem> {
+        use crate::check::kustomization::{read, FILE};
+        let Some(text) = self.files.get(FILE).or_else(|| self.before.get(FILE)) else {
+            return Vec::new();
+        };
+        read(text, !plan.profile.open_cidr)
+            .findings
+            .into_iter()
+            .filter(|f| f.severity == crate::check::Severity::Error)
+            .map(|f| Problem::new(f.file, f.message))
+            .collect()
+    }
+
     /// The evaluation's `secrets.local.yaml` the writer creates must be git-ignored by the
     /// `.gitignore` the migration leaves (a kept hand edit may not ignore it).
     fn local_secrets_exposed(&self) -> Option<Problem> {

@@ -196,21 +196,25 @@ pub fn verify_dir(
     let (kustomized, charted) = std::thread::scope(|s| {
         let kustomize = s.spawn(|| {
             let mut v = Verification::default();
-            check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v).map(|()| v)
+            check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v).map(|b| (v, b))
         });
         let template = match (chart, helm) {
             (Some(chart), Some(helm)) => Some(s.spawn(|| render(dir, chart, helm, &overlay))),
             _ => None,
         };
         let mut v = Verification::default();
-        let charted = verify_with_chart(chart, helm, &overlay, &mut v).and_then(|()| {
+        let charted = verify_with_chart(chart, helm, &overlay, &mut v);
+        // What `kubectl apply -k .` applies, when kubectl built it, decides with the chart.
+        let kustomized = join(kustomize);
+        let built = kustomized.as_ref().ok().and_then(|(_, b)| b.as_deref());
+        let charted = charted.and_then(|()| {
             let rendered = template.map(join).transpose()?.flatten();
-            add_rendered(rendered, &overlay, &exp, &mut v);
+            add_rendered(rendered, &overlay, built, &exp, &mut v);
             Ok(v)
         });
-        (join(kustomize), charted)
+        (kustomized, charted)
     });
-    let mut v = kustomized?;
+    let (mut v, _) = kustomized?;
     let c = charted?;
     v.chart = c.chart;
     v.rendered = c.rendered;
@@ -257,6 +261,7 @@ fn verify_with_chart(
 fn add_rendered(
     rendered: Option<Rendered>,
     overlay: &Overlay,
+    built: Option<&[Value]>,
     exp: &Expectations<'_>,
     v: &mut Verification,
 ) {
@@ -264,12 +269,31 @@ fn add_rendered(
         None => {}
         Some(Err(finding)) => v.findings.push(finding),
         Some(Ok(mut docs)) => {
-            // The overlay's own policies and monitors decide with the chart's (#10).
-            docs.extend(overlay.own_manifests.iter().cloned());
+            // The overlay's own policies and monitors decide with the chart's (#10): as
+            // kubectl built them when it could (patches and all, #11), else as the files are.
+            match built {
+                Some(b) => docs.extend(applied_alongside(b, &overlay.own_manifests)),
+                None => docs.extend(overlay.own_manifests.iter().cloned()),
+            }
             v.rendered = true;
             v.findings.extend(check_rendered(&docs, exp));
         }
     }
+}
+
+/// The built objects that decide with the chart's: every NetworkPolicy and ServiceMonitor,
+/// wherever kustomize found or made it, and the kinds of the overlay's own manifests.
+fn applied_alongside(built: &[Value], own: &[Value]) -> Vec<Value> {
+    let kinds: std::collections::BTreeSet<&str> = own
+        .iter()
+        .map(kind)
+        .chain(["NetworkPolicy", "ServiceMonitor"])
+        .collect();
+    built
+        .iter()
+        .filter(|d| kinds.contains(kind(d)))
+        .cloned()
+        .collect()
 }
 
 /// Builds the kustomization with kubectl, when there are both, and checks it for Secrets.
@@ -278,32 +302,50 @@ fn check_kustomization(
     kubectl: Option<&Path>,
     exp: &Expectations<'_>,
     v: &mut Verification,
-) -> Result<(), VerifyError> {
+) -> Result<Option<Vec<Value>>, VerifyError> {
     let Some(kubectl) = kubectl else {
         v.notes
             .push("kubectl not found ($KUBECTL or PATH): the kustomization was not built".into());
-        return Ok(());
+        return Ok(None);
     };
-    if !dir.join("kustomization.yaml").is_file() {
-        return Ok(());
+    let overlay = crate::overlay_dir::OverlayDir::new(dir);
+    let Some(text) = overlay
+        .read_name(crate::check::kustomization::FILE)
+        .ok()
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    // Never a build that fetches from the network or reads outside the overlay (the
+    // static check says why).
+    if !crate::check::kustomization::read(&String::from_utf8_lossy(&text), false).buildable {
+        v.notes
+            .push("kustomization.yaml lists resources outside the overlay: not built".into());
+        return Ok(None);
     }
     let run = tools::kustomize(kubectl, dir)?;
     if run.status.success() {
         v.kustomized = true;
         let docs = manifest::parse_yaml_documents(&String::from_utf8_lossy(&run.stdout))
             .unwrap_or_default();
+        let docs = crate::check::kustomization::unwrap_lists(docs);
         check_secrets(&docs, exp, "kustomization.yaml", &mut v.findings);
-    } else {
-        v.findings.push(Finding::error(
-            "kustomization.yaml",
-            format!(
-                "`kubectl kustomize` failed: {}",
-                tools::first_lines(&String::from_utf8_lossy(&run.stderr), 3)
-            ),
-            None,
-        ));
+        if let Some(plan) = exp.plan {
+            let built = docs.iter().map(|d| ("kustomization.yaml", d));
+            v.findings
+                .extend(crate::check::network::policy_errors(built, plan));
+        }
+        return Ok(Some(docs));
     }
-    Ok(())
+    v.findings.push(Finding::error(
+        "kustomization.yaml",
+        format!(
+            "`kubectl kustomize` failed: {}",
+            tools::first_lines(&String::from_utf8_lossy(&run.stderr), 3)
+        ),
+        None,
+    ));
+    Ok(None)
 }
 
 /// Reads the chart, records it, and flags the overlay's values keys the chart doesn't define.

@@ -298,7 +298,7 @@ fn answered(
 /// that answer, so only a hand edit can have made it (never suggest `egress.openHttps` to a
 /// regulated overlay).
 fn answer_widening(dest: &Dest, port: &PortRange, plan: &Plan) -> Option<&'static str> {
-    if port.covers(&PortRange::tcp(53)) || port.covers(&PortRange::udp(53)) {
+    if (port.lo, port.hi) == (53, 53) {
         Some("dns.mode")
     } else if dest.is_everywhere() && port.covers(&PortRange::tcp(443)) {
         plan.profile.open_https.then_some("egress.openHttps")
