@@ -46,9 +46,18 @@ pub fn is_everywhere(net: &IpNet) -> bool {
     net.prefix_len() == 0 || embedded_ipv4(net).is_some_and(|v4| v4.prefix_len() == 0)
 }
 
-/// The share (0 to 1) of its address family the union of `nets` of that family covers,
-/// for IPv4 and IPv6. An IPv6 network embedding IPv4 addresses ([`embedded_ipv4`]) counts
-/// for those IPv4 addresses too.
+/// The globally routable IPv6 addresses (IANA's global unicast, `2000::/3`): the IPv6
+/// share is of these, since the rest of the space is reserved, private or link-local, and a
+/// share of all IPv6 would let `2000::/4`, half of the routable Internet, pass (#11).
+const GLOBAL_UNICAST: Ipv6Net = match Ipv6Net::new(Ipv6Addr::new(0x2000, 0, 0, 0, 0, 0, 0, 0), 3) {
+    Ok(n) => n,
+    Err(_) => panic!("2000::/3 is a network"),
+};
+
+/// The share (0 to 1) the union of `nets` covers of all IPv4, and of the globally routable
+/// IPv6 addresses ([`GLOBAL_UNICAST`]). An IPv6 network embedding IPv4 addresses
+/// ([`embedded_ipv4`]) counts for those IPv4 addresses too; one holding all of IPv6 (`::/0`)
+/// counts as all of it.
 pub fn shares(nets: &[IpNet]) -> (f64, f64) {
     let mut all = nets.to_vec();
     all.extend(nets.iter().filter_map(embedded_ipv4).map(IpNet::V4));
@@ -56,13 +65,17 @@ pub fn shares(nets: &[IpNet]) -> (f64, f64) {
     let mut v4 = 0.0;
     let mut v6 = 0.0;
     for n in union {
-        let share = 0.5_f64.powi(i32::from(n.prefix_len()));
         match n {
-            IpNet::V4(_) => v4 += share,
-            IpNet::V6(_) => v6 += share,
+            IpNet::V4(n) => v4 += 0.5_f64.powi(i32::from(n.prefix_len())),
+            IpNet::V6(n) if n.prefix_len() == 0 => v6 += 1.0,
+            IpNet::V6(n) if n.contains(&GLOBAL_UNICAST) => v6 += 1.0,
+            IpNet::V6(n) if GLOBAL_UNICAST.contains(&n) => {
+                v6 += 0.5_f64.powi(i32::from(n.prefix_len() - GLOBAL_UNICAST.prefix_len()));
+            }
+            IpNet::V6(_) => {}
         }
     }
-    (v4, v6)
+    (v4, v6.min(1.0))
 }
 
 /// Why the union of `nets` is too wide where open egress is refused, if it is: it covers
@@ -70,21 +83,23 @@ pub fn shares(nets: &[IpNet]) -> (f64, f64) {
 pub fn too_wide(nets: &[IpNet]) -> Option<String> {
     let (v4, v6) = shares(nets);
     // All of IPv6 holds all of IPv4 as mapped addresses too: name IPv6 then.
-    let (family, share) = if v4 >= v6 && v6 < 1.0 {
-        ("IPv4", v4)
+    let (all, share, most) = if v4 >= v6 && v6 < 1.0 {
+        (
+            "every IPv4 address (like a /0)",
+            v4,
+            "of all IPv4 addresses (at most 6.25% = a /4 is allowed)",
+        )
     } else {
-        ("IPv6", v6)
+        (
+            "every globally routable IPv6 address (2000::/3, like a /0)",
+            v6,
+            "of the globally routable IPv6 addresses, 2000::/3 (at most 6.25% = a /7 is allowed)",
+        )
     };
     if share >= 1.0 {
-        Some(format!(
-            "together they cover every {family} address (like a /0)"
-        ))
+        Some(format!("together they cover {all}"))
     } else if share > MAX_SHARE {
-        Some(format!(
-            "together they cover {:.0}% of all {family} addresses (at most {:.2}% = a /4 is allowed)",
-            share * 100.0,
-            MAX_SHARE * 100.0
-        ))
+        Some(format!("together they cover {:.0}% {most}", share * 100.0))
     } else {
         None
     }
@@ -141,7 +156,16 @@ mod tests {
     fn halves_together_are_everywhere() {
         assert!(too_wide(&nets(&["0.0.0.0/1", "128.0.0.0/1"]))
             .is_some_and(|m| m.contains("every IPv4")));
-        assert!(too_wide(&nets(&["::/1", "8000::/1"])).is_some_and(|m| m.contains("every IPv6")));
+        assert!(too_wide(&nets(&["::/1", "8000::/1"]))
+            .is_some_and(|m| m.contains("every globally routable IPv6")));
+        // Half of the routable IPv6 Internet is not a narrow range (#11).
+        let half = too_wide(&nets(&["2000::/4"])).expect("refused");
+        assert!(half.contains("50% of the globally routable IPv6"), "{half}");
+        assert!(too_wide(&nets(&["2000::/5", "3000::/5"])).is_some());
+        assert!(too_wide(&nets(&["2000::/7"])).is_none(), "a /7 is the most");
+        assert!(too_wide(&nets(&["2000::/6"])).is_some());
+        // Private and reserved space isn't the Internet.
+        assert!(too_wide(&nets(&["fc00::/7"])).is_none());
         assert!(too_wide(&nets(&["0.0.0.0/2", "64.0.0.0/3"])).is_some());
     }
 
