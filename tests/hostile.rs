@@ -1534,3 +1534,39 @@ fn migrating_to_regulated_refuses_a_kept_patch_on_the_policies() {
         before
     );
 }
+
+#[test]
+fn a_literal_credential_replacing_a_secret_reference_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    let path = out.join("values.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let reference = "    - name: GITHUB_CLIENT_SECRET\n      valueFrom:\n        secretKeyRef:\n          name: caracal-runtime\n          key: signInClientSecret\n";
+    assert!(
+        text.contains(reference),
+        "the wizard reads it from the Secret"
+    );
+    let literal =
+        "    - name: GITHUB_CLIENT_SECRET\n      value: 8f1d2c3b4a5e6f708192a3b4c5d6e7f801234567\n";
+    std::fs::write(&path, text.replace(reference, literal)).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("services.web.extraEnv `GITHUB_CLIENT_SECRET` holds a literal value"),
+        "{stdout}"
+    );
+    // A credential-named variable the wizard doesn't write, too; a switch is not one.
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        literal,
+        "    - name: GITHUB_CLIENT_SECRET\n      valueFrom:\n        secretKeyRef:\n          name: caracal-runtime\n          key: signInClientSecret\n    - name: MY_API_TOKEN\n      value: abc123\n    - name: FEATURE_TOKEN_CACHE\n      value: 'true'\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    let stdout = String::from_utf8_lossy(&check(&out).stdout).into_owned();
+    assert!(
+        stdout.contains("`MY_API_TOKEN` holds a literal value"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("FEATURE_TOKEN_CACHE"), "{stdout}");
+    assert!(!stdout.contains("GITHUB_CLIENT_SECRET"), "{stdout}");
+}

@@ -31,6 +31,63 @@ pub(super) fn check_promises(v: &Value, plan: &Plan, findings: &mut Vec<Finding>
     }
     check_origins(v, findings);
     check_disabled_ingresses(v, plan, findings);
+    check_secret_env(v, plan, findings);
+}
+
+/// Environment names that carry a credential by convention.
+const SECRET_WORDS: [&str; 5] = ["SECRET", "PASSWORD", "TOKEN", "PRIVATE_KEY", "API_KEY"];
+
+/// No literal credential in a service's `extraEnv` outside evaluation: where the answers read
+/// a variable from the runtime Secret, or its name says it is one, a `value:` is a secret in
+/// a committed file (#11: a "quick fix" replacing the `secretKeyRef`).
+fn check_secret_env(v: &Value, plan: &Plan, findings: &mut Vec<Finding>) {
+    if plan.profile.evaluation {
+        return;
+    }
+    let Some(services) = get(v, &["services"]).and_then(Value::as_mapping) else {
+        return;
+    };
+    for (name, svc) in services {
+        let name = name.as_str().unwrap_or("?");
+        let planned = plan
+            .values
+            .services
+            .get(name)
+            .map(|s| s.extra_env.as_slice());
+        let planned = planned.unwrap_or_default();
+        let from_secret = |var: &str| {
+            planned
+                .iter()
+                .any(|e| e.name == var && e.value_from.is_some())
+        };
+        let literal = |var: &str| planned.iter().any(|e| e.name == var && e.value.is_some());
+        let env = svc.get("extraEnv").and_then(Value::as_sequence);
+        for e in env.into_iter().flatten() {
+            let (Some(var), Some(value)) = (str_at(e, &["name"]), e.get("value")) else {
+                continue;
+            };
+            if value.is_null() || value.as_str() == Some("") {
+                continue;
+            }
+            let upper = var.to_ascii_uppercase();
+            // A switch (`CARACAL_PASSWORD_SIGNUP: "1"`) names a credential without holding one.
+            let switch = value.as_bool().is_some()
+                || value.as_str().is_some_and(|s| {
+                    matches!(
+                        s.to_ascii_lowercase().as_str(),
+                        "0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off"
+                    )
+                });
+            let named = SECRET_WORDS.iter().any(|w| upper.contains(w)) && !literal(var) && !switch;
+            if from_secret(var) || named {
+                findings.push(Finding::error(
+                    FILE,
+                    format!("services.{name}.extraEnv `{var}` holds a literal value: a credential in a committed file; read it from the runtime Secret (`valueFrom.secretKeyRef`, as caracal-wizard writes it) and put the value in the secret manager"),
+                    None,
+                ));
+            }
+        }
+    }
 }
 
 /// Whether some rule reaches `cidr` on `port` (no peer or no port means every one).
