@@ -1,11 +1,15 @@
 //! Rules for sign-in: how operators log in to the console.
 use super::validator::Validator;
-use crate::answers::{SignIn, SignInProvider};
+use crate::answers::{Endpoint, SignIn, SignInProvider};
 
 impl Validator<'_> {
     /// Only outside evaluation; `from` goes with SMTP, `clientId` with OAuth providers.
     pub(super) fn sign_in(&mut self) {
         let Some(s) = self.a.sign_in.clone() else {
+            let console = self.exposed().iter().any(|(e, _)| *e == Endpoint::Web);
+            if self.profile.evaluation && console {
+                self.warn("signIn", "nobody can sign in to an evaluation's console: its chart-made Secret can't carry sign-in credentials, so web runs with placeholder GitHub credentials and registration is closed; the console proves the Ingress, the certificate and the web tier. To sign in, migrate to production with `signIn` (the README says how)");
+            }
             return;
         };
         if self.profile.evaluation {
