@@ -106,7 +106,7 @@ pub(super) static ROWS: &[Row] = &[
         path: Phrase::Is("caBundle.configMap"),
         prompt: Phrase::Is("Server CA bundle"),
         help: Phrase::From(ca_bundle_help),
-        kind: KindSpec::Text(Phrase::Is("a ConfigMap you create, e.g. caracal-server-ca (blank: encrypt without verifying)")),
+        kind: KindSpec::Text(Phrase::Is("a ConfigMap you create, e.g. caracal-server-ca (blank: Postgres unverified)")),
         applies: &[When::CloudKnown, When::ProfileKnown, When::ExternalSecrets, When::PrivateDataCa],
     },
     Row {
@@ -164,5 +164,10 @@ fn ca_bundle_help(ctx: &Context<'_>, _: QuestionId) -> Option<String> {
     if !tls.redis_public_ca {
         private.push(&p.redis);
     }
-    Some(format!("{} present certificates the pods don't trust by default. Name a ConfigMap holding their CA (key ca.crt) and the services verify the server; without it Postgres is encrypted but unverified. The console can't mount it either way.", private.join(" and ")))
+    let redis = if tls.redis_public_ca {
+        String::new()
+    } else {
+        format!(" {} over TLS can't be reached at all without it.", p.redis)
+    };
+    Some(format!("{} present certificates the pods don't trust by default. Name a ConfigMap holding their CA (key ca.crt) and the services verify the server; without it Postgres is encrypted but unverified.{redis} The console can't mount it either way.", private.join(" and ")))
 }
