@@ -16,6 +16,7 @@ use crate::render::ANSWERS_FILE;
 pub(crate) mod doc;
 pub(crate) mod gitignore;
 mod gitops;
+mod kustomization;
 pub(crate) mod monitoring;
 mod network;
 pub(crate) use network::network_errors;
@@ -150,6 +151,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     secrets::scan_for_secrets(dir, dir, 0, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
     gitops::check_gitops(dir, &mut findings)?;
+    kustomization::check_resources(dir, &mut findings)?;
     if !evaluation
         && answers.is_some()
         && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()
