@@ -143,6 +143,10 @@ pub enum WriteError {
     /// The evaluation's temporary secrets file can't be read as one.
     #[error("{}: {reason}", path.display())]
     LocalSecrets { path: PathBuf, reason: String },
+    /// The evaluation's temporary secrets file is tracked by Git: `.gitignore` doesn't
+    /// keep it out of `git add .`, so what is written there would be committed.
+    #[error("{} is tracked by Git, so `git add .` would commit the temporary credentials written to it (.gitignore only keeps untracked files out); run `git rm --cached {}` in {} and commit, then run again", path.display(), crate::render::LOCAL_SECRETS_FILE, dir.display())]
+    TrackedSecrets { path: PathBuf, dir: PathBuf },
     /// A file in the way is not one the wizard may read or replace (a link, a FIFO, …).
     #[error(transparent)]
     Refused(OverlayError),

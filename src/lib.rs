@@ -12,6 +12,7 @@
 //! - [`gitops`]: the Argo CD Application or Flux objects that install the chart with an overlay
 //! - [`overlay_dir`]: the one way to read or replace an overlay's files (no symlinks, limits, lock)
 //! - [`output`]: `write_tree`, the only writer, staged and edit-aware
+//! - [`git`]: asks Git (when installed) whether it tracks a file
 //! - [`check`]: re-validates an overlay directory, one module per promise
 //! - [`verify`]: renders an overlay with helm and checks the rendered manifests, one module per promise
 //! - [`migrate`]: moves an overlay to another profile, merging hand edits (pure core)
@@ -32,6 +33,7 @@ pub mod cli;
 pub mod error;
 pub mod format;
 pub mod frontend;
+pub mod git;
 pub mod gitops;
 pub mod manifest;
 pub mod migrate;

@@ -21,6 +21,7 @@ use refuse::bullets;
 mod changes;
 mod emit;
 pub mod flow;
+mod kustomize;
 mod merge;
 mod refuse;
 mod rules;
@@ -169,6 +170,9 @@ pub struct MigrationPlan {
     /// records these digests, so carried hand edits still count as hand edits afterwards
     /// (`new` won't clobber them, `check` notes them, the next migration merges them again).
     rendered: BTreeMap<String, String>,
+    /// Why the merged `kustomization.yaml` can't be made to name exactly the files there
+    /// after the write (its layout is not a plain `resources:` block); refused when set.
+    kustomization_problem: Option<Problem>,
 }
 
 /// One file's unified diff.
@@ -254,6 +258,7 @@ impl MigrationPlan {
             self.files
                 .insert(path.clone(), merge::apply(m, &resolutions));
         }
+        self.reconcile_kustomization();
         // A render error here would have failed planning already.
         if let Ok(text) = crate::render::answers_file(&self.answers, &self.rendered) {
             self.files.insert(ANSWERS_FILE.into(), text);
@@ -457,7 +462,9 @@ impl Proposal {
                 .filter(|(p, _)| p.as_str() != ANSWERS_FILE)
                 .map(|(p, c)| (p.clone(), c.clone()))
                 .collect(),
+            kustomization_problem: None,
         };
+        out.reconcile_kustomization();
         out.files.insert(
             ANSWERS_FILE.into(),
             crate::render::answers_file(&out.answers, &out.rendered)?,

@@ -206,10 +206,23 @@ fn is_empty_dir(overlay: &OverlayDir) -> Result<bool, WriteError> {
 pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(), WriteError> {
     let overlay = OverlayDir::new(dir);
     let existing = Existing::read(&overlay, tree.files.keys())?;
+    ensure_secrets_untracked(dir, tree)?;
     if force {
         return Ok(());
     }
     check_writable(&overlay, tree, &existing)
+}
+
+/// Refuses a tree with temporary secrets when Git already tracks `secrets.local.yaml` in
+/// `dir` (even with `force`): `.gitignore` doesn't keep a tracked file out of `git add .`.
+fn ensure_secrets_untracked(dir: &Path, tree: &RenderedTree) -> Result<(), WriteError> {
+    if tree.needs_local_secrets && crate::git::is_tracked(dir, LOCAL_SECRETS_FILE) {
+        return Err(WriteError::TrackedSecrets {
+            path: dir.join(LOCAL_SECRETS_FILE),
+            dir: dir.into(),
+        });
+    }
+    Ok(())
 }
 
 fn check_writable(
@@ -295,6 +308,8 @@ fn is_partial_write(
 /// nothing.
 pub fn write_tree(dir: &Path, tree: &RenderedTree, force: bool) -> Result<WriteReport, WriteError> {
     let overlay = OverlayDir::new(dir);
+    // Before the lock, which makes the directory and its work dir: nothing written.
+    ensure_secrets_untracked(dir, tree)?;
     let lock = overlay.lock()?;
     let existing = Existing::read(&overlay, tree.files.keys())?;
     if !force {

@@ -637,6 +637,134 @@ fn a_negated_gitignore_line_exposing_the_local_secrets_is_an_error() {
     );
 }
 
+/// Runs `git ARGS` in `dir`; `None` when git is not installed (the test then has nothing to check).
+fn git(dir: &Path, args: &[&str]) -> Option<Output> {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    Some(o)
+}
+
+/// Every file under `dir` with its bytes, for "nothing was written".
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A repository in `tmp/r` holding an evaluation overlay `ovl` whose `secrets.local.yaml`
+/// (one hand-written key) was committed with `git add -f`; `None` without git.
+fn repo_with_tracked_secrets(tmp: &Path) -> Option<PathBuf> {
+    let repo = tmp.join("r");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"])?;
+    let out = repo.join("ovl");
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(
+        secrets_path(&out),
+        "# Temporary credentials for this evaluation.\nsecrets:\n  plaintext:\n    note: fill-me\n",
+    )
+    .unwrap();
+    git(&repo, &["add", "."])?;
+    git(&repo, &["add", "-f", "ovl/secrets.local.yaml"])?;
+    git(&repo, &["commit", "-qm", "overlay from team A"])?;
+    Some(out)
+}
+
+#[test]
+fn a_tracked_local_secrets_file_is_never_completed_and_check_flags_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(out) = repo_with_tracked_secrets(tmp.path()) else {
+        eprintln!("git is not installed: skipped");
+        return;
+    };
+    let before = snapshot(&out);
+    let o = new(&out.join("caracal-wizard.yaml"), &out, &[]);
+    assert_refused(&o, "secrets.local.yaml is tracked by Git");
+    assert!(
+        stderr(&o).contains("git rm --cached secrets.local.yaml"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&out), before, "nothing written");
+    let o = new(&out.join("caracal-wizard.yaml"), &out, &["--force"]);
+    assert_refused(&o, "secrets.local.yaml is tracked by Git");
+    assert_eq!(snapshot(&out), before, "nothing written, even forced");
+    let o = new(&out.join("caracal-wizard.yaml"), &out, &["--dry-run"]);
+    assert_refused(&o, "secrets.local.yaml is tracked by Git");
+
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("tracked by Git"), "{stdout}");
+
+    // Untracked (and committed so), the file is completed as before.
+    let repo = out.parent().unwrap();
+    git(repo, &["rm", "-q", "--cached", "ovl/secrets.local.yaml"]).unwrap();
+    git(repo, &["commit", "-qm", "untrack"]).unwrap();
+    let o = new(&out.join("caracal-wizard.yaml"), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(secrets_path(&out))
+        .unwrap()
+        .contains("redisPassword"));
+    assert!(check(&out).status.success());
+    git(repo, &["add", "."]).unwrap();
+    let status = git(repo, &["status", "--short"]).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&status.stdout).contains("secrets.local.yaml"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+}
+
+#[test]
+fn a_tracked_local_secrets_file_is_refused_when_its_directory_is_gone_or_migrated_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(out) = repo_with_tracked_secrets(tmp.path()) else {
+        eprintln!("git is not installed: skipped");
+        return;
+    };
+    // Deleted from the disk, still in the index: a new overlay there would be committed.
+    std::fs::remove_dir_all(&out).unwrap();
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert_refused(&o, "secrets.local.yaml is tracked by Git");
+    assert!(!out.exists(), "nothing written");
+
+    // A production overlay migrated to evaluation over a tracked leftover.
+    let o = new(&fixture("eks-production"), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(secrets_path(&out), "secrets:\n  plaintext:\n").unwrap();
+    let before = snapshot(&out);
+    let o = migrate(&out, &["--profile", "evaluation", "--yes"]);
+    assert_refused(&o, "secrets.local.yaml is tracked by Git");
+    assert_eq!(snapshot(&out), before, "nothing written");
+}
+
 #[cfg(unix)]
 #[test]
 fn check_dir_itself_does_not_follow_links_or_open_fifos() {

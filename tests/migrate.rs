@@ -376,3 +376,43 @@ fn gitops_can_be_added_while_migrating() {
         .contains("kind: HelmRelease"));
     assert!(o.read("caracal-wizard.yaml").contains("gitops: flux"));
 }
+
+#[test]
+fn a_kept_kustomization_lists_no_removed_file_and_check_names_a_missing_entry() {
+    let o = Overlay::of("gke", "production");
+    std::fs::write(
+        o.dir.join("network/extra.yaml"),
+        "apiVersion: v1\nkind: List\nitems: []\n",
+    )
+    .unwrap();
+    o.edit("kustomization.yaml", |k| {
+        k.replace("resources:\n", "resources:\n- network/extra.yaml\n")
+    });
+    let (_, sets) = needs("gke", "production", "regulated");
+    let mut args = vec!["--profile", "regulated", "--yes", "--prefer", "ours"];
+    for s in &sets {
+        args.extend(["--set", s.as_str()]);
+    }
+    o.migrate(&args).success();
+    let k = o.read("kustomization.yaml");
+    let listed: Vec<String> = serde_yaml::from_value(yaml_at(&k, &["resources"]).unwrap()).unwrap();
+    assert!(listed.contains(&"network/extra.yaml".to_string()), "{k}");
+    for r in &listed {
+        assert!(o.dir.join(r).is_file(), "lists {r}, which is gone:\n{k}");
+    }
+    assert!(listed.contains(&"network/baseline.yaml".to_string()), "{k}");
+    // `check` (kubectl or not) names an entry whose file is missing.
+    std::fs::remove_file(o.dir.join("network/extra.yaml")).unwrap();
+    let a = wizard()
+        .arg("check")
+        .arg(&o.dir)
+        .env("KUBECTL", "")
+        .env("PATH", "")
+        .assert()
+        .code(1);
+    let out = stdout(&a);
+    assert!(
+        out.contains("resource `network/extra.yaml` names a file that is not there"),
+        "{out}"
+    );
+}

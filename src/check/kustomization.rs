@@ -123,6 +123,45 @@ pub(crate) fn unwrap_lists(docs: Vec<Value>) -> Vec<Value> {
     out
 }
 
+/// Each local `resources:` entry of the overlay's kustomization that names nothing on disk:
+/// it makes `kubectl apply -k .` fail (checked without kubectl). Remote entries (URLs,
+/// `git@…`) and paths leaving the overlay are not looked up ([`read`] reports those).
+pub(super) fn check_resources(
+    dir: &std::path::Path,
+    findings: &mut Vec<Finding>,
+) -> Result<(), super::CheckError> {
+    use std::path::{Component, Path};
+    let Some(text) = super::read_optional(dir, FILE)? else {
+        return Ok(());
+    };
+    let Ok(doc) = crate::manifest::parse_yaml(&text) else {
+        // `read` reports it.
+        return Ok(());
+    };
+    let Some(entries) = doc.get("resources").and_then(Value::as_sequence) else {
+        return Ok(());
+    };
+    for entry in entries.iter().filter_map(Value::as_str) {
+        let path = Path::new(entry);
+        let local = !entry.contains("://")
+            && !entry.starts_with("git@")
+            && path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if local && std::fs::symlink_metadata(dir.join(path)).is_err() {
+            findings.push(Finding::error(
+                FILE,
+                format!(
+                    "resource `{}` names a file that is not there, so `kubectl apply -k .` fails; remove the entry or restore the file",
+                    entry.escape_debug()
+                ),
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,6 +160,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     secrets::scan_for_secrets(dir, dir, 0, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
     gitops::check_gitops(dir, &mut findings)?;
+    kustomization::check_resources(dir, &mut findings)?;
     if !evaluation
         && answers.is_some()
         && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()

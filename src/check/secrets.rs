@@ -1,4 +1,5 @@
-//! The static checks for plaintext secrets: committed files, and the git-ignored local file.
+//! The static checks for plaintext secrets: committed files, and the git-ignored (and
+//! untracked) local file.
 use std::path::Path;
 
 use super::{read_optional, CheckError, Finding};
@@ -117,6 +118,13 @@ pub(super) fn check_local_secrets(
             format!(
                 "{LOCAL_SECRETS_FILE} holds plaintext credentials but is not git-ignored: {why}"
             ),
+            None,
+        ));
+    }
+    if crate::git::is_tracked(dir, LOCAL_SECRETS_FILE) {
+        findings.push(Finding::error(
+            LOCAL_SECRETS_FILE,
+            format!("holds plaintext credentials and is tracked by Git, so `git add .` commits it whatever .gitignore says; run `git rm --cached {LOCAL_SECRETS_FILE}` and commit (and rotate any credential already pushed)"),
             None,
         ));
     }

@@ -8,12 +8,15 @@ impl MigrationPlan {
     /// Refuses a merged overlay that `check` would reject, e.g. a kept hand edit
     /// `networkPolicy.allowOpenHttps: true` in a regulated overlay, naming the key.
     pub fn ensure_allowed(&self, catalog: &Catalog) -> Result<(), MigrateError> {
-        let Some(values) = self.files.get("values.yaml") else {
-            return Ok(());
-        };
         let forbidden = |problems: Vec<Problem>| MigrateError::Forbidden {
             profile: self.to_profile.clone(),
             problems: Problems(problems),
+        };
+        let Some(values) = self.files.get("values.yaml") else {
+            return match &self.kustomization_problem {
+                Some(p) => Err(forbidden(vec![p.clone()])),
+                None => Ok(()),
+            };
         };
         let plan = crate::plan::plan(&self.answers, catalog).map_err(|p| forbidden(p.0))?;
         // The NetworkPolicies `kubectl apply -k .` applies: network/ and what else the
@@ -39,6 +42,7 @@ impl MigrationPlan {
             .collect();
         problems.extend(self.kustomization_problems(&plan));
         problems.extend(self.local_secrets_exposed());
+        problems.extend(self.kustomization_problem.clone());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -521,3 +521,77 @@ fn keeping_a_hand_edit_the_target_profile_forbids_is_refused_naming_the_key() {
         }
     }
 }
+
+/// The `resources:` entries of a kustomization.
+fn kustomization_resources(text: &str) -> Vec<String> {
+    value_at(text, &["resources"])
+        .and_then(|v| serde_yaml::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_kept_kustomization_names_no_removed_file_and_every_added_one_whatever_the_side() {
+    let (old, mut state) = overlay(&source("gke", "production"));
+    state.files.insert(
+        "network/extra.yaml".into(),
+        "kind: List\nitems: []\n".into(),
+    );
+    let k = state.files.get_mut("kustomization.yaml").unwrap();
+    *k = k.replace("resources:\n", "resources:\n- network/extra.yaml # mine\n");
+    let (_, sets) = needs("gke", "production", "regulated");
+    let catalog = Catalog::builtin().unwrap();
+    for side in [Side::Ours, Side::Theirs] {
+        let mut p = plan(&old, &state, "regulated", &sets).unwrap();
+        p.resolve_all(side);
+        assert!(
+            p.removed.iter().any(|r| r.ends_with("-egress.yaml")),
+            "{:?}",
+            p.removed
+        );
+        let text = &p.files["kustomization.yaml"];
+        let listed = kustomization_resources(text);
+        for r in &listed {
+            let there =
+                p.files.contains_key(r) || (state.files.contains_key(r) && !p.removed.contains(r));
+            assert!(
+                there,
+                "{side:?}: lists {r}, not there after the write:\n{text}"
+            );
+        }
+        for r in kustomization_resources(&p.rendered["kustomization.yaml"]) {
+            assert!(listed.contains(&r), "{side:?}: lacks {r}:\n{text}");
+        }
+        if side == Side::Ours {
+            assert!(text.contains("- network/extra.yaml # mine\n"), "{text}");
+        }
+        p.ensure_allowed(&catalog).unwrap();
+    }
+}
+
+#[test]
+fn a_kept_kustomization_whose_list_cant_be_edited_is_refused_naming_the_entries() {
+    let (old, mut state) = overlay(&source("gke", "production"));
+    let k = state.files.get_mut("kustomization.yaml").unwrap();
+    let at = k.find("resources:\n").unwrap();
+    let items: Vec<&str> = k[at..]
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect();
+    // A hand-added entry, so the operator's list is kept, in flow style.
+    *k = format!(
+        "{}resources: [network/extra.yaml, {}]\n",
+        &k[..at],
+        items.join(", ")
+    );
+    let (_, sets) = needs("gke", "production", "regulated");
+    let mut p = plan(&old, &state, "regulated", &sets).unwrap();
+    p.resolve_all(Side::Ours);
+    let e = p.ensure_allowed(&Catalog::builtin().unwrap()).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("`kustomization.yaml`"), "{text}");
+    assert!(
+        text.contains("`network/sts-egress.yaml`") && text.contains("which the migration removes"),
+        "{text}"
+    );
+}
