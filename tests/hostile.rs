@@ -609,14 +609,48 @@ fn yaml11_words_stay_strings_and_check_flags_them_unquoted() {
     let answers = std::fs::read_to_string(out.join("caracal-wizard.yaml")).unwrap();
     assert!(answers.contains("storageClass: 'no'"), "{answers}");
     assert!(check(&out).status.success());
-    std::fs::write(
-        out.join("values.yaml"),
-        values.replace("storageClassName: 'no'", "storageClassName: no"),
-    )
-    .unwrap();
-    let o = check(&out);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("YAML 1.1"));
+    // However the hand edit is spaced or commented (#B: only `key: word` was recognised).
+    for edit in [
+        "storageClassName: no",
+        "storageClassName: no # class",
+        "storageClassName:\tno",
+        "storageClassName:    NO",
+        "storageClassName: no  ",
+        "storageClassName: 0b1",
+        "storageClassName: 0o17",
+        "storageClassName: 2024-01-01",
+    ] {
+        std::fs::write(
+            out.join("values.yaml"),
+            values.replace("storageClassName: 'no'", edit),
+        )
+        .unwrap();
+        let o = check(&out);
+        assert_eq!(o.status.code(), Some(1), "{edit:?}: {}", stderr(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.contains("YAML 1.1") && stdout.contains(edit.trim()),
+            "{edit:?}: {stdout}"
+        );
+    }
+    for edit in [
+        "storageClassName: \"no\"",
+        "storageClassName: no-such-class",
+        "storageClassName: gp3 # no",
+    ] {
+        std::fs::write(
+            out.join("values.yaml"),
+            values.replace("storageClassName: 'no'", edit),
+        )
+        .unwrap();
+        let o = check(&out);
+        assert!(
+            o.status.success(),
+            "{edit:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
@@ -1021,8 +1055,117 @@ fn the_readme_shell_blocks_parse_in_bash_and_zsh_with_edge_answers() {
     }
 }
 
-/// The YAML 1.1 words that are also DNS labels, so valid namespaces and release names.
-const YAML11_LABELS: [&str; 9] = ["y", "yes", "n", "no", "on", "off", "true", "false", "null"];
+/// The YAML 1.1 words (and a timestamp) that are also DNS labels, so valid namespaces and
+/// release names.
+const YAML11_LABELS: [&str; 10] = [
+    "y",
+    "yes",
+    "n",
+    "no",
+    "on",
+    "off",
+    "true",
+    "false",
+    "null",
+    "2024-01-01",
+];
+
+/// A namespace, release and labels `2024-01-01` (a YAML 1.1 timestamp, a valid DNS label)
+/// are quoted in every YAML file written: kustomize (kyaml) would rewrite a plain one to
+/// `"2024-01-01T00:00:00Z"`. The assertion reads the text itself, not through the quoting
+/// code; `kubectl kustomize` is asked too when kubectl is installed.
+#[test]
+fn a_date_like_namespace_release_and_labels_are_quoted_in_every_yaml_file() {
+    let date = "2024-01-01";
+    let plain = regex::Regex::new(&format!(
+        r"(?m)(^[ \t]*(-[ \t]+)*|:[ \t]+){date}[ \t]*(:([ \t]|$)|#|$)"
+    ))
+    .unwrap();
+    let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"]
+        .into_iter()
+        .find(|k| Path::new(k).exists());
+    for (fixture_name, gitops) in [
+        ("eks-evaluation", &[][..]),
+        ("eks-production", &[][..]),
+        ("aks-production", &common::ARGOCD[..]),
+        ("gke-regulated", &common::FLUX[..]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("o");
+        let mut sets = vec![
+            format!("namespace={date}"),
+            format!("release={date}"),
+            format!("ingressController.namespace={date}"),
+            format!("ingressController.podLabels.tier={date}"),
+            format!("monitoring.serviceMonitorLabels.tier={date}"),
+        ];
+        sets.extend(gitops.iter().map(|s| s.to_string()));
+        let extra: Vec<&str> = sets.iter().flat_map(|s| ["--set", s.as_str()]).collect();
+        let o = new(&fixture(fixture_name), &out, &extra);
+        assert!(o.status.success(), "{fixture_name}: {}", stderr(&o));
+        let mut yaml = Vec::new();
+        let mut dirs = vec![out.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    yaml.push(path);
+                }
+            }
+        }
+        let mut quoted_in = Vec::new();
+        for path in &yaml {
+            let text = std::fs::read_to_string(path).unwrap();
+            let name = path.strip_prefix(&out).unwrap().display().to_string();
+            let body: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert!(
+                !plain.is_match(&body),
+                "{fixture_name}: {name} has a plain {date}:\n{text}"
+            );
+            if body.contains(&format!("'{date}'")) || body.contains(&format!("\"{date}\"")) {
+                quoted_in.push(name);
+            }
+        }
+        for must in ["values.yaml", "namespace.yaml"] {
+            assert!(
+                quoted_in.iter().any(|n| n == must),
+                "{fixture_name}: {must} quotes {date}: {quoted_in:?}"
+            );
+        }
+        for dir in ["network/", "monitoring/", "external-secrets/"] {
+            let written: Vec<_> = yaml
+                .iter()
+                .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+                .filter(|n| n.starts_with(dir) && !n.ends_with("kustomization.yaml"))
+                .collect();
+            for name in &written {
+                assert!(
+                    quoted_in.contains(name),
+                    "{fixture_name}: {name} does not quote {date}"
+                );
+            }
+        }
+        if let Some(kubectl) = kubectl {
+            let o = std::process::Command::new(kubectl)
+                .arg("kustomize")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{fixture_name}: {}", stderr(&o));
+            let built = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                built.contains(&format!("name: \"{date}\"")) && !built.contains("T00:00:00Z"),
+                "{fixture_name}: kustomize retyped {date}:\n{built}"
+            );
+        }
+    }
+}
 
 #[test]
 fn yaml11_words_as_namespace_and_release_stay_strings_in_every_yaml_file() {

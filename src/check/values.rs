@@ -186,29 +186,105 @@ pub(super) fn is_ingress_enabled(v: &Value, name: &str) -> bool {
     bool_at(v, &["ingress", name, "enabled"]).unwrap_or(name == "web")
 }
 
-/// Every plain scalar of `values.yaml` that YAML 1.2 reads as a string but Helm's YAML 1.1
-/// parser retypes (`storageClass: no` reaches the chart as `false`): an error per line.
+/// Every plain scalar of `values.yaml` (key or value, however it is spaced or commented)
+/// that Helm's YAML 1.1 parser reads as a boolean, null, number or timestamp where YAML 1.2
+/// reads a string (`storageClass: no` reaches the chart as `false`), or that is a number in a
+/// notation parsers disagree on (`0o17`, `0b1`): an error per line.
 pub(super) fn check_yaml11_words(text: &str, findings: &mut Vec<Finding>) {
-    let quoted = crate::manifest::yaml11::quote_yaml11(text);
-    for (n, (was, now)) in text.lines().zip(quoted.lines()).enumerate() {
-        if was != now {
+    use crate::manifest::yaml11::{
+        ambiguous_number, plain_scalars, read_as_string, retyped_by_yaml11,
+    };
+    let flagged: Vec<_> = plain_scalars(text)
+        .into_iter()
+        .filter(|s| {
+            let scalar = &text[s.range.clone()];
+            retyped_by_yaml11(scalar) && (read_as_string(scalar) || ambiguous_number(scalar))
+        })
+        .collect();
+    let mut line_start = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let here: Vec<_> = flagged.iter().filter(|s| s.line == n).collect();
+        if !here.is_empty() {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let mut quoted = String::new();
+            let mut last = 0;
+            for s in &here {
+                let (a, b) = (s.range.start - line_start, s.range.end - line_start);
+                quoted.push_str(&body[last..a]);
+                quoted.push('\'');
+                quoted.push_str(&body[a..b]);
+                quoted.push('\'');
+                last = b;
+            }
+            quoted.push_str(&body[last..]);
+            let number = here.iter().any(|s| !read_as_string(&text[s.range.clone()]));
             findings.push(Finding::error(
                 "values.yaml",
                 format!(
-                    "line {}: `{}` is read by Helm (YAML 1.1) as a boolean, null or number, not as the string it is here; quote it: `{}`",
+                    "line {}: `{}` is not read as a string by Helm (YAML 1.1 reads it as a boolean, null, number or timestamp); quote it: `{}`{}",
                     n + 1,
-                    was.trim(),
-                    now.trim()
+                    body.trim(),
+                    quoted.trim(),
+                    if number { " (or, for a number, write it in decimal)" } else { "" }
                 ),
                 None,
             ));
         }
+        line_start += line.len();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn yaml11_findings(values: &str) -> Vec<String> {
+        let mut findings = Vec::new();
+        check_yaml11_words(values, &mut findings);
+        findings.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn yaml11_words_are_flagged_however_they_are_spaced_or_commented() {
+        for line in [
+            "storageClassName: no",
+            "storageClassName: no # class",
+            "storageClassName:\tno",
+            "storageClassName:    NO",
+            "storageClassName: no  ",
+            "storageClassName: no\t# class",
+            "storageClassName: 0b1",
+            "storageClassName: 0o17",
+            "storageClassName: 2024-01-01",
+            "storageClassName: 2024-01-01 10:00:00 +02:00",
+            "storageClassName: 1_000",
+            "storageClassName: 190:20:30",
+            "storageClassName: Off",
+            "- no",
+            "-\tno # item",
+            "yes: a",
+            "2024-01-01:\ta",
+        ] {
+            let text = format!("persistence:\n  {line}\n  size: 10Gi\n");
+            let found = yaml11_findings(&text);
+            assert_eq!(found.len(), 1, "{line:?}: {found:?}");
+            assert!(
+                found[0].starts_with("line 2: ") && found[0].contains("YAML 1.1"),
+                "{line:?}: {found:?}"
+            );
+        }
+        let found = yaml11_findings("a:\n  storageClassName:  no # class\n");
+        assert!(
+            found[0].contains("quote it: `storageClassName:  'no' # class`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn strings_numbers_and_quoted_words_are_not_flagged() {
+        let text = "persistence:\n  storageClassName: \"no\"\n  a: 'no' # no\n  b: no-such-class\n  c: gp3 # no\n  d: |\n    no\n  e: >-\n    on\n  f: [no, on]\n  g: {on: no}\n  replicas: 3\n  enabled: true\n  ratio: 0.5\n  h: 2024-01-01-caracal\n  i: v1.2.3\n# storageClassName: no\nlist:\n- |\n  yes\n- key: |\n    no\n  other: 'on'\n";
+        assert_eq!(yaml11_findings(text), Vec::<String>::new());
+    }
 
     fn errors(values: &str) -> Vec<String> {
         let v: Value = serde_yaml::from_str(values).expect("yaml");

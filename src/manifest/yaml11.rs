@@ -5,17 +5,23 @@
 //! values with go-yaml's YAML 1.1 rules, where `no`, `on`, `y` and `0755` are not strings:
 //! `storageClass: no` reaches the chart as `false`.
 
-/// Whether the plain scalar `s` is a boolean, null or number under YAML 1.1 (or 1.2).
+/// Whether the plain scalar `s` is a boolean, null, number or timestamp under YAML 1.1 (or
+/// 1.2): the one predicate every output path (serde output, the `yaml` template filter) and
+/// `check` apply.
 pub fn retyped_by_yaml11(s: &str) -> bool {
-    const WORDS: [&str; 14] = [
+    const WORDS: [&str; 16] = [
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf", "+.inf",
-        ".nan",
+        ".nan", "-.nan", "+.nan",
     ];
     let lower = s.to_ascii_lowercase();
-    s.is_empty() || WORDS.contains(&lower.as_str()) || is_yaml11_number(s)
+    s.is_empty()
+        || WORDS.contains(&lower.as_str())
+        || is_yaml11_number(&lower)
+        || is_yaml11_timestamp(s)
 }
 
-/// Integers (with `_`, `0b`, `0x`, leading-zero octal, base 60) and floats of YAML 1.1.
+/// Integers (with `_`, `0b`, `0o`, `0x`, leading-zero octal, base 60) and floats of YAML 1.1
+/// (and Go's `strconv`, which go-yaml falls back on), of the lowercased scalar.
 fn is_yaml11_number(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if body.is_empty() || !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -38,43 +44,276 @@ fn is_yaml11_number(s: &str) -> bool {
         || digits.parse::<f64>().is_ok()
 }
 
-/// Single-quotes every plain scalar of block-style YAML `text` (as serde_yaml_ng writes it)
-/// that YAML 1.1 would retype, mapping keys included (`on: a` reaches Helm as `"true": a`);
-/// block scalars (`|`, `>`) and comment lines are left as they are.
-pub fn quote_yaml11(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// A YAML 1.1 timestamp (`2024-01-01`, `2024-1-1T10:00:00Z`, `2024-01-01 10:00:00.5 +02:00`):
+/// kustomize (kyaml) rewrites `name: 2024-01-01` to `"2024-01-01T00:00:00Z"`.
+/// `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}` and optionally
+/// `([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?`,
+/// blanks allowed before the offset too (the spec's own example `21:59:43.10 -5` has one).
+fn is_yaml11_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Advances over `min..=max` ASCII digits; whether there were at least `min`.
+    let digits = |i: &mut usize, min: usize, max: usize| {
+        let start = *i;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start >= min
+    };
+    let byte = |i: usize| b.get(i).copied();
+    if !(digits(&mut i, 4, 4) && byte(i) == Some(b'-')) {
+        return false;
+    }
+    i += 1;
+    if !(digits(&mut i, 1, 2) && byte(i) == Some(b'-')) {
+        return false;
+    }
+    i += 1;
+    if !digits(&mut i, 1, 2) {
+        return false;
+    }
+    if i == b.len() {
+        return true;
+    }
+    match byte(i) {
+        Some(b'T' | b't') => i += 1,
+        Some(b' ' | b'\t') => {
+            while matches!(byte(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+        }
+        _ => return false,
+    }
+    if !(digits(&mut i, 1, 2) && byte(i) == Some(b':')) {
+        return false;
+    }
+    i += 1;
+    if !(digits(&mut i, 2, 2) && byte(i) == Some(b':')) {
+        return false;
+    }
+    i += 1;
+    if !digits(&mut i, 2, 2) {
+        return false;
+    }
+    if byte(i) == Some(b'.') {
+        i += 1;
+        digits(&mut i, 0, usize::MAX);
+    }
+    let zone_start = i;
+    while matches!(byte(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    match byte(i) {
+        None if i == zone_start => true,
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'-' | b'+') => {
+            i += 1;
+            if !digits(&mut i, 1, 2) {
+                return false;
+            }
+            if byte(i) == Some(b':') {
+                i += 1;
+                if !digits(&mut i, 2, 2) {
+                    return false;
+                }
+            }
+            i == b.len()
+        }
+        _ => false,
+    }
+}
+
+/// A number written in a notation whose type or value depends on the YAML parser reading it
+/// (`0b1`, `0o17`, `0x1F`, `0755`, `1_000`, `1:20`): YAML 1.2 and 1.1 disagree, and a values
+/// file for this chart never needs one, so `check` flags it even where YAML 1.2 reads a number.
+pub fn ambiguous_number(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let body = lower.strip_prefix(['-', '+']).unwrap_or(&lower);
+    is_yaml11_number(&lower)
+        && (body.contains(['_', ':'])
+            || body.starts_with("0b")
+            || body.starts_with("0o")
+            || body.starts_with("0x")
+            || body.len() > 1 && body.starts_with('0') && !body.starts_with("0."))
+}
+
+/// One plain (unquoted, not block, not flow) scalar of a line: a mapping key or a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainScalar {
+    /// 0-based line number in the text.
+    pub line: usize,
+    /// Byte range of the scalar in the text (trimmed, comment excluded).
+    pub range: std::ops::Range<usize>,
+}
+
+/// Every plain scalar (mapping keys and values, sequence items) of block-style YAML `text`,
+/// in order. Tolerates what people write by hand: any blanks after `:` or `-`, tabs,
+/// trailing blanks and ` # comments`. Quoted, flow (`{`, `[`), aliased, anchored or tagged
+/// scalars are skipped, and so are comment lines and the content of block scalars (`|`, `>`).
+pub fn plain_scalars(text: &str) -> Vec<PlainScalar> {
+    let mut found = Vec::new();
     // Indentation of the line that opened a block scalar; deeper lines are its content.
     let mut block: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches('\n');
-        let indent = body.len() - body.trim_start().len();
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
         if let Some(b) = block {
             if body.trim().is_empty() || indent > b {
-                out.push_str(line);
                 continue;
             }
             block = None;
         }
-        if body.trim_start().starts_with('#') {
-            out.push_str(line);
+        let trimmed = body.trim();
+        if trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || trimmed.starts_with("---")
+            || trimmed.starts_with("...")
+            || trimmed.starts_with('%')
+        {
             continue;
         }
-        let parts = split_line(body);
-        if parts.value.starts_with(['|', '>']) {
-            block = Some(indent);
+        let (spans, opens_block) = line_scalars(body);
+        if opens_block.is_some() {
+            block = opens_block;
         }
-        out.push_str(parts.prefix);
-        push_scalar(&mut out, parts.key);
-        out.push_str(parts.colon);
-        push_scalar(&mut out, parts.value);
-        out.push_str(&line[body.len()..]);
+        found.extend(spans.into_iter().map(|r| PlainScalar {
+            line: n,
+            range: start + r.start..start + r.end,
+        }));
     }
+    found
+}
+
+/// The plain scalar spans of one line, and, when it opens a block scalar, the column its
+/// content must be deeper than (the key's, or the `-` item's).
+fn line_scalars(line: &str) -> (Vec<std::ops::Range<usize>>, Option<usize>) {
+    let b = line.as_bytes();
+    let blank = |i: usize| matches!(b.get(i), Some(b' ' | b'\t'));
+    let skip_blanks = |mut i: usize| {
+        while blank(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip_blanks(0);
+    let mut parent = i;
+    // Sequence markers: `- `, `-\t`, a lone `-`.
+    while b.get(i) == Some(&b'-') && (blank(i + 1) || i + 1 == b.len()) {
+        parent = i;
+        i = skip_blanks(i + 1);
+    }
+    let mut spans = Vec::new();
+    // The key (or a lone item), quoted or plain.
+    let value_start = match b.get(i) {
+        None => return (spans, None),
+        Some(b'\'' | b'"') => {
+            let Some(end) = quoted_end(line, i) else {
+                return (spans, None);
+            };
+            let after = skip_blanks(end);
+            if b.get(after) == Some(&b':') && (blank(after + 1) || after + 1 == b.len()) {
+                after + 1
+            } else {
+                return (spans, None);
+            }
+        }
+        Some(c) if b"{[&*!|>?@`%".contains(c) => {
+            return (spans, b"|>".contains(c).then_some(parent));
+        }
+        Some(_) => {
+            let (end, colon) = plain_end(line, i);
+            spans.push(i..end);
+            match colon {
+                Some(c) => c + 1,
+                None => return (spans, None),
+            }
+        }
+    };
+    // The value after `key:`.
+    let v = skip_blanks(value_start);
+    match b.get(v) {
+        None | Some(b'#') => {}
+        Some(b'\'' | b'"' | b'{' | b'[' | b'&' | b'*' | b'!' | b'@' | b'`') => {}
+        Some(b'|' | b'>') => return (spans, Some(i)),
+        Some(_) => {
+            let (end, _) = plain_end(line, v);
+            // A plain value never holds `: `; if it does, the line is not what this reads.
+            spans.push(v..end);
+        }
+    }
+    (spans, None)
+}
+
+/// Where the plain scalar starting at `i` ends (trailing blanks and a ` #comment` excluded),
+/// and the index of the `:` that follows it when it is a mapping key.
+fn plain_end(line: &str, i: usize) -> (usize, Option<usize>) {
+    let b = line.as_bytes();
+    let blank = |j: usize| matches!(b.get(j), Some(b' ' | b'\t'));
+    let mut j = i;
+    let stop = loop {
+        match b.get(j) {
+            None => break (j, None),
+            Some(b':') if blank(j + 1) || j + 1 == b.len() => break (j, Some(j)),
+            Some(b'#') if j > i && blank(j - 1) => break (j, None),
+            _ => j += 1,
+        }
+    };
+    let end = i + line[i..stop.0].trim_end_matches([' ', '\t']).len();
+    (end, stop.1)
+}
+
+/// The index just past the quoted scalar opening at `i` (`''` and `\"` escapes honoured).
+fn quoted_end(line: &str, i: usize) -> Option<usize> {
+    let b = line.as_bytes();
+    let q = b[i];
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' if q == b'"' => j += 2,
+            c if c == q => {
+                if q == b'\'' && b.get(j + 1) == Some(&b'\'') {
+                    j += 2;
+                } else {
+                    return Some(j + 1);
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// Single-quotes every plain scalar of block-style YAML `text` that YAML 1.1 would retype
+/// but YAML 1.2 reads as a string, mapping keys included (`on: a` reaches Helm as
+/// `"true": a`); block scalars (`|`, `>`), comments and quoted scalars are left as they are.
+pub fn quote_yaml11(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for s in plain_scalars(text) {
+        let scalar = &text[s.range.clone()];
+        if needs_quotes(scalar) {
+            out.push_str(&text[last..s.range.start]);
+            out.push('\'');
+            out.push_str(scalar);
+            out.push('\'');
+            last = s.range.end;
+        }
+    }
+    out.push_str(&text[last..]);
     out
+}
+
+/// Whether the plain scalar is a string to YAML 1.2 (serde) that YAML 1.1 would retype.
+pub fn needs_quotes(scalar: &str) -> bool {
+    !scalar.is_empty() && retyped_by_yaml11(scalar) && read_as_string(scalar)
 }
 
 /// Appends `scalar`, single-quoted when YAML 1.1 would retype it.
 fn push_scalar(out: &mut String, scalar: &str) {
-    if !scalar.is_empty() && retyped_by_yaml11(scalar) && read_as_string(scalar) {
+    if needs_quotes(scalar) {
         out.push('\'');
         out.push_str(scalar);
         out.push('\'');
@@ -99,52 +338,11 @@ pub fn yaml_scalar(value: &str) -> String {
 
 /// Whether YAML 1.2 (serde_yaml_ng) reads the plain scalar `value` as a string: only those
 /// are quoted, so a number or boolean serde wrote keeps its type.
-fn read_as_string(value: &str) -> bool {
+pub fn read_as_string(value: &str) -> bool {
     matches!(
         serde_yaml::from_str::<serde_yaml::Value>(value),
         Ok(serde_yaml::Value::String(_))
     )
-}
-
-/// The parts of one block-style line: what precedes its key (indentation, `- ` markers),
-/// the plain key, the `: ` after it, and the scalar value; quoted parts are left in
-/// `prefix`/`value` as they are (serde quoted them already).
-struct Parts<'a> {
-    prefix: &'a str,
-    key: &'a str,
-    colon: &'a str,
-    value: &'a str,
-}
-
-fn split_line(line: &str) -> Parts<'_> {
-    let mut i = line.len() - line.trim_start().len();
-    while line[i..].starts_with("- ") {
-        i += 2;
-    }
-    let (prefix, rest) = line.split_at(i);
-    let parts = |prefix, key, colon, value| Parts {
-        prefix,
-        key,
-        colon,
-        value,
-    };
-    if rest.starts_with(['\'', '"']) {
-        // A quoted key or value: serde quoted it already.
-        return match rest.find(": ") {
-            Some(k) if rest[..k].ends_with(['\'', '"']) => {
-                let (head, value) = line.split_at(i + k + 2);
-                parts(head, "", "", value)
-            }
-            _ => parts(line, "", "", ""),
-        };
-    }
-    match rest.find(": ") {
-        Some(k) => parts(prefix, &rest[..k], ": ", &rest[k + 2..]),
-        None => match rest.strip_suffix(':') {
-            Some(key) => parts(prefix, key, ":", ""),
-            None => parts(prefix, "", "", rest),
-        },
-    }
 }
 
 #[cfg(test)]
@@ -154,8 +352,47 @@ mod tests {
     #[test]
     fn yaml11_words_and_numbers_are_recognised() {
         for s in [
-            "no", "No", "NO", "y", "Y", "on", "OFF", "yes", "~", "null", "0755", "1e3", "1_000",
-            "1:20", "0x1F", ".inf", "3.5", "",
+            "no",
+            "No",
+            "NO",
+            "y",
+            "Y",
+            "on",
+            "OFF",
+            "yes",
+            "~",
+            "null",
+            "0755",
+            "1e3",
+            "1_000",
+            "1:20",
+            "0x1F",
+            ".inf",
+            "3.5",
+            "",
+            "0b1",
+            "0B1",
+            "0o17",
+            "0O17",
+            "0X1F",
+            "-0b1",
+            "190:20:30",
+            ".NaN",
+            "+.INF",
+            "1E3",
+            "1.5e-3",
+            "-1_000",
+            "2024-01-01",
+            "2024-1-1",
+            "2024-01-01T10:00:00Z",
+            "2024-01-01t10:00:00",
+            "2024-01-01 10:00:00",
+            "2024-01-01\t 1:00:00.123",
+            "2024-01-01 10:00:00 Z",
+            "2024-01-01T10:00:00.5+02:00",
+            "2024-01-01 10:00:00-2",
+            "2024-01-01 1:00:00 -5",
+            "2024-01-01T10:00:00.",
         ] {
             assert!(retyped_by_yaml11(s), "{s}");
         }
@@ -167,6 +404,16 @@ mod tests {
             "caracal",
             "1.2.3",
             "10.0.0.0/8",
+            "2024-01-01-caracal",
+            "2024-01",
+            "20240-01-01",
+            "2024-001-01",
+            "2024-01-01T10:00",
+            "2024-01-01T10:00:00Zulu",
+            "2024-01-01 x",
+            "0b2",
+            "0xg",
+            "release-1",
         ] {
             assert!(!retyped_by_yaml11(s), "{s}");
         }
@@ -187,7 +434,28 @@ mod tests {
     }
 
     #[test]
+    fn quoting_finds_hand_written_plain_scalars() {
+        let text = "a:\tno # c\nb:    NO  \nc: 2024-01-01\n- \t- on\nd: x # no\ne: 'no' # on\n- key: |\n    no\n  other: on\n";
+        assert_eq!(
+            quote_yaml11(text),
+            "a:\t'no' # c\nb:    'NO'  \nc: '2024-01-01'\n- \t- 'on'\nd: x # no\ne: 'no' # on\n- key: |\n    no\n  other: 'on'\n"
+        );
+    }
+
+    #[test]
+    fn ambiguous_numbers_are_non_decimal_notations() {
+        for s in ["0b1", "0o17", "0x1F", "0755", "1_000", "1:20", "-0O7"] {
+            assert!(ambiguous_number(s), "{s}");
+        }
+        for s in ["0", "3", "-3", "0.5", "1e3", "gp3", "no", "2024-01-01"] {
+            assert!(!ambiguous_number(s), "{s}");
+        }
+    }
+
+    #[test]
     fn yaml_scalar_quotes_what_yaml11_or_12_would_retype() {
+        assert_eq!(yaml_scalar("2024-01-01"), "'2024-01-01'");
+        assert_eq!(yaml_scalar("0b1"), "'0b1'");
         assert_eq!(yaml_scalar("caracal"), "caracal");
         assert_eq!(yaml_scalar("yes"), "'yes'");
         assert_eq!(yaml_scalar("on"), "'on'");
