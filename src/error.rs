@@ -120,6 +120,9 @@ pub enum OverlayError {
     /// Directories nested deeper than any overlay.
     #[error("{} is nested too deep for an overlay; remove it", path.display())]
     TooDeep { path: PathBuf },
+    /// The `--out` directory (or the work directory inside it) can't be created.
+    #[error("{} can't be created there ({reason}); choose another --out, a directory you can write", path.display())]
+    Unwritable { path: PathBuf, reason: String },
     /// Another run holds the overlay's lock.
     #[error("another caracal-wizard is writing {} right now; wait for it to finish and run again", dir.display())]
     Busy { dir: PathBuf },

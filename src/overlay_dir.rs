@@ -260,20 +260,33 @@ pub fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, OverlayError> {
     let file = match open_no_follow(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            // O_NOFOLLOW fails with ELOOP on a link; a socket fails to open at all: say which.
-            return Err(match std::fs::symlink_metadata(path) {
-                Ok(meta) => match ensure_regular(path, &meta) {
-                    Err(refusal) => refusal,
-                    Ok(()) => io_at(path, e).into(),
-                },
-                Err(_) => io_at(path, e).into(),
-            });
-        }
+        Err(e) => return Err(file_refusal(path, e)),
     };
     let meta = file.metadata().map_err(|e| io_at(path, e))?;
     ensure_regular(path, &meta)?;
     read_limited(path, file).map(Some)
+}
+
+/// `e`, an error opening, replacing or removing the file at `path`, as the refusal of
+/// what is there when that is not a regular file (O_NOFOLLOW fails with ELOOP on a link,
+/// a directory with EISDIR, a socket fails to open at all: say which), else as I/O.
+fn file_refusal(path: &Path, e: std::io::Error) -> OverlayError {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => match ensure_regular(path, &meta) {
+            Err(refusal) => refusal,
+            Ok(()) => io_at(path, e).into(),
+        },
+        Err(_) => io_at(path, e).into(),
+    }
+}
+
+/// `e`, an error using the directory at `path`, as the refusal of what is there when that
+/// is a link or not a directory, else as I/O.
+fn dir_refusal(path: &Path, e: std::io::Error) -> OverlayError {
+    match ensure_dir(path) {
+        Err(refusal) => refusal,
+        Ok(_) => io_at(path, e).into(),
+    }
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] from `source`, refusing anything longer.

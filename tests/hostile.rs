@@ -1372,3 +1372,69 @@ fn an_unwritable_stderr_or_stdout_changes_nothing_written_nor_the_exit_code() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(common::read_tree(&expected), before);
 }
+
+#[test]
+fn an_out_that_is_not_a_directory_is_refused_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "mine\n").unwrap();
+    for out in [Path::new("/dev/null"), file.as_path()] {
+        let o = new(&fixture("eks-evaluation"), out, &[]);
+        assert_refused(&o, &format!("{} is not a directory", out.display()));
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
+    #[cfg(target_os = "linux")]
+    for out in ["/proc/self", "/sys/kernel"] {
+        let o = new(&fixture("eks-evaluation"), Path::new(out), &[]);
+        assert_refused(&o, &format!("{out}/.caracal-wizard-work can't be created"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_entries_in_the_work_directory_are_refused_with_exit_2_not_followed() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    type Make<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, Make, &str); 4] = [
+        (
+            "lock",
+            &|p| std::fs::create_dir(p).unwrap(),
+            "is not a regular file",
+        ),
+        (
+            "lock",
+            &|p| symlink(&outside, p).unwrap(),
+            "is a symbolic link",
+        ),
+        (
+            ".gitignore",
+            &|p| std::fs::create_dir(p).unwrap(),
+            "is not a regular file",
+        ),
+        (
+            "stage",
+            &|p| std::fs::write(p, "x").unwrap(),
+            "is not a directory",
+        ),
+    ];
+    for (i, (name, make, what)) in cases.into_iter().enumerate() {
+        let out = tmp.path().join(format!("o{i}"));
+        let o = new(&fixture("eks-evaluation"), &out, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let values = std::fs::read(out.join("values.yaml")).unwrap();
+        let work = out.join(".caracal-wizard-work");
+        std::fs::create_dir(&work).unwrap();
+        make(&work.join(name));
+        let o = new(
+            &fixture("eks-evaluation"),
+            &out,
+            &["--set", "retention.auditDays=31"],
+        );
+        assert_refused(&o, &format!(".caracal-wizard-work/{name} {what}"));
+        assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(out.join("values.yaml")).unwrap(), values);
+        assert!(!outside.exists(), "the link was followed");
+    }
+}
