@@ -322,7 +322,10 @@ pub fn read_answers_stdin() -> Result<String, OverlayError> {
 
 /// `e`, naming `path` (as `fs-err` does).
 fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", crate::frontend::visible::shown(path)),
+    )
 }
 
 #[cfg(test)]

@@ -1438,3 +1438,35 @@ fn odd_entries_in_the_work_directory_are_refused_with_exit_2_not_followed() {
         assert!(!outside.exists(), "the link was followed");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_line_breaks_cannot_forge_lines_of_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    let forged = "k.pem\n0 error(s), 0 note(s)\n\no: clean";
+    std::fs::write(out.join(forged), "-----BEGIN PRIVATE KEY-----\n").unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        stdout.contains("k.pem\\n0 error(s), 0 note(s)\\n\\no: clean"),
+        "{stdout}"
+    );
+    assert!(!stdout
+        .lines()
+        .any(|l| l == "o: clean" || l.starts_with("0 error(s)")));
+    // `--out` with a newline and a tab: every line that names it shows them escaped.
+    let odd = tmp.path().join("a\nWrote b\tc");
+    let o = new(&fixture("eks-evaluation"), &odd, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(stdout.contains("a\\nWrote b\\tc"), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("Wrote b")),
+        "{stdout}"
+    );
+    std::fs::write(odd.join("values.yaml"), "edited: true\n").unwrap();
+    let o = new(&fixture("eks-evaluation"), &odd, &["--set", "namespace=x"]);
+    assert_refused(&o, "a\\nWrote b\\tc has files edited");
+}

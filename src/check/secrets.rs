@@ -21,7 +21,7 @@ pub(super) fn scan_for_secrets(
     findings: &mut Vec<Finding>,
 ) -> Result<(), CheckError> {
     let entries = fs_err::read_dir(dir).map_err(|e| CheckError::Unreadable {
-        path: dir.display().to_string(),
+        path: crate::frontend::visible::shown(dir),
         reason: e.to_string(),
     })?;
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();

@@ -113,7 +113,7 @@ impl WriteLock {
         if let Some(sub) = rel.subdir() {
             let dir = self.stage.join(sub);
             if !ensure_dir(&dir)? {
-                fs_err::create_dir(&dir)?;
+                std::fs::create_dir(&dir).map_err(|e| io_at(&dir, e))?;
             }
         }
         let mut opts = OpenOptions::new();
@@ -137,10 +137,11 @@ impl WriteLock {
         if let Some(sub) = rel.subdir() {
             let dir = self.root.join(sub);
             if !ensure_dir(&dir)? {
-                fs_err::create_dir(&dir)?;
+                std::fs::create_dir(&dir).map_err(|e| io_at(&dir, e))?;
             }
         }
-        fs_err::rename(rel.under(&self.stage), rel.under(&self.root))?;
+        let to = rel.under(&self.root);
+        std::fs::rename(rel.under(&self.stage), &to).map_err(|e| io_at(&to, e))?;
         Ok(())
     }
 
@@ -151,7 +152,8 @@ impl WriteLock {
                 return Ok(());
             }
         }
-        fs_err::remove_file(rel.under(&self.root))?;
+        let path = rel.under(&self.root);
+        std::fs::remove_file(&path).map_err(|e| io_at(&path, e))?;
         if let Some(sub) = rel.subdir() {
             // Only succeeds when empty: files the operator added there keep it.
             let _ = std::fs::remove_dir(self.root.join(sub));
