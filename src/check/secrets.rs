@@ -20,7 +20,7 @@ pub(super) fn scan_for_secrets(
     depth: usize,
     findings: &mut Vec<Finding>,
 ) -> Result<(), CheckError> {
-    let entries = fs_err::read_dir(dir).map_err(|e| CheckError::Unreadable {
+    let entries = crate::overlay_dir::read_dir(dir).map_err(|e| CheckError::Unreadable {
         path: crate::frontend::visible::shown(dir),
         reason: e.to_string(),
     })?;
