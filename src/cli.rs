@@ -10,7 +10,7 @@ use crate::catalog::Catalog;
 use crate::check::{self, Severity};
 use crate::error::{OverlayError, WriteError};
 use crate::frontend::signals::Signalled;
-use crate::frontend::visible::visible;
+use crate::frontend::visible::{shown, visible, visible_line};
 use crate::frontend::{draft, prompt, tui, Session};
 use crate::overlay_dir::{self, OverlayDir, OverlayPath};
 use crate::render::Templates;
@@ -273,7 +273,7 @@ pub fn load_answers(path: &Path, sets: &[String]) -> anyhow::Result<Answers> {
             }
             refused => usage(refused),
         })?;
-        (path.display().to_string(), text)
+        (shown(path), text)
     };
     Answers::parse(&name, &text, sets).map_err(usage)
 }
@@ -325,8 +325,7 @@ pub fn run_new(args: &NewArgs) -> anyhow::Result<i32> {
             } else {
                 "change"
             };
-            let path = args.out.join(path).display().to_string();
-            writeln!(out, "{status} {}", visible(&path))?;
+            writeln!(out, "{status} {}", shown(&args.out.join(path)))?;
         }
         writeln!(out, "dry run: nothing written")?;
         return Ok(0);
@@ -344,13 +343,13 @@ fn write_tree(
     let report = write(out_dir, tree, force)?;
     let headline = format!(
         "Wrote {} ({} on {})",
-        out_dir.display(),
+        shown(out_dir),
         plan.profile.title,
         plan.cloud.title
     );
     print_write_report(&headline, out_dir, &report)?;
-    let readme = out_dir.join("README.md").display().to_string();
-    writeln!(crate::stdio::stdout(), "Next: read {}", visible(&readme))?;
+    let readme = shown(&out_dir.join("README.md"));
+    writeln!(crate::stdio::stdout(), "Next: read {readme}")?;
     Ok(0)
 }
 
@@ -391,11 +390,7 @@ pub fn print_write_report(
         report.written.len(),
         report.unchanged.len(),
     )?;
-    let secrets = dir
-        .join(crate::render::LOCAL_SECRETS_FILE)
-        .display()
-        .to_string();
-    let secrets = visible(&secrets);
+    let secrets = shown(&dir.join(crate::render::LOCAL_SECRETS_FILE));
     if report.generated_secrets {
         writeln!(
             out,
@@ -510,7 +505,7 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     if !args.dir.is_dir() {
         return Err(usage(format!(
             "{} is not a directory; give an overlay directory",
-            args.dir.display()
+            shown(&args.dir)
         )));
     }
     // check and verify walk and read the whole overlay: refuse links, FIFOs and huge files
@@ -570,7 +565,7 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                 writeln!(out, "note: {}", visible(n))?;
             }
             if findings.is_empty() {
-                writeln!(out, "{}: clean", visible(&args.dir.display().to_string()))?;
+                writeln!(out, "{}: clean", shown(&args.dir))?;
             } else {
                 let color =
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -586,9 +581,10 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                         .as_ref()
                         .map(|a| format!(" [change `{a}`]"))
                         .unwrap_or_default();
-                    // Findings quote overlay files: control characters are shown, not obeyed.
+                    // Findings quote overlay files and their names: control characters and
+                    // line breaks are shown, not obeyed, so a file name can't forge a line.
                     let row = format!("{:<40} {}{answer}", f.file, f.message);
-                    writeln!(out, "{sev}  {}", visible(&row))?;
+                    writeln!(out, "{sev}  {}", visible_line(&row))?;
                 }
                 writeln!(
                     out,

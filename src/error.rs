@@ -2,6 +2,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::frontend::visible::{shown, visible_line};
+
 /// One problem found in the answers: the key path it concerns and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Problem {
@@ -94,34 +96,46 @@ pub enum RenderError {
 #[derive(Debug, thiserror::Error)]
 pub enum OverlayError {
     /// A symbolic link where caracal-wizard reads or writes: it could point anywhere.
-    #[error("{} is a symbolic link; caracal-wizard does not follow links in an overlay (they could point anywhere, e.g. at a kubeconfig): replace it with the file or directory itself", path.display())]
+    #[error("{} is a symbolic link; caracal-wizard does not follow links in an overlay (they could point anywhere, e.g. at a kubeconfig): replace it with the file or directory itself", shown(path))]
     Symlink { path: PathBuf },
     /// A FIFO, socket, device or directory where a file belongs.
-    #[error("{} is not a regular file (a FIFO, socket, device or directory); replace it with a file or remove it", path.display())]
+    #[error("{} is not a regular file (a FIFO, socket, device or directory); replace it with a file or remove it", shown(path))]
     NotAFile { path: PathBuf },
     /// A file where a directory belongs.
-    #[error("{} is not a directory; move it out of the way or choose another --out", path.display())]
+    #[error(
+        "{} is not a directory; move it out of the way or choose another --out",
+        shown(path)
+    )]
     NotADirectory { path: PathBuf },
     /// A file above the size limit.
-    #[error("{} is larger than {limit} bytes, far more than an overlay or answers file holds; remove it or give the right file", path.display())]
+    #[error("{} is larger than {limit} bytes, far more than an overlay or answers file holds; remove it or give the right file", shown(path))]
     TooBig { path: PathBuf, limit: u64 },
     /// A file the tool reads that is not UTF-8 text.
-    #[error("{} is not UTF-8 text; fix its encoding or remove it", path.display())]
+    #[error("{} is not UTF-8 text; fix its encoding or remove it", shown(path))]
     NotText { path: PathBuf },
     /// A recorded path that is not a file caracal-wizard writes (`../x`, `/etc/x`, …).
-    #[error("{}: `{key}` is not a file caracal-wizard writes (they are relative paths like `values.yaml` or `external-secrets/external-secret.yaml`); remove it from `digests`", file.display())]
+    #[error("{}: `{key}` is not a file caracal-wizard writes (they are relative paths like `values.yaml` or `external-secrets/external-secret.yaml`); remove it from `digests`", shown(file))]
     Outside { file: PathBuf, key: String },
     /// A YAML file nested too deep to parse in reasonable time.
-    #[error("{}: {deep}", path.display())]
+    #[error("{}: {deep}", shown(path))]
     Nested {
         path: PathBuf,
         deep: crate::manifest::depth::TooDeep,
     },
     /// Directories nested deeper than any overlay.
-    #[error("{} is nested too deep for an overlay; remove it", path.display())]
+    #[error("{} is nested too deep for an overlay; remove it", shown(path))]
     TooDeep { path: PathBuf },
+    /// The `--out` directory (or the work directory inside it) can't be created.
+    #[error(
+        "{} can't be created there ({reason}); choose another --out, a directory you can write",
+        shown(path)
+    )]
+    Unwritable { path: PathBuf, reason: String },
     /// Another run holds the overlay's lock.
-    #[error("another caracal-wizard is writing {} right now; wait for it to finish and run again", dir.display())]
+    #[error(
+        "another caracal-wizard is writing {} right now; wait for it to finish and run again",
+        shown(dir)
+    )]
     Busy { dir: PathBuf },
     /// An I/O error, naming the path.
     #[error(transparent)]
@@ -132,16 +146,16 @@ pub enum OverlayError {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Files in the target were edited by hand since the wizard wrote them.
-    #[error("{dir} has files edited since caracal-wizard wrote them: {}; re-run with --force to overwrite them (or use `caracal-wizard migrate`)", files.join(", "))]
+    #[error("{} has files edited since caracal-wizard wrote them: {}; re-run with --force to overwrite them (or use `caracal-wizard migrate`)", shown(dir), visible_line(&files.join(", ")))]
     HandEdited { dir: PathBuf, files: Vec<String> },
     /// The target exists, is not empty and was not written by the wizard.
-    #[error("{dir} exists and was not written by caracal-wizard (no caracal-wizard.yaml); choose another --out or re-run with --force")]
+    #[error("{} exists and was not written by caracal-wizard (no caracal-wizard.yaml); choose another --out or re-run with --force", shown(dir))]
     Foreign { dir: PathBuf },
     /// The target exists and is not a directory.
-    #[error("{dir} exists and is not a directory; choose another --out")]
+    #[error("{} exists and is not a directory; choose another --out", shown(dir))]
     NotADirectory { dir: PathBuf },
     /// The evaluation's temporary secrets file can't be read as one.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}: {reason}", shown(path))]
     LocalSecrets { path: PathBuf, reason: String },
     /// The evaluation's temporary secrets file is tracked by Git: `.gitignore` doesn't
     /// keep it out of `git add .`, so what is written there would be committed.

@@ -194,7 +194,7 @@ fn is_empty_dir(overlay: &OverlayDir) -> Result<bool, WriteError> {
     if !std::fs::metadata(overlay.root()).is_ok_and(|m| m.is_dir()) {
         return Ok(false);
     }
-    for entry in fs_err::read_dir(overlay.root())? {
+    for entry in crate::overlay_dir::read_dir(overlay.root())? {
         if entry?.file_name() != WORK_DIR {
             return Ok(false);
         }
@@ -280,7 +280,7 @@ fn is_partial_write(
                 .is_some_and(|new| existing.is_same(&p, new))
         })
     };
-    for entry in fs_err::read_dir(overlay.root())? {
+    for entry in crate::overlay_dir::read_dir(overlay.root())? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name == WORK_DIR || is_ours(&name) {
             continue;
@@ -291,7 +291,7 @@ fn is_partial_write(
         {
             return Ok(false);
         }
-        for e in fs_err::read_dir(&sub)? {
+        for e in crate::overlay_dir::read_dir(&sub)? {
             if !is_ours(&format!("{name}/{}", e?.file_name().to_string_lossy())) {
                 return Ok(false);
             }

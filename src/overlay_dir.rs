@@ -99,7 +99,7 @@ impl OverlayDir {
     /// non-UTF-8 file under a wizard's name is refused.
     pub fn files(&self) -> Result<BTreeMap<OverlayPath, String>, OverlayError> {
         let mut names = Vec::new();
-        for entry in fs_err::read_dir(&self.root)? {
+        for entry in read_dir(&self.root)? {
             let name = entry?.file_name().to_string_lossy().into_owned();
             if OVERLAY_SUBDIRS.contains(&name.as_str()) {
                 self.names_in(&name, &mut names)?;
@@ -124,7 +124,7 @@ impl OverlayDir {
     fn names_in(&self, subdir: &str, names: &mut Vec<String>) -> Result<(), OverlayError> {
         let sub = self.root.join(subdir);
         if ensure_dir(&sub)? {
-            for e in fs_err::read_dir(&sub)? {
+            for e in read_dir(&sub)? {
                 names.push(format!("{subdir}/{}", e?.file_name().to_string_lossy()));
             }
         }
@@ -181,7 +181,7 @@ fn ensure_plain_tree(dir: &Path, depth: usize) -> Result<(), OverlayError> {
     if depth > MAX_DEPTH {
         return Err(OverlayError::TooDeep { path: dir.into() });
     }
-    for entry in fs_err::read_dir(dir)? {
+    for entry in read_dir(dir)? {
         let entry = entry?;
         if entry.file_name() == ".git" {
             continue;
@@ -260,20 +260,33 @@ pub fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, OverlayError> {
     let file = match open_no_follow(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            // O_NOFOLLOW fails with ELOOP on a link; a socket fails to open at all: say which.
-            return Err(match std::fs::symlink_metadata(path) {
-                Ok(meta) => match ensure_regular(path, &meta) {
-                    Err(refusal) => refusal,
-                    Ok(()) => io_at(path, e).into(),
-                },
-                Err(_) => io_at(path, e).into(),
-            });
-        }
+        Err(e) => return Err(file_refusal(path, e)),
     };
     let meta = file.metadata().map_err(|e| io_at(path, e))?;
     ensure_regular(path, &meta)?;
     read_limited(path, file).map(Some)
+}
+
+/// `e`, an error opening, replacing or removing the file at `path`, as the refusal of
+/// what is there when that is not a regular file (O_NOFOLLOW fails with ELOOP on a link,
+/// a directory with EISDIR, a socket fails to open at all: say which), else as I/O.
+fn file_refusal(path: &Path, e: std::io::Error) -> OverlayError {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => match ensure_regular(path, &meta) {
+            Err(refusal) => refusal,
+            Ok(()) => io_at(path, e).into(),
+        },
+        Err(_) => io_at(path, e).into(),
+    }
+}
+
+/// `e`, an error using the directory at `path`, as the refusal of what is there when that
+/// is a link or not a directory, else as I/O.
+fn dir_refusal(path: &Path, e: std::io::Error) -> OverlayError {
+    match ensure_dir(path) {
+        Err(refusal) => refusal,
+        Ok(_) => io_at(path, e).into(),
+    }
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] from `source`, refusing anything longer.
@@ -307,9 +320,19 @@ pub fn read_answers_stdin() -> Result<String, OverlayError> {
     String::from_utf8(bytes).map_err(|_| OverlayError::NotText { path: name.into() })
 }
 
-/// `e`, naming `path` (as `fs-err` does).
+/// The entries of the directory `path`; an error names it, shown as [`shown`] does.
+///
+/// [`shown`]: crate::frontend::visible::shown
+pub fn read_dir(path: &Path) -> std::io::Result<std::fs::ReadDir> {
+    std::fs::read_dir(path).map_err(|e| io_at(path, e))
+}
+
+/// `e`, naming `path` (as `fs-err` does), with line breaks and controls in it shown.
 fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", crate::frontend::visible::shown(path)),
+    )
 }
 
 #[cfg(test)]

@@ -628,8 +628,10 @@ fn yaml11_words_stay_strings_and_check_flags_them_unquoted() {
         let o = check(&out);
         assert_eq!(o.status.code(), Some(1), "{edit:?}: {}", stderr(&o));
         let stdout = String::from_utf8_lossy(&o.stdout);
+        // A tab is shown as `\t` on the terminal.
+        let shown = edit.trim().replace('\t', "\\t");
         assert!(
-            stdout.contains("YAML 1.1") && stdout.contains(edit.trim()),
+            stdout.contains("YAML 1.1") && stdout.contains(&shown),
             "{edit:?}: {stdout}"
         );
     }
@@ -1840,4 +1842,102 @@ fn a_literal_credential_replacing_a_secret_reference_is_an_error() {
     );
     assert!(!stdout.contains("FEATURE_TOKEN_CACHE"), "{stdout}");
     assert!(!stdout.contains("GITHUB_CLIENT_SECRET"), "{stdout}");
+}
+
+#[test]
+fn an_out_that_is_not_a_directory_is_refused_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "mine\n").unwrap();
+    for out in [Path::new("/dev/null"), file.as_path()] {
+        let o = new(&fixture("eks-evaluation"), out, &[]);
+        assert_refused(&o, &format!("{} is not a directory", out.display()));
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
+    #[cfg(target_os = "linux")]
+    for out in ["/proc/self", "/sys/kernel"] {
+        let o = new(&fixture("eks-evaluation"), Path::new(out), &[]);
+        assert_refused(&o, &format!("{out}/.caracal-wizard-work can't be created"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_entries_in_the_work_directory_are_refused_with_exit_2_not_followed() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    type Make<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, Make, &str); 4] = [
+        (
+            "lock",
+            &|p| std::fs::create_dir(p).unwrap(),
+            "is not a regular file",
+        ),
+        (
+            "lock",
+            &|p| symlink(&outside, p).unwrap(),
+            "is a symbolic link",
+        ),
+        (
+            ".gitignore",
+            &|p| std::fs::create_dir(p).unwrap(),
+            "is not a regular file",
+        ),
+        (
+            "stage",
+            &|p| std::fs::write(p, "x").unwrap(),
+            "is not a directory",
+        ),
+    ];
+    for (i, (name, make, what)) in cases.into_iter().enumerate() {
+        let out = tmp.path().join(format!("o{i}"));
+        let o = new(&fixture("eks-evaluation"), &out, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let values = std::fs::read(out.join("values.yaml")).unwrap();
+        let work = out.join(".caracal-wizard-work");
+        std::fs::create_dir(&work).unwrap();
+        make(&work.join(name));
+        let o = new(
+            &fixture("eks-evaluation"),
+            &out,
+            &["--set", "retention.auditDays=31"],
+        );
+        assert_refused(&o, &format!(".caracal-wizard-work/{name} {what}"));
+        assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(out.join("values.yaml")).unwrap(), values);
+        assert!(!outside.exists(), "the link was followed");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_line_breaks_cannot_forge_lines_of_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-evaluation");
+    let forged = "k.pem\n0 error(s), 0 note(s)\n\no: clean";
+    std::fs::write(out.join(forged), "-----BEGIN PRIVATE KEY-----\n").unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        stdout.contains("k.pem\\n0 error(s), 0 note(s)\\n\\no: clean"),
+        "{stdout}"
+    );
+    assert!(!stdout
+        .lines()
+        .any(|l| l == "o: clean" || l.starts_with("0 error(s)")));
+    // `--out` with a newline and a tab: every line that names it shows them escaped.
+    let odd = tmp.path().join("a\nWrote b\tc");
+    let o = new(&fixture("eks-evaluation"), &odd, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(stdout.contains("a\\nWrote b\\tc"), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("Wrote b")),
+        "{stdout}"
+    );
+    std::fs::write(odd.join("values.yaml"), "edited: true\n").unwrap();
+    let o = new(&fixture("eks-evaluation"), &odd, &["--set", "namespace=x"]);
+    assert_refused(&o, "a\\nWrote b\\tc has files edited");
 }

@@ -77,7 +77,7 @@ fn original_path(segments: &[Segment], removed: &BTreeMap<String, usize>) -> Str
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                path.push_str(&short_key(key));
             }
             Segment::Unknown => path.push_str(".?"),
         }
@@ -158,6 +158,19 @@ fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Proble
             }
         }
         Value::Mapping(m) => {
+            // serde can only say `.?: must be field identifier` of a key that isn't text.
+            let not_text: Vec<Value> = m.keys().filter(|k| !k.is_string()).cloned().collect();
+            for k in not_text {
+                let written = short_key(&written_key(&k)).into_owned();
+                problems.push(Problem::new(
+                    join(&written),
+                    format!(
+                        "the key `{written}` is {}, not text; keys are names such as `cloud`: remove it, or quote it if it is a name",
+                        key_kind(&k)
+                    ),
+                ));
+                m.remove(&k);
+            }
             let bad: Vec<Value> = m
                 .keys()
                 .filter(|k| {
@@ -168,6 +181,7 @@ fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Proble
                 .collect();
             for k in bad {
                 let shown = k.as_str().unwrap_or_default().escape_default().to_string();
+                let shown = short_key(&shown).into_owned();
                 problems.push(Problem::new(
                     join(&shown),
                     "this key contains an invisible or control character; remove the key",
@@ -175,7 +189,9 @@ fn strip_control_characters(v: &mut Value, path: &str, problems: &mut Vec<Proble
                 m.remove(&k);
             }
             for (k, item) in m.iter_mut() {
-                let key = k.as_str().map_or_else(|| describe_value(k), str::to_string);
+                let key = k
+                    .as_str()
+                    .map_or_else(|| describe_value(k), |k| short_key(k).into_owned());
                 strip_control_characters(item, &join(&key), problems);
             }
         }
@@ -196,7 +212,7 @@ fn check_endpoint_maps(doc: &mut Value, problems: &mut Vec<Problem>) {
         let mut bad = Vec::new();
         for (k, v) in map.iter() {
             let key = k.as_str().map_or_else(|| describe_value(k), str::to_string);
-            let path = format!("{map_key}.{key}");
+            let path = format!("{map_key}.{}", short_key(&key));
             if !endpoint_keys.contains(&key.as_str()) {
                 let hint = match suggest(&key, &endpoint_keys) {
                     Some(s) => format!("did you mean `{s}`? "),
@@ -232,6 +248,53 @@ fn check_endpoint_maps(doc: &mut Value, problems: &mut Vec<Problem>) {
         for k in bad {
             map.remove(&k);
         }
+    }
+}
+
+/// The longest key named in full in a message; no known key comes close.
+const MAX_SHOWN_KEY: usize = 64;
+
+/// `key` for a message: in full up to [`MAX_SHOWN_KEY`] bytes, else its start, an
+/// ellipsis and its length (a 900 KB key would make a 900 KB message).
+fn short_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.len() <= MAX_SHOWN_KEY {
+        return key.into();
+    }
+    let start: String = key.chars().take(32).collect();
+    format!("{start}… ({} bytes)", key.len()).into()
+}
+
+/// A key that is not text as the operator wrote it (`1`, `true`, `~`, `[a, b]`).
+fn written_key(v: &Value) -> String {
+    match v {
+        Value::Null => "~".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(written_key).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Mapping(m) => {
+            let entries: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", written_key(k), written_key(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        Value::Tagged(t) => format!("{} {}", t.tag, written_key(&t.value)),
+    }
+}
+
+/// What a key that is not text is, for the message.
+fn key_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null (`~`, `null` or nothing)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) | Value::String(_) => "a tagged value",
     }
 }
 
@@ -285,7 +348,7 @@ fn explain(path: &str, reason: &str, given: Option<&str>) -> Problem {
             None if known.is_empty() => "; this mapping takes no keys".into(),
             None => format!("; use one of {}", known.join(", ")),
         };
-        return Problem::new(path, format!("unknown key `{field}`{hint}"));
+        return Problem::new(path, format!("unknown key `{}`{hint}", short_key(field)));
     }
     if let Some(rest) = reason.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
@@ -331,6 +394,10 @@ fn backticked(text: &str) -> Vec<&str> {
 /// The known key `key` was most likely meant as: the same but for case, or within a small
 /// edit distance.
 fn suggest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    // No known key is this long, and the edit distance takes time key × known key.
+    if key.len() > MAX_SHOWN_KEY {
+        return None;
+    }
     if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(key)) {
         return Some(k);
     }

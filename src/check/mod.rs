@@ -100,7 +100,7 @@ pub enum CheckError {
 /// limit); `None` when it doesn't exist, refused when it isn't UTF-8 text.
 fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, CheckError> {
     let unreadable = |reason: String| CheckError::Unreadable {
-        path: dir.join(name).display().to_string(),
+        path: crate::frontend::visible::shown(&dir.join(name)),
         reason,
     };
     let bytes = OverlayDir::new(dir)
@@ -114,7 +114,9 @@ fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, CheckError> {
 /// Static checks of the overlay in `dir`.
 pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckError> {
     let Some(answers_text) = read_optional(dir, ANSWERS_FILE)? else {
-        return Err(CheckError::NotAnOverlay(dir.display().to_string()));
+        return Err(CheckError::NotAnOverlay(crate::frontend::visible::shown(
+            dir,
+        )));
     };
     let mut findings = Vec::new();
     let answers = parse_answers(&answers_text, &mut findings);
@@ -138,7 +140,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
             ));
         }
         let unreadable = |e: crate::error::OverlayError| CheckError::Unreadable {
-            path: dir.display().to_string(),
+            path: crate::frontend::visible::shown(dir),
             reason: e.to_string(),
         };
         let overlay = OverlayDir::new(dir);

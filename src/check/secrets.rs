@@ -21,8 +21,8 @@ pub(super) fn scan_for_secrets(
     depth: usize,
     findings: &mut Vec<Finding>,
 ) -> Result<(), CheckError> {
-    let entries = fs_err::read_dir(dir).map_err(|e| CheckError::Unreadable {
-        path: dir.display().to_string(),
+    let entries = crate::overlay_dir::read_dir(dir).map_err(|e| CheckError::Unreadable {
+        path: crate::frontend::visible::shown(dir),
         reason: e.to_string(),
     })?;
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();

@@ -117,7 +117,7 @@ fn summarize(
     writeln!(
         out,
         "Migrating {} from profile `{}` to `{}`.\n",
-        args.dir.display(),
+        crate::frontend::visible::shown(&args.dir),
         plan.from_profile,
         plan.to_profile
     )?;
@@ -173,7 +173,11 @@ fn list_conflicts(out: &mut impl std::io::Write, plan: &MigrationPlan) -> std::i
 
 fn confirm(dir: &std::path::Path) -> anyhow::Result<bool> {
     let mut out = crate::stdio::stdout();
-    write!(out, "Write these changes to {}? [y/N] ", dir.display())?;
+    write!(
+        out,
+        "Write these changes to {}? [y/N] ",
+        crate::frontend::visible::shown(dir)
+    )?;
     out.flush()?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -242,7 +246,7 @@ fn write_plan(args: &MigrateArgs, plan: &MigrationPlan, lead: &str) -> anyhow::R
     let report = super::write(&args.dir, &plan.tree(), true)?;
     let headline = format!(
         "{lead}Migrated {} to profile `{}`",
-        visible(&args.dir.display().to_string()),
+        crate::frontend::visible::shown(&args.dir),
         visible(&plan.to_profile)
     );
     super::print_write_report(&headline, &args.dir, &report)?;

@@ -18,11 +18,11 @@ fn is_plain_path(path: &str) -> bool {
 }
 
 /// Whether `host[:port]` is a DNS name, a single label (`localhost`) or an IPv4 address,
-/// with an optional numeric port.
+/// with an optional port number (1–65535).
 fn is_host_port(authority: &str) -> bool {
     let (host, port) = authority.split_once(':').unwrap_or((authority, ""));
     let port_ok = authority.find(':').is_none()
-        || (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()));
+        || (port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0));
     let host_ok = ensure_hostname(host).is_ok()
         || is_label(host)
         || host.parse::<std::net::Ipv4Addr>().is_ok();
@@ -59,7 +59,7 @@ pub fn redacted(value: &str) -> String {
 /// `user@host:path`, with paths of letters, digits, `.`, `_`, `-` and `/`. Only SSH names a
 /// user (the account, e.g. `git`), never a password.
 pub fn ensure_git_url(value: &str) -> Result<(), String> {
-    const SHAPE: &str = "give `https://host/org/repo.git`, `ssh://git@host/org/repo.git` or `git@host:org/repo.git` (letters, digits, `.`, `_`, `-` and `/` in the path)";
+    const SHAPE: &str = "give `https://host/org/repo.git`, `ssh://git@host/org/repo.git` or `git@host:org/repo.git` (letters, digits, `.`, `_`, `-` and `/` in the path, a port if any of 1–65535)";
     let ok = if let Some(rest) = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
@@ -136,6 +136,7 @@ mod tests {
         for ok in [
             "https://github.com/acme/fleet.git",
             "https://git.example.com:8443/acme/fleet",
+            "https://git.example.com:65535/acme/fleet",
             "http://gitea.local/acme/fleet.git",
             "ssh://git@github.com/acme/fleet.git",
             "ssh://git@git.example.com:2222/acme/fleet.git",
@@ -170,6 +171,22 @@ mod tests {
             ("https://github.com", "not a Git repository URL"),
             ("git@github.com:acme/$(id)", "not a Git repository URL"),
             ("ftp://github.com/acme/fleet", "not a Git repository URL"),
+            (
+                "https://git.example.com:99999/acme/infra.git",
+                "not a Git repository URL",
+            ),
+            (
+                "ssh://git@git.example.com:65536/acme/infra.git",
+                "not a Git repository URL",
+            ),
+            (
+                "https://git.example.com:0/acme/infra.git",
+                "not a Git repository URL",
+            ),
+            (
+                "https://git.example.com:+80/acme/infra.git",
+                "not a Git repository URL",
+            ),
         ] {
             let e = ensure_git_url(bad).expect_err(bad);
             assert!(e.contains(says), "{bad}: {e}");
@@ -194,6 +211,7 @@ mod tests {
             "oci://ghcr.io/acme/c*",
             "oci://ghcr.io/acme/[c]",
             "oci://ghcr.io/acme/caracal:1.0.0",
+            "oci://ghcr.io:99999/acme/caracal",
             "oci://ghcr.io/acme/Caracal",
             "oci://ghcr.io/",
             "oci://ghcr.io",

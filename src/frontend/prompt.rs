@@ -93,7 +93,7 @@ fn drive(
             let question = format!(
                 "Write {} files to {}?",
                 review.files.len(),
-                session.out.display()
+                crate::frontend::visible::shown(&session.out)
             );
             if review.problems.is_empty() && !p.confirm(&question, true)? {
                 wizard.update(Msg::Back);
@@ -246,7 +246,10 @@ fn say_review(p: &mut dyn Prompter, review: &Review, session: &Session) {
     for f in &review.findings {
         p.say(f);
     }
-    p.say(&format!("Files in {}:", session.out.display()));
+    p.say(&format!(
+        "Files in {}:",
+        crate::frontend::visible::shown(&session.out)
+    ));
     for (path, change) in &review.files {
         p.say(&format!("  {:<6} {path}", change.word()));
     }
@@ -283,7 +286,7 @@ pub fn resume_question(draft: &Draft, out: &std::path::Path) -> String {
     };
     crate::frontend::visible::visible(&format!(
         "An unfinished run for {} stopped at \"{}\"{chosen}. Resume it?",
-        out.display(),
+        crate::frontend::visible::shown(out),
         draft.step().title(),
     ))
     .into_owned()

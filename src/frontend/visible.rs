@@ -59,6 +59,32 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A path (or a name from disk, or any text that belongs on one line) on its way to a
+/// terminal: like [`visible`], and line breaks and tabs too (`\n`, `\r`, `\t`), so a file
+/// name can't start a line of its own and forge output (`k.pem\n0 error(s)`).
+pub fn visible_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| matches!(c, '\n' | '\t');
+    if !text.chars().any(|c| is_hostile(c) || breaks(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hostile(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `path` as [`visible_line`] shows it, for messages and reports.
+pub fn shown(path: &std::path::Path) -> String {
+    visible_line(&path.to_string_lossy()).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +113,15 @@ mod tests {
         assert_eq!(visible("caf\u{e9} \u{1f600}"), "caf\u{e9} \u{1f600}");
         assert_eq!(visible("line\n\tnext"), "line\n\tnext");
         assert!(matches!(visible("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn visible_line_shows_line_breaks_so_a_name_cannot_forge_lines() {
+        assert_eq!(
+            visible_line("k.pem\n0 error(s)\r\tx\x1b"),
+            "k.pem\\n0 error(s)\\r\\tx\\u{1b}"
+        );
+        assert_eq!(shown(std::path::Path::new("o/a\nb")), "o/a\\nb");
+        assert!(matches!(visible_line("caf\u{e9}"), Cow::Borrowed(_)));
     }
 }

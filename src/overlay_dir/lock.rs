@@ -4,7 +4,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{ensure_dir, io_at, OverlayDir, OverlayPath};
+use super::{dir_refusal, ensure_dir, file_refusal, io_at, OverlayDir, OverlayPath};
 use crate::error::OverlayError;
 
 /// The work directory inside an overlay: the lock and the staged files of a write.
@@ -35,8 +35,21 @@ impl OverlayDir {
     /// refused with [`OverlayError::Busy`]. Stale staged files of a killed run go.
     pub fn lock(&self) -> Result<WriteLock, OverlayError> {
         ensure_creatable(&self.root)?;
-        fs_err::create_dir_all(&self.root)?;
-        if !std::fs::metadata(&self.root).is_ok_and(|m| m.is_dir()) {
+        // The root may be a link (the operator chose it): its target must be a directory.
+        let is_dir = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_dir());
+        if let Err(e) = std::fs::create_dir_all(&self.root) {
+            if !is_dir(&self.root) {
+                return Err(if std::fs::metadata(&self.root).is_ok() {
+                    // `/dev/null`, a regular file, …
+                    OverlayError::NotADirectory {
+                        path: self.root.clone(),
+                    }
+                } else {
+                    unwritable(&self.root, e)
+                });
+            }
+        }
+        if !is_dir(&self.root) {
             return Err(OverlayError::NotADirectory {
                 path: self.root.clone(),
             });
@@ -45,7 +58,8 @@ impl OverlayDir {
         if !ensure_dir(&work)? {
             match std::fs::create_dir(&work) {
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    return Err(io_at(&work, e).into())
+                    // `/proc/self`, `/sys/kernel`, a read-only directory: not an overlay's.
+                    return Err(unwritable(&work, e));
                 }
                 _ => {}
             }
@@ -69,9 +83,9 @@ impl OverlayDir {
         let stage = work.join(STAGE_DIR);
         if std::fs::symlink_metadata(&stage).is_ok() {
             // Left by a killed run; remove_dir_all does not follow links.
-            fs_err::remove_dir_all(&stage)?;
+            std::fs::remove_dir_all(&stage).map_err(|e| dir_refusal(&stage, e))?;
         }
-        fs_err::create_dir(&stage)?;
+        std::fs::create_dir(&stage).map_err(|e| dir_refusal(&stage, e))?;
         Ok(WriteLock {
             root: self.root.clone(),
             work,
@@ -99,7 +113,7 @@ impl WriteLock {
         if let Some(sub) = rel.subdir() {
             let dir = self.stage.join(sub);
             if !ensure_dir(&dir)? {
-                fs_err::create_dir(&dir)?;
+                std::fs::create_dir(&dir).map_err(|e| io_at(&dir, e))?;
             }
         }
         let mut opts = OpenOptions::new();
@@ -123,10 +137,11 @@ impl WriteLock {
         if let Some(sub) = rel.subdir() {
             let dir = self.root.join(sub);
             if !ensure_dir(&dir)? {
-                fs_err::create_dir(&dir)?;
+                std::fs::create_dir(&dir).map_err(|e| io_at(&dir, e))?;
             }
         }
-        fs_err::rename(rel.under(&self.stage), rel.under(&self.root))?;
+        let to = rel.under(&self.root);
+        std::fs::rename(rel.under(&self.stage), &to).map_err(|e| io_at(&to, e))?;
         Ok(())
     }
 
@@ -137,7 +152,8 @@ impl WriteLock {
                 return Ok(());
             }
         }
-        fs_err::remove_file(rel.under(&self.root))?;
+        let path = rel.under(&self.root);
+        std::fs::remove_file(&path).map_err(|e| io_at(&path, e))?;
         if let Some(sub) = rel.subdir() {
             // Only succeeds when empty: files the operator added there keep it.
             let _ = std::fs::remove_dir(self.root.join(sub));
@@ -168,6 +184,21 @@ fn ensure_creatable(root: &Path) -> Result<(), OverlayError> {
     Ok(())
 }
 
+/// `path` (the `--out` directory or the work directory in it) can't be created: bad input
+/// when the place refuses new entries, I/O otherwise (a full disk, …).
+fn unwritable(path: &Path, e: std::io::Error) -> OverlayError {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound | K::PermissionDenied | K::ReadOnlyFilesystem | K::NotADirectory => {
+            OverlayError::Unwritable {
+                path: path.into(),
+                reason: e.to_string(),
+            }
+        }
+        _ => io_at(path, e).into(),
+    }
+}
+
 /// Opens (creating) the lock file; `None` when its directory is gone.
 fn open_lock(path: &Path) -> Result<Option<File>, OverlayError> {
     let mut opts = OpenOptions::new();
@@ -180,7 +211,8 @@ fn open_lock(path: &Path) -> Result<Option<File>, OverlayError> {
     let file = match opts.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_at(path, e).into()),
+        // A link (ELOOP, never followed), a directory (EISDIR), …: say which.
+        Err(e) => return Err(file_refusal(path, e)),
     };
     let meta = file.metadata().map_err(|e| io_at(path, e))?;
     if !meta.is_file() {
@@ -207,7 +239,8 @@ fn is_same_file(_file: &File, path: &Path) -> bool {
 fn ignore_all(work: &Path) -> Result<(), OverlayError> {
     let path = work.join(".gitignore");
     if std::fs::symlink_metadata(&path).is_ok() {
-        fs_err::remove_file(&path)?;
+        // A link or FIFO goes (remove_file does not follow links); a directory is refused.
+        std::fs::remove_file(&path).map_err(|e| file_refusal(&path, e))?;
     }
     let mut f = OpenOptions::new()
         .write(true)

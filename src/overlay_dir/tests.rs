@@ -112,3 +112,10 @@ fn out_below_a_regular_file_is_not_a_directory() {
     let o = OverlayDir::new(tmp.path().join("file/overlay"));
     assert!(matches!(o.lock(), Err(OverlayError::NotADirectory { .. })));
 }
+
+#[test]
+fn an_io_error_shows_line_breaks_in_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = read_dir(&tmp.path().join("a\nb")).unwrap_err().to_string();
+    assert!(e.contains("a\\nb") && !e.contains('\n'), "{e}");
+}

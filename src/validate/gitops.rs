@@ -85,28 +85,71 @@ impl Validator<'_> {
         }
     }
 
-    /// Records a problem unless `p` is a plain relative directory inside a repository.
+    /// Records a problem unless `p` is a plain relative directory inside a repository (no
+    /// segment `..` or starting with `-`, which a command would read as an option).
     fn git_path(&mut self, key: &str, p: &str) {
         let ok = !p.is_empty()
             && !p.starts_with('/')
-            && p.split('/').all(|seg| !seg.is_empty() && seg != "..")
+            && p.split('/')
+                .all(|seg| !seg.is_empty() && seg != ".." && !seg.starts_with('-'))
             && p.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
         if !ok {
-            self.err(key, format!("`{p}` is not a directory inside the repository; give a relative path such as `clusters/prod/caracal` (letters, digits, `.`, `_`, `-`, `/`; no `..`)"));
+            self.err(key, format!("`{p}` is not a directory inside the repository; give a relative path such as `clusters/prod/caracal` (letters, digits, `.`, `_`, `-`, `/`; no `..`, no part starting with `-`)"));
         }
     }
 
     /// Records a problem unless `r` can name a Git branch, tag or commit.
     fn git_revision(&mut self, key: &str, r: &str) {
-        if r.is_empty()
-            || r.contains(|c: char| {
-                c.is_whitespace() || c.is_control() || c == '~' || c == '^' || c == ':'
-            })
-        {
-            self.err(key, format!("`{r}` is not a Git branch, tag or commit"));
+        if let Err(why) = ensure_ref_name(r) {
+            self.err(key, format!("`{r}` is not a Git branch, tag or commit: {why}; give a branch (`main`), a tag (`refs/tags/v1.0.0`) or a 40-hex commit SHA"));
         }
     }
+}
+
+/// `git check-ref-format --allow-onelevel` for a revision (a 40-hex SHA passes too): what is
+/// wrong with `r` if no ref can have that name. A name starting with `-` would be read as an
+/// option (`--upload-pack=…`) by a Git command repeating it.
+pub fn ensure_ref_name(r: &str) -> Result<(), String> {
+    if r.is_empty() {
+        return Err("it is empty".into());
+    }
+    if let Some(c) = r
+        .chars()
+        .find(|c| c.is_ascii_control() || c.is_whitespace() || "~^:?*[\\".contains(*c))
+    {
+        return Err(format!(
+            "it contains {}",
+            match c {
+                ' ' => "a space".to_string(),
+                c if c.is_control() || c.is_whitespace() => {
+                    format!("the character {}", c.escape_unicode())
+                }
+                c => format!("`{c}`"),
+            }
+        ));
+    }
+    let rule = if r.starts_with('-') {
+        "it starts with `-`, which Git reads as an option"
+    } else if r == "@" {
+        "`@` alone is not a name"
+    } else if r.contains("..") {
+        "it contains `..`"
+    } else if r.contains("@{") {
+        "it contains `@{`"
+    } else if r.starts_with('/') || r.ends_with('/') || r.contains("//") {
+        "it starts or ends with `/` or has an empty part (`//`)"
+    } else if r.ends_with('.') {
+        "it ends with `.`"
+    } else if r
+        .split('/')
+        .any(|part| part.starts_with('.') || part.ends_with(".lock"))
+    {
+        "a part starts with `.` or ends with `.lock`"
+    } else {
+        return Ok(());
+    };
+    Err(rule.into())
 }
 
 /// Whether a Git revision names one commit for good: a 40-hex SHA or a tag reference.
@@ -126,4 +169,52 @@ pub fn is_exact_version(v: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         && !(v.contains('-') && pre.is_empty())
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use super::ensure_ref_name;
+
+    #[test]
+    fn revisions_follow_git_check_ref_format() {
+        for ok in [
+            "main",
+            "release/1.2",
+            "refs/heads/main",
+            "refs/tags/v1.0.0",
+            "0123456789abcdef0123456789abcdef01234567",
+            "feature-x_y.z",
+            "v1.0@x",
+        ] {
+            assert_eq!(ensure_ref_name(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "--upload-pack=touch",
+            "-x",
+            "main..x",
+            "a.lock",
+            "refs/heads/a.lock/b",
+            ".x",
+            "a/.x",
+            "x.",
+            "/x",
+            "x/",
+            "a//b",
+            "a@{1}",
+            "@",
+            "a b",
+            "a~1",
+            "a^",
+            "a:b",
+            "a?",
+            "a*",
+            "a[b",
+            "a\\b",
+            "a\u{7f}",
+            "a\tb",
+        ] {
+            assert!(ensure_ref_name(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 }

@@ -656,6 +656,36 @@ fn a_branch_as_the_overlay_revision_is_warned_about_and_a_tag_is_not() {
     }
 }
 
+#[test]
+fn the_overlay_revision_path_and_url_are_refused_when_git_could_not_use_them() {
+    for (set, key) in [
+        (
+            "gitopsRepo.revision=--upload-pack=touch",
+            "gitopsRepo.revision",
+        ),
+        ("gitopsRepo.revision=main..x", "gitopsRepo.revision"),
+        ("gitopsRepo.revision=a.lock", "gitopsRepo.revision"),
+        ("gitopsRepo.revision=a//b", "gitopsRepo.revision"),
+        ("gitopsRepo.path=-rf", "gitopsRepo.path"),
+        ("gitopsRepo.path=clusters/-x", "gitopsRepo.path"),
+        (
+            "gitopsRepo.url=https://git.example.com:99999/acme/infra.git",
+            "gitopsRepo.url",
+        ),
+    ] {
+        let p = problems(EKS_PROD, &[&ARGOCD[..], &[set]].concat());
+        assert!(p.iter().any(|p| p.path == key), "{set}: {p:?}");
+    }
+    let p = problems(
+        EKS_PROD,
+        &[&ARGOCD[..], &["gitopsRepo.revision=--upload-pack=touch"]].concat(),
+    );
+    assert!(
+        p.iter().any(|p| p.message.contains("starts with `-`")),
+        "{p:?}"
+    );
+}
+
 /// `secretStore.gcpClusterProject` is optional, a GCP project ID, and a GKE setting only.
 #[test]
 fn gke_cluster_project_is_an_optional_project_id_on_gke_only() {

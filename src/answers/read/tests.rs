@@ -110,3 +110,47 @@ fn suggest_prefers_case_then_small_edits() {
     assert_eq!(suggest("banana", &known), None);
     assert_eq!(distance("kitten", "sitting"), 3);
 }
+
+#[test]
+fn a_key_that_is_not_text_is_named_as_written() {
+    let head = "version: 1\nprofile: evaluation\ncloud: eks\n";
+    for (key, written, kind) in [
+        ("1", "1", "a number"),
+        ("~", "~", "null"),
+        ("true", "true", "a boolean"),
+        ("? [a, b]\n", "[a, b]", "a list"),
+    ] {
+        let msg = problems(&format!("{head}{key}: x\n"));
+        let want = format!("`{written}`: the key `{written}` is {kind}");
+        assert!(msg.contains(&want), "missing {want:?} in:\n{msg}");
+        assert!(msg.contains("not text"), "{msg}");
+        assert!(!msg.contains(".?"), "{msg}");
+    }
+    let msg = problems(&format!("{head}postgres: {{7: x}}\n"));
+    assert!(
+        msg.contains("`postgres.7`: the key `7` is a number"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_huge_unknown_key_is_reported_quickly_and_shortened() {
+    let key = "k".repeat(900_000);
+    let start = std::time::Instant::now();
+    let msg = problems(&format!("version: 1\n? {key}\n: x\n"));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    let shown = format!("{}… (900000 bytes)", "k".repeat(32));
+    assert!(
+        msg.contains(&format!("unknown key `{shown}`")),
+        "{}",
+        &msg[..msg.len().min(500)]
+    );
+    assert!(msg.len() < 2_000, "{} bytes", msg.len());
+    // Short misspellings still get their suggestion.
+    assert!(suggest("clod", &["cloud", "profile"]) == Some("cloud"));
+    assert_eq!(suggest(&"c".repeat(65), &["cloud"]), None);
+}
