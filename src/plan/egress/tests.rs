@@ -16,6 +16,14 @@ identity: {awsRoleArn: "arn:aws:iam::111122223333:role/caracal"}
 secretStore: {awsRegion: us-east-1}
 "#;
 
+/// What regulated needs beyond the EKS answers: the audit export and its object store.
+const REGULATED: &[&str] = &[
+    "auditExport.bucket=caracal-audit",
+    "auditExport.endpoint=https://s3.example.com",
+    "auditExport.region=us-east-1",
+    "egress.objectStore={10.61.0.0/16}",
+];
+
 fn try_plan(profile: &str, sets: &[&str]) -> Result<Plan, Problems> {
     let mut all = vec![format!("profile={profile}")];
     all.extend(sets.iter().map(|s| s.to_string()));
@@ -95,16 +103,9 @@ fn named_cidrs_replace_the_open_default_per_component() {
 
 #[test]
 fn regulated_opens_nothing_and_warns_per_component_left_without_cidrs() {
-    let p = plan_of(
-        "regulated",
-        &[
-            "auditExport.bucket=caracal-audit",
-            "auditExport.endpoint=https://s3.example.com",
-            "auditExport.region=us-east-1",
-            "egress.objectStore={10.61.0.0/16}",
-            "egress.upstreams={10.50.0.0/16}",
-        ],
-    );
+    let mut sets = REGULATED.to_vec();
+    sets.push("egress.upstreams={10.50.0.0/16}");
+    let p = plan_of("regulated", &sets);
     assert_eq!(
         policies(&p),
         vec![("gateway".into(), vec![("10.50.0.0/16".into(), vec![443])])]
@@ -195,15 +196,7 @@ fn operators_become_the_allowlist_env_and_must_be_emails_or_domains() {
 
 #[test]
 fn regulated_replaces_the_charts_policy_without_its_any_address_rule() {
-    let p = plan_of(
-        "regulated",
-        &[
-            "auditExport.bucket=caracal-audit",
-            "auditExport.endpoint=https://s3.example.com",
-            "auditExport.region=us-east-1",
-            "egress.objectStore={10.61.0.0/16}",
-        ],
-    );
+    let p = plan_of("regulated", REGULATED);
     assert!(
         !p.values.network_policy.enabled,
         "the chart's policy is off"
