@@ -122,6 +122,10 @@ pub struct Cloud {
     pub tls_default: BTreeMap<String, serde_yaml::Value>,
     /// Ports on which the cloud's managed Redis serves TLS.
     pub redis_tls_ports: Vec<u16>,
+    /// Managed Redis offerings told apart by their host names, with the TLS port each
+    /// listens on (Azure Managed Redis, `*.redis.azure.net`: 10000, not 6380).
+    #[serde(default)]
+    pub redis_hosts: Vec<RedisHost>,
     /// The cloud's product names and the dependency checklist in its terms.
     pub products: Products,
     /// How its managed Postgres and Redis present their certificates (#10).
@@ -324,6 +328,18 @@ pub struct DnsPeer {
     /// Or a node-local address.
     #[serde(default)]
     pub cidr: Option<String>,
+}
+
+/// A managed Redis offering recognised by its host name's suffix.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedisHost {
+    /// The host name's suffix (`.redis.azure.net`).
+    pub suffix: String,
+    /// Its TLS port.
+    pub port: u16,
+    /// Its name.
+    pub product: String,
 }
 
 /// Managed Redis defaults.

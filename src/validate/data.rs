@@ -60,6 +60,16 @@ impl Validator<'_> {
             );
         }
         self.redis_tls(r.tls.unwrap_or(false), port);
+        let host = r.host.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let offering = self
+            .cloud
+            .redis_hosts
+            .iter()
+            .find(|o| host.ends_with(&o.suffix));
+        if let Some(o) = offering.filter(|o| u32::from(o.port) != port) {
+            let msg = format!("`{host}` is {}, which listens on {} (TLS), not {port}: the URL and the NetworkPolicy would miss it; set `redis.port: {}` or leave it out", o.product, o.port, o.port);
+            self.err("redis.port", msg);
+        }
     }
 
     /// Whether Redis TLS matches the port and what the profile's runtime Secret can carry.

@@ -118,6 +118,15 @@ fn fill_redis(a: &mut Answers, cloud: &Cloud, profile: &Profile) {
         redis.tls.get_or_insert(false);
         redis.port.get_or_insert(6379);
     }
+    // An offering the host names listens on its own port (Azure Managed Redis: 10000).
+    let offering = redis.host.as_deref().and_then(|h| {
+        let h = h.to_ascii_lowercase();
+        cloud.redis_hosts.iter().find(|o| h.ends_with(&o.suffix))
+    });
+    if let (Some(o), None, None | Some(true)) = (offering, redis.port, redis.tls) {
+        redis.port = Some(u32::from(o.port));
+        redis.tls = Some(true);
+    }
     match (redis.tls, redis.port) {
         (None, None) => {
             redis.tls = Some(cloud.redis_defaults.tls);

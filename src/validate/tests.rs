@@ -329,6 +329,25 @@ fn defaults_follow_cloud_and_profile() {
 }
 
 #[test]
+fn azure_managed_redis_gets_its_own_port() {
+    let text = "cloud: aks\nprofile: production\ndomain: caracal.example.com\npostgres: {host: pg.postgres.database.azure.com}\nredis: {host: caracal.westeurope.Redis.Azure.net}\n";
+    let a = complete(
+        &answers(text, &[]),
+        catalog().cloud("aks").unwrap(),
+        catalog().profile("production").unwrap(),
+    );
+    let r = a.redis.unwrap();
+    assert_eq!((r.port, r.tls), (Some(10000), Some(true)));
+    // A port that misses it is refused, naming the one it listens on.
+    let p = problems(text, &["redis.port=6380"]);
+    assert!(
+        p.iter()
+            .any(|p| p.path == "redis.port" && p.message.contains("listens on 10000")),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn aks_redis_defaults_to_its_tls_port() {
     let text = "cloud: aks\nprofile: production\ndomain: caracal.example.com\npostgres: {host: pg.postgres.database.azure.com}\nredis: {host: r.redis.cache.windows.net}\n";
     let a = complete(
