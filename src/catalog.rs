@@ -122,6 +122,9 @@ pub struct Cloud {
     pub tls_default: BTreeMap<String, serde_yaml::Value>,
     /// Ports on which the cloud's managed Redis serves TLS.
     pub redis_tls_ports: Vec<u16>,
+    /// Whether the cluster comes with the Kubernetes Metrics Server the HPAs read (GKE and
+    /// AKS do; EKS doesn't, it is an add-on).
+    pub ships_metrics_server: bool,
     /// Managed Redis offerings told apart by their host names, with the TLS port each
     /// listens on (Azure Managed Redis, `*.redis.azure.net`: 10000, not 6380).
     #[serde(default)]

@@ -102,9 +102,13 @@ fn network_policy_enforcement_is_a_prerequisite_with_a_check_command() {
 fn the_storage_class_is_defined_once_with_the_profiles_reclaim_policy() {
     for (name, cloud, profile, text) in readmes(&[]) {
         let classes = text.matches("kind: StorageClass").count();
-        let addons = text.matches("create-addon").count();
+        // The HPAs' Metrics Server where the cluster lacks it: EKS outside evaluation.
+        let metrics = text.matches("--addon-name metrics-server").count();
+        let addons = text.matches("create-addon").count() - metrics;
         assert!(classes <= 1, "{name}: {classes} StorageClass manifests");
-        assert!(addons <= 1, "{name}: {addons} create-addon commands");
+        assert!(addons <= 1, "{name}: {addons} EBS CSI create-addon commands");
+        let hpas = cloud == "eks" && profile != "evaluation";
+        assert_eq!(metrics, usize::from(hpas), "{name}: metrics-server add-on");
         if cloud != "eks" {
             assert_eq!(classes, 0, "{name}");
             continue;

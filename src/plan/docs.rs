@@ -405,6 +405,11 @@ fn prerequisites(plan: &Plan) -> Vec<String> {
     if super::runbook::enforces_network_policy(plan) {
         prerequisites.push(plan.cloud.network_policy_enforcement.clone());
     }
+    if super::runbook::needs_metrics_server(plan) {
+        prerequisites.push(
+            "the Kubernetes Metrics Server: the HPAs scale on its CPU and memory readings, and the cluster doesn't come with one".into(),
+        );
+    }
     if let Some(setup) = super::runbook::storage_setup(plan) {
         prerequisites.push(format!(
             "the StorageClass `{}` of the replay volumes, which the cluster lacks",

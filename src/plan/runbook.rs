@@ -73,6 +73,9 @@ pub struct Runbook {
     pub storage_reclaim_policy: &'static str,
     /// Whether the cluster must enforce the overlay's NetworkPolicies (not evaluation).
     pub network_policy: bool,
+    /// Whether the Metrics Server must be installed for the HPAs (autoscaling on a cloud
+    /// that doesn't ship it).
+    pub metrics_server: bool,
     /// `private` or `restricted` when egress relies on Private Google Access.
     pub google_access_zone: Option<&'static str>,
     /// Pinned versions.
@@ -147,6 +150,7 @@ pub fn runbook(plan: &Plan) -> Runbook {
         storage_manifest: storage_setup(plan).map(|s| s.manifest.clone()),
         storage_reclaim_policy: storage_reclaim_policy(plan),
         network_policy: enforces_network_policy(plan),
+        metrics_server: needs_metrics_server(plan),
         google_access_zone: google_access_zone(plan),
         versions: Versions {
             eso: ESO_CHART_VERSION,
@@ -215,6 +219,11 @@ fn storage_reclaim_policy(plan: &Plan) -> &'static str {
 
 /// Whether the README asks for NetworkPolicy enforcement: the overlay renders NetworkPolicies
 /// and the profile relies on them (an evaluation works, unprotected, without it).
+/// Whether the HPAs need a Metrics Server the cluster doesn't come with.
+pub fn needs_metrics_server(plan: &Plan) -> bool {
+    plan.profile.autoscaling && !plan.cloud.ships_metrics_server
+}
+
 pub fn enforces_network_policy(plan: &Plan) -> bool {
     let policies = plan.values.network_policy.enabled || !plan.egress_policies.is_empty();
     policies && !plan.profile.evaluation
