@@ -159,8 +159,12 @@ pub enum WriteError {
     LocalSecrets { path: PathBuf, reason: String },
     /// The evaluation's temporary secrets file is tracked by Git: `.gitignore` doesn't
     /// keep it out of `git add .`, so what is written there would be committed.
-    #[error("{} is tracked by Git, so `git add .` would commit the temporary credentials written to it (.gitignore only keeps untracked files out); run `git rm --cached {}` in {} and commit, then run again", path.display(), crate::render::LOCAL_SECRETS_FILE, dir.display())]
+    #[error("{} is tracked by Git, so `git add .` would commit the temporary credentials written to it (.gitignore only keeps untracked files out); run `git rm --cached {}` in {} and commit, then run again", shown(path), crate::render::LOCAL_SECRETS_FILE, shown(dir))]
     TrackedSecrets { path: PathBuf, dir: PathBuf },
+    /// The overlay is in a Git work tree, but Git couldn't say whether it tracks the
+    /// temporary secrets file: nothing is written rather than risk committing it.
+    #[error("{} is in a Git work tree, but Git couldn't say whether it tracks that file ({why}), so `git add .` might commit the temporary credentials written to it; fix what Git says (for \"dubious ownership\", `git config --global --add safe.directory <the repository>`), then run again", shown(path))]
+    UnknownTracking { path: PathBuf, why: String },
     /// A file in the way is not one the wizard may read or replace (a link, a FIFO, …).
     #[error(transparent)]
     Refused(OverlayError),

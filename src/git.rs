@@ -8,13 +8,26 @@ use std::time::{Duration, Instant};
 /// How long Git may take to answer before it is taken as not there.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What Git says about a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tracking {
+    /// Git tracks it: `.gitignore` doesn't keep it out of `git add .`.
+    Tracked,
+    /// Not tracked, not in a work tree, or no `git` on `PATH`.
+    Untracked,
+    /// In a work tree, but Git couldn't say (it refused the repository, say for "dubious
+    /// ownership", or didn't answer in time): why, in Git's words.
+    Unknown(String),
+}
+
 /// Whether Git tracks the file `name` in the directory `dir` (which need not exist yet:
-/// a deleted directory's files may still be in the index). `false` when `git` is not on
-/// `PATH`, `dir` is not inside a work tree, or Git fails or doesn't answer in time:
-/// nothing to refuse then.
-pub fn is_tracked(dir: &Path, name: &str) -> bool {
+/// a deleted directory's files may still be in the index). [`Tracking::Untracked`] when
+/// `git` is not on `PATH` or `dir` is not inside a work tree; [`Tracking::Unknown`] when Git
+/// fails otherwise or doesn't answer in time, so the caller can fail closed (attacker
+/// round 3: a refused repository read as "not tracked").
+pub fn tracking(dir: &Path, name: &str) -> Tracking {
     let Some((existing, rel)) = nearest_existing(dir, name) else {
-        return false;
+        return Tracking::Untracked;
     };
     let mut cmd = Command::new("git");
     // `-C` takes the next argument as its value, and `--` ends the options: no user data
@@ -34,23 +47,52 @@ pub fn is_tracked(dir: &Path, name: &str) -> bool {
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_PAGER", "cat")
         .env("PAGER", "cat")
+        .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     let Ok(mut child) = cmd.spawn() else {
-        return false;
+        return Tracking::Untracked;
     };
+    // Git's complaint is short; read it on its own thread so a chatty Git can't block.
+    let stderr = child.stderr.take().map(|mut e| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(&mut e, 4096), &mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    });
     let start = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(status)) => return status.success(),
+            Ok(Some(status)) => break Some(status),
             Ok(None) if start.elapsed() < TIMEOUT => std::thread::sleep(Duration::from_millis(5)),
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return false;
+                break None;
             }
         }
+    };
+    let said = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
+    let first = said
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    match status.and_then(|s| s.code()) {
+        Some(0) => Tracking::Tracked,
+        // `--error-unmatch`: the path is not in the index.
+        Some(1) => Tracking::Untracked,
+        Some(128) if first.contains("not a git repository") => Tracking::Untracked,
+        None if status.is_none() => {
+            Tracking::Unknown(format!("git didn't answer within {} s", TIMEOUT.as_secs()))
+        }
+        _ => Tracking::Unknown(if first.is_empty() {
+            "git failed".to_string()
+        } else {
+            crate::frontend::visible::visible_line(first).into_owned()
+        }),
     }
 }
 
@@ -98,6 +140,6 @@ mod tests {
     fn outside_a_work_tree_nothing_is_tracked() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("s.yaml"), "x").unwrap();
-        assert!(!is_tracked(tmp.path(), "s.yaml"));
+        assert_eq!(tracking(tmp.path(), "s.yaml"), Tracking::Untracked);
     }
 }

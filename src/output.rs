@@ -216,13 +216,21 @@ pub fn ensure_writable(dir: &Path, tree: &RenderedTree, force: bool) -> Result<(
 /// Refuses a tree with temporary secrets when Git already tracks `secrets.local.yaml` in
 /// `dir` (even with `force`): `.gitignore` doesn't keep a tracked file out of `git add .`.
 fn ensure_secrets_untracked(dir: &Path, tree: &RenderedTree) -> Result<(), WriteError> {
-    if tree.needs_local_secrets && crate::git::is_tracked(dir, LOCAL_SECRETS_FILE) {
-        return Err(WriteError::TrackedSecrets {
+    if !tree.needs_local_secrets {
+        return Ok(());
+    }
+    match crate::git::tracking(dir, LOCAL_SECRETS_FILE) {
+        crate::git::Tracking::Untracked => Ok(()),
+        crate::git::Tracking::Tracked => Err(WriteError::TrackedSecrets {
             path: dir.join(LOCAL_SECRETS_FILE),
             dir: dir.into(),
-        });
+        }),
+        // Fail closed: writing credentials Git may commit is worse than stopping.
+        crate::git::Tracking::Unknown(why) => Err(WriteError::UnknownTracking {
+            path: dir.join(LOCAL_SECRETS_FILE),
+            why,
+        }),
     }
-    Ok(())
 }
 
 fn check_writable(

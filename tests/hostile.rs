@@ -1941,3 +1941,82 @@ fn a_file_name_with_line_breaks_cannot_forge_lines_of_output() {
     let o = new(&fixture("eks-evaluation"), &odd, &["--set", "namespace=x"]);
     assert_refused(&o, "a\\nWrote b\\tc has files edited");
 }
+
+#[test]
+fn a_repository_git_refuses_to_read_fails_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("r");
+    std::fs::create_dir(&repo).unwrap();
+    if git(&repo, &["init", "-q"]).is_none() {
+        return;
+    }
+    // Git can't answer (as for "dubious ownership" or a config it can't read).
+    std::fs::write(repo.join(".git/config"), "[core\n\tbroken = \n").unwrap();
+    let out = repo.join("ovl");
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert_refused(&o, "Git couldn't say whether it tracks that file");
+    assert!(stderr(&o).contains("bad config"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    // And `check` reports it for an overlay made before the repository broke.
+    let elsewhere = tmp.path().join("e");
+    let o = new(&fixture("eks-evaluation"), &elsewhere, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::rename(&elsewhere, &out).unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Git couldn't say"));
+}
+
+#[test]
+fn another_kustomization_file_and_another_cnis_policy_are_errors_in_regulated() {
+    // kustomize reads `Kustomization` or `kustomization.yml` too.
+    for name in ["Kustomization", "kustomization.yml"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = overlay(tmp.path(), "gke-regulated");
+        let text = std::fs::read_to_string(out.join("kustomization.yaml")).unwrap();
+        std::fs::remove_file(out.join("kustomization.yaml")).unwrap();
+        std::fs::write(out.join(name), text + OPEN_PATCH).unwrap();
+        let o = check(&out);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains(&format!("from `{name}` too")), "{stdout}");
+    }
+    // A CiliumNetworkPolicy opening the world, in a file the kustomization lists.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    std::fs::write(
+        out.join("network/world.yaml"),
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: world}\nspec:\n  endpointSelector: {}\n  egress: [{toEntities: [world]}]\n",
+    )
+    .unwrap();
+    append(&out, "kustomization.yaml", "- network/world.yaml\n");
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("applies a `CiliumNetworkPolicy` (`world`)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_listed_directory_is_not_built_so_check_never_fetches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    std::fs::create_dir(out.join("extra")).unwrap();
+    std::fs::write(
+        out.join("extra/kustomization.yaml"),
+        "resources:\n- https://10.255.255.1/acme/repo.git//x?ref=main\n",
+    )
+    .unwrap();
+    append(&out, "kustomization.yaml", "- extra\n");
+    let started = Instant::now();
+    let o = check(&out);
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        all.contains("not built with kubectl") || all.contains("kubectl not found"),
+        "{all}"
+    );
+    assert!(!all.contains("git fetch"), "{all}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

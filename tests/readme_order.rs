@@ -106,7 +106,10 @@ fn the_storage_class_is_defined_once_with_the_profiles_reclaim_policy() {
         let metrics = text.matches("--addon-name metrics-server").count();
         let addons = text.matches("create-addon").count() - metrics;
         assert!(classes <= 1, "{name}: {classes} StorageClass manifests");
-        assert!(addons <= 1, "{name}: {addons} EBS CSI create-addon commands");
+        assert!(
+            addons <= 1,
+            "{name}: {addons} EBS CSI create-addon commands"
+        );
         let hpas = cloud == "eks" && profile != "evaluation";
         assert_eq!(metrics, usize::from(hpas), "{name}: metrics-server add-on");
         if cloud != "eks" {

@@ -20,15 +20,20 @@ pub fn verdict(gitignore: &str, name: &str) -> Verdict {
         ignored: false,
         line: None,
     };
-    for (i, raw) in gitignore.lines().enumerate() {
-        let line = raw.trim_end_matches(['\r']);
+    // As Git reads it: a UTF-8 BOM skipped, lines split at `\n`, one `\r` before it dropped,
+    // a line ending at a NUL (Git keeps C strings); a leading `\` stays, an escape for the
+    // glob (`\#`, `\!`, `\*` are literal).
+    let text = gitignore.strip_prefix('\u{feff}').unwrap_or(gitignore);
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let line = line.split('\0').next().unwrap_or_default();
         let line = trim_unescaped_spaces(line);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let (negated, pattern) = match line.strip_prefix('!') {
             Some(p) => (true, p),
-            None => (false, line.strip_prefix('\\').unwrap_or(line)),
+            None => (false, line),
         };
         // A directory-only pattern can't match a file.
         if pattern.ends_with('/') {
@@ -281,6 +286,26 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn escapes_carriage_returns_nuls_and_a_bom_read_as_in_git() {
+        // Checked against `git check-ignore` (attacker round 3).
+        assert!(
+            !verdict("\\*.local.yaml\n", F).ignored,
+            "an escaped `*` is literal"
+        );
+        assert!(!verdict("\\*\n", F).ignored);
+        assert!(verdict("\\secrets.local.yaml\n", F).ignored);
+        assert!(
+            !verdict("secrets.local.yaml\r\r\n", F).ignored,
+            "only one CR goes"
+        );
+        assert!(verdict("secrets.local.yaml\r\n", F).ignored);
+        assert!(verdict("secrets.local.yaml\r", F).ignored);
+        assert!(!verdict("secrets.local.yaml\n!secrets.local.yaml\0 (keep)\n", F).ignored);
+        assert!(verdict("\u{feff}secrets.local.yaml\n", F).ignored);
+        assert!(verdict("secrets.local.yaml\n!secrets.local.yaml\r\r\n", F).ignored);
     }
 
     #[test]

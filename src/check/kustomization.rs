@@ -19,8 +19,10 @@ const OWN_KEYS: [&str; 3] = ["apiVersion", "kind", "resources"];
 pub(crate) struct Listed {
     /// The overlay files it lists, in order.
     pub files: Vec<OverlayPath>,
-    /// Whether `kubectl kustomize` may run on it: every resource is a file inside the overlay
-    /// (a URL would make `check` fetch from the network, a path outside read other files).
+    /// Whether `kubectl kustomize` may run on it: nothing but the wizard's keys, and every
+    /// resource one of the overlay's own files. A URL, a directory (with a kustomization of
+    /// its own), `components`, generators and the like can make kustomize fetch from the
+    /// network or read outside the overlay, and `check` must stay offline and inside.
     pub buildable: bool,
     /// What is wrong or unverifiable.
     pub findings: Vec<Finding>,
@@ -61,6 +63,7 @@ pub(crate) fn read(text: &str, strict: bool) -> Listed {
     for key in doc.keys() {
         let key = key.as_str().unwrap_or("?");
         if !OWN_KEYS.contains(&key) {
+            out.buildable = false;
             out.findings.push(flag(format!(
                 "`{key}`: kustomize changes the objects after `check` reads the files, so what `kubectl apply -k .` applies isn't what was checked; edit the files themselves and remove `{key}`"
             )));
@@ -80,9 +83,12 @@ pub(crate) fn read(text: &str, strict: bool) -> Listed {
         let name = name.strip_prefix("./").unwrap_or(name);
         match OverlayPath::try_from(name) {
             Ok(p) => out.files.push(p),
-            Err(_) if inside(name) => out.findings.push(flag(format!(
-                "lists `{name}`, which `check` doesn't read (only the wizard's own files, like `network/api-egress.yaml`): its objects are applied unchecked; move them into such a file"
-            ))),
+            Err(_) if inside(name) => {
+                out.buildable = false;
+                out.findings.push(flag(format!(
+                    "lists `{name}`, which `check` doesn't read (only the wizard's own files, like `network/api-egress.yaml`): its objects are applied unchecked; move them into such a file"
+                )));
+            }
             Err(_) => {
                 out.buildable = false;
                 out.findings.push(Finding::error(
@@ -94,6 +100,23 @@ pub(crate) fn read(text: &str, strict: bool) -> Listed {
         }
     }
     out
+}
+
+/// The other names kustomize reads a kustomization from: `kubectl apply -k .` would read
+/// one of them (or fail on two), which `check` doesn't.
+const OTHER_NAMES: [&str; 2] = ["kustomization.yml", "Kustomization"];
+
+/// An error for each other kustomization file in `dir`.
+pub(super) fn other_names(dir: &std::path::Path, findings: &mut Vec<Finding>) {
+    for name in OTHER_NAMES {
+        if std::fs::symlink_metadata(dir.join(name)).is_ok() {
+            findings.push(Finding::error(
+                name,
+                format!("kustomize reads its kustomization from `{name}` too (and fails with two), but `check` reads only `{FILE}`: what `kubectl apply -k .` applies would go unchecked; remove `{name}` and keep your changes in `{FILE}`"),
+                None,
+            ));
+        }
+    }
 }
 
 /// Whether `name` is a relative path that stays inside the overlay.
@@ -190,6 +213,15 @@ mod tests {
         let text = "resources:\n- allow.yml\n- https://example.com/acme/repo.git//x?ref=main\n- ../outside.yaml\npatches:\n- target: {kind: NetworkPolicy}\n  patch: x\n";
         let strict = read(text, true);
         assert!(!strict.buildable, "no fetch, no read outside");
+        // A directory (its own kustomization may fetch) or `components` isn't built either.
+        assert!(!read("resources:\n- extra/\n", false).buildable);
+        assert!(
+            !read(
+                "resources: []\ncomponents:\n- https://example.com/c\n",
+                false
+            )
+            .buildable
+        );
         let errors: Vec<&str> = strict
             .findings
             .iter()

@@ -163,6 +163,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
     gitops::check_gitops(dir, &mut findings)?;
     kustomization::check_resources(dir, &mut findings)?;
+    kustomization::other_names(dir, &mut findings);
     if !evaluation
         && answers.is_some()
         && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()

@@ -50,6 +50,17 @@ pub(crate) fn policy_errors<'a>(
     // Per port (0: every port), the CIDRs of every policy: policies add up.
     let mut by_port: BTreeMap<u64, Vec<IpNet>> = BTreeMap::new();
     let mut sources = Vec::new();
+    let docs: Vec<(&str, &Value)> = docs.into_iter().collect();
+    for (path, d) in &docs {
+        let k = kind(d);
+        if !JUDGED_KINDS.contains(&k) {
+            out.push(Finding::error(
+                path,
+                format!("applies a `{k}` (`{}`), which `check` can't judge: another CNI's policy (a CiliumNetworkPolicy, a Calico GlobalNetworkPolicy) can open egress the NetworkPolicies don't show, and profile `{}` refuses what can't be checked; remove it or express it as a NetworkPolicy", name(d), plan.profile.id),
+                Some("profile"),
+            ));
+        }
+    }
     for (path, np) in docs.into_iter().filter(|(_, d)| kind(d) == "NetworkPolicy") {
         if !sources.contains(&path) {
             sources.push(path);
@@ -70,6 +81,21 @@ pub(crate) fn policy_errors<'a>(
     union_error(at, "every port", &everywhere, plan, &mut out);
     out
 }
+
+/// The kinds of object an overlay applies that `check` can vouch for where egress is
+/// restricted: those the wizard writes.
+const JUDGED_KINDS: [&str; 10] = [
+    "Namespace",
+    "ServiceAccount",
+    "ClusterSecretStore",
+    "SecretStore",
+    "ExternalSecret",
+    "NetworkPolicy",
+    "ServiceMonitor",
+    "PrometheusRule",
+    "NginxIngressController",
+    "ManagedCertificate",
+];
 
 /// Where the union findings point when the policies come from several files.
 const DIR: &str = "network/";

@@ -121,12 +121,18 @@ pub(super) fn check_local_secrets(
             None,
         ));
     }
-    if crate::git::is_tracked(dir, LOCAL_SECRETS_FILE) {
-        findings.push(Finding::error(
+    match crate::git::tracking(dir, LOCAL_SECRETS_FILE) {
+        crate::git::Tracking::Untracked => {}
+        crate::git::Tracking::Tracked => findings.push(Finding::error(
             LOCAL_SECRETS_FILE,
             format!("holds plaintext credentials and is tracked by Git, so `git add .` commits it whatever .gitignore says; run `git rm --cached {LOCAL_SECRETS_FILE}` and commit (and rotate any credential already pushed)"),
             None,
-        ));
+        )),
+        crate::git::Tracking::Unknown(why) => findings.push(Finding::error(
+            LOCAL_SECRETS_FILE,
+            format!("holds plaintext credentials in a Git work tree, but Git couldn't say whether it tracks the file ({why}); fix what Git says and check again"),
+            None,
+        )),
     }
     check_local_secrets_mode(dir, findings);
     if !evaluation {

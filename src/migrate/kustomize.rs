@@ -71,9 +71,12 @@ fn reconcile(
     })?;
     let stale: Vec<&String> = present
         .iter()
-        .filter(|r| removed.contains(r.as_str()))
+        .filter(|r| removed.contains(norm(r)))
         .collect();
-    let missing: Vec<&String> = added.iter().filter(|a| !present.contains(a)).collect();
+    let missing: Vec<&String> = added
+        .iter()
+        .filter(|a| !present.iter().any(|p| norm(p) == a.as_str()))
+        .collect();
     if stale.is_empty() && missing.is_empty() {
         return Ok(None);
     }
@@ -95,7 +98,7 @@ fn reconcile(
     };
     let expected: Vec<&String> = present
         .iter()
-        .filter(|r| !removed.contains(r.as_str()))
+        .filter(|r| !removed.contains(norm(r)))
         .chain(missing.iter().copied())
         .collect();
     let out = edit(text, removed, &missing).ok_or_else(|| cannot(what.clone()))?;
@@ -158,7 +161,7 @@ fn edit(text: &str, removed: &BTreeSet<&str>, missing: &[&String]) -> Option<Str
         prefix.get_or_insert_with(|| l[..l.len() - trimmed.len()].to_string());
         out.push_str(&kept_after.concat());
         kept_after.clear();
-        if !removed.contains(plain(value)?.as_str()) {
+        if !removed.contains(norm(&plain(value)?)) {
             out.push_str(l);
         }
         end = i + 1;
@@ -172,6 +175,16 @@ fn edit(text: &str, removed: &BTreeSet<&str>, missing: &[&String]) -> Option<Str
     }
     out.push_str(&lines[end..].concat());
     Some(out)
+}
+
+/// A resource entry as the overlay path it names: kustomize reads `./network/x.yaml` and
+/// `network/x.yaml` alike (attacker round 3: a `./` entry survived its file's removal).
+fn norm(entry: &str) -> &str {
+    let mut e = entry;
+    while let Some(rest) = e.strip_prefix("./") {
+        e = rest;
+    }
+    e
 }
 
 /// The string of a block-list entry's text (after `- `): plain, or quoted; `None` for
@@ -215,6 +228,22 @@ mod tests {
             format!("{HEAD}resources:\n- network/extra.yaml # mine\n- namespace.yaml\n- network/baseline.yaml\n# end\nlabels: []\n")
         );
         assert_eq!(reconcile(&out, &set(&[]), &added).unwrap(), None);
+    }
+
+    #[test]
+    fn dot_slash_entries_name_the_same_files() {
+        let text = format!("{HEAD}resources:\n- ./network/baseline.yaml\n- ././network/extra.yaml\n- namespace.yaml\n");
+        let out = reconcile(
+            &text,
+            &set(&["network/baseline.yaml"]),
+            &["namespace.yaml".to_string()],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            resources(&out).unwrap(),
+            ["././network/extra.yaml", "namespace.yaml"]
+        );
     }
 
     #[test]

@@ -320,7 +320,7 @@ fn check_kustomization(
     // static check says why).
     if !crate::check::kustomization::read(&String::from_utf8_lossy(&text), false).buildable {
         v.notes
-            .push("kustomization.yaml lists resources outside the overlay: not built".into());
+            .push("kustomization.yaml holds what `check` can't vouch for (see its findings): not built with kubectl".into());
         return Ok(None);
     }
     let run = tools::kustomize(kubectl, dir)?;
