@@ -1703,6 +1703,18 @@ fn append(out: &Path, name: &str, text: &str) {
     std::fs::write(&path, old + text).unwrap();
 }
 
+/// `check`'s report (which must fail) on a regulated GKE overlay with `text` written to
+/// `file` and listed in its kustomization.
+fn check_listed(file: &str, text: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    std::fs::write(out.join(file), text).unwrap();
+    append(&out, "kustomization.yaml", &format!("- {file}\n"));
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 const OPEN_PATCH: &str = "patches:\n- target: {kind: NetworkPolicy}\n  patch: |-\n    - op: add\n      path: /spec/egress/-\n      value: {to: [{ipBlock: {cidr: 0.0.0.0/0}}]}\n";
 
 #[test]
@@ -1715,33 +1727,23 @@ fn regulated_egress_opened_through_the_kustomization_is_an_error() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("`patches`"));
     // An allow-all policy in a new file the kustomization lists.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = overlay(tmp.path(), "gke-regulated");
-    std::fs::write(
-        out.join("allow-egress.yaml"),
+    let stdout = check_listed(
+        "allow-egress.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all-egress}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{}]}\n",
-    )
-    .unwrap();
-    append(&out, "kustomization.yaml", "- allow-egress.yaml\n");
-    let o = check(&out);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    );
     assert!(
         stdout.contains("`allow-all-egress` allows egress to any destination"),
         "{stdout}"
     );
     // A `kind: List` wrapping one in network/.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = overlay(tmp.path(), "gke-regulated");
-    std::fs::write(
-        out.join("network/open-egress.yaml"),
+    let stdout = check_listed(
+        "network/open-egress.yaml",
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: wrapped}\n  spec: {podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}\n",
-    )
-    .unwrap();
-    append(&out, "kustomization.yaml", "- network/open-egress.yaml\n");
-    let o = check(&out);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("`wrapped` allows egress to 0.0.0.0/0"));
+    );
+    assert!(
+        stdout.contains("`wrapped` allows egress to 0.0.0.0/0"),
+        "{stdout}"
+    );
     // A `.yml` copy `check` would not read.
     let tmp = tempfile::tempdir().unwrap();
     let out = overlay(tmp.path(), "gke-regulated");
@@ -1982,17 +1984,10 @@ fn another_kustomization_file_and_another_cnis_policy_are_errors_in_regulated() 
         assert!(stdout.contains(&format!("from `{name}` too")), "{stdout}");
     }
     // A CiliumNetworkPolicy opening the world, in a file the kustomization lists.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = overlay(tmp.path(), "gke-regulated");
-    std::fs::write(
-        out.join("network/world.yaml"),
+    let stdout = check_listed(
+        "network/world.yaml",
         "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: world}\nspec:\n  endpointSelector: {}\n  egress: [{toEntities: [world]}]\n",
-    )
-    .unwrap();
-    append(&out, "kustomization.yaml", "- network/world.yaml\n");
-    let o = check(&out);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    );
     assert!(
         stdout.contains("applies a `CiliumNetworkPolicy` (`world`)"),
         "{stdout}"
