@@ -13,11 +13,17 @@ pub const MAX_SHARE: f64 = 1.0 / 16.0;
 /// (`::ffff:0:0/96`, how dual-stack sockets write IPv4 peers), IPv4-compatible (`::/96`,
 /// deprecated) and NAT64's well-known prefix (`64:ff9b::/96`, an IPv6-only cluster's way to
 /// IPv4). A CNI may or may not match IPv4 traffic against them; a wildcard is refused either way.
-const IPV4_IN_IPV6: [Ipv6Addr; 3] = [
+const IPV4_IN_IPV6: [Ipv6Addr; 4] = [
     Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0, 0),
     Ipv6Addr::UNSPECIFIED,
     Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
+    // IPv4-translated (RFC 2765, `::ffff:0:0:0/96`).
+    Ipv6Addr::new(0, 0, 0, 0, 0xffff, 0, 0, 0),
 ];
+
+/// NAT64's local-use prefix (RFC 8215, `64:ff9b:1::/48`): with the RFC 6052 layout for a
+/// `/48`, the IPv4 address's first 16 bits follow the prefix (bits 48–63).
+const LOCAL_NAT64: Ipv6Addr = Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0);
 
 /// The IPv4 addresses `net` reaches through an IPv4-in-IPv6 prefix ([`IPV4_IN_IPV6`]):
 /// `::ffff:10.0.0.0/104` is `10.0.0.0/8`, and `::ffff:0.0.0.0/96` (or anything holding it,
@@ -26,6 +32,17 @@ pub fn embedded_ipv4(net: &IpNet) -> Option<Ipv4Net> {
     let IpNet::V6(v6) = net else {
         return None;
     };
+    if let Ok(local) = Ipv6Net::new(LOCAL_NAT64, 48) {
+        if v6.contains(&local) {
+            return Some(Ipv4Net::default());
+        }
+        if local.contains(v6) {
+            // At least the first 16 bits' worth of IPv4: a `/(p-48)`, at most a `/16`.
+            let high = u32::from(v6.network().segments()[3]) << 16;
+            let len = (v6.prefix_len() - 48).min(16);
+            return Ipv4Net::new(high.into(), len).ok().map(|n| n.trunc());
+        }
+    }
     IPV4_IN_IPV6.iter().find_map(|prefix| {
         let block = Ipv6Net::new(*prefix, 96).ok()?;
         if v6.prefix_len() <= 96 {
@@ -195,6 +212,14 @@ mod tests {
         let ten: IpNet = "::ffff:10.0.0.0/104".parse().expect("cidr");
         assert_eq!(embedded_ipv4(&ten), "10.0.0.0/8".parse().ok());
         assert!(too_wide(&[ten]).is_none());
+        // NAT64's local-use prefix and IPv4-translated addresses carry IPv4 too (#11).
+        assert!(is_everywhere(&"64:ff9b:1::/48".parse().unwrap()));
+        assert!(is_everywhere(&"::ffff:0:0:0/96".parse().unwrap()));
+        assert_eq!(
+            embedded_ipv4(&"64:ff9b:1:a00::/56".parse().unwrap()),
+            Some("10.0.0.0/8".parse().unwrap())
+        );
+        assert!(too_wide(&nets(&["64:ff9b:1::/50"])).is_some());
         // Ordinary IPv6 ranges embed nothing.
         for other in ["2600:1f00::/24", "::1/128", "fd00::/8", "10.0.0.0/8"] {
             let net: IpNet = other.parse().expect("cidr");

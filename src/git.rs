@@ -37,6 +37,11 @@ pub fn tracking(dir: &Path, name: &str) -> Tracking {
         .args([
             "-c",
             "core.fsmonitor=false",
+            // A bare repository committed into the overlay (`HEAD`, `config`, `objects/`,
+            // `refs/`) would otherwise answer for the real one: Git then refuses, and that
+            // fails closed.
+            "-c",
+            "safe.bareRepository=explicit",
             "ls-files",
             "--error-unmatch",
             "--",

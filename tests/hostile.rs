@@ -2015,3 +2015,109 @@ fn a_listed_directory_is_not_built_so_check_never_fetches() {
     assert!(!all.contains("git fetch"), "{all}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn a_regulated_baseline_that_no_longer_restricts_every_pod_is_an_error() {
+    for (from, to) in [
+        ("  - Egress\n", ""),
+        (
+            "      app.kubernetes.io/name: caracal\n  policyTypes",
+            "      app.kubernetes.io/name: nothing\n  policyTypes",
+        ),
+        ("  namespace: caracal\n", "  namespace: other\n"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = overlay(tmp.path(), "gke-regulated");
+        let path = out.join("network/baseline.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from:?} in\n{text}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let o = check(&out);
+        assert_eq!(o.status.code(), Some(1), "{from:?}: {}", stderr(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("no longer restricts every pod"), "{stdout}");
+    }
+}
+
+#[test]
+fn a_regulated_gitops_file_edited_or_added_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "gke-regulated");
+    let o = new(
+        &fixture("gke-regulated"),
+        &out,
+        &[
+            "--force",
+            "--gitops",
+            "flux",
+            "--set",
+            "gitopsRepo.path=clusters/prod",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(check(&out).status.success(), "clean as written");
+    append(
+        &out,
+        "gitops/helmrelease.yaml",
+        "  values:\n    networkPolicy: {enabled: true}\n",
+    );
+    std::fs::write(out.join("gitops/argocd-extra.yaml"), "kind: Application\n").unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("gitops/helmrelease.yaml")
+            && stdout.contains("edited by hand: Argo CD or Flux"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("gitops/argocd-extra.yaml")
+            && stdout.contains("not written by caracal-wizard"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_merge_key_cannot_hide_an_open_rule() {
+    let stdout = check_listed(
+        "network/extra.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: merged}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  <<: {egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}\n",
+    );
+    assert!(
+        stdout.contains("`merged` allows egress to 0.0.0.0/0"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_work_directory_below_the_top_is_scanned_for_secrets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = overlay(tmp.path(), "eks-production");
+    let nested = out.join("network/.caracal-wizard-work");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(
+        nested.join("leak.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\nstringData: {key: AKIAABCDEFGHIJKLMNOP}\n",
+    )
+    .unwrap();
+    let o = check(&out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("leak.yaml"));
+}
+
+#[test]
+fn a_bare_repository_in_the_overlay_cannot_answer_for_the_real_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(out) = repo_with_tracked_secrets(tmp.path()) else {
+        return;
+    };
+    std::fs::create_dir_all(out.join("objects/info")).unwrap();
+    std::fs::create_dir_all(out.join("refs/heads")).unwrap();
+    std::fs::write(out.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(out.join("config"), "[core]\n\tbare = true\n").unwrap();
+    let before = snapshot(&out);
+    let o = new(&fixture("eks-evaluation"), &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(snapshot(&out), before, "nothing written");
+    assert_eq!(check(&out).status.code(), Some(1));
+}

@@ -4,7 +4,8 @@
 //!
 //! Input, split at NUL bytes: answers text, then `--set key.path=value` overrides. The same
 //! parts are also written as the files of a temporary overlay (answers, `values.yaml`,
-//! `.gitignore`, the ExternalSecret, the local secrets), which `check` and `migrate` read.
+//! `.gitignore`, the ExternalSecret, the local secrets, the kustomization and a NetworkPolicy),
+//! which `check` and `migrate` read.
 #![no_main]
 
 use std::path::Path;
@@ -18,12 +19,14 @@ use caracal_wizard::verify::{verify_dir, Tools};
 use libfuzzer_sys::fuzz_target;
 
 /// The overlay files the parts become, in order.
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
     "caracal-wizard.yaml",
     "values.yaml",
     ".gitignore",
     "external-secrets/external-secret.yaml",
     "secrets.local.yaml",
+    "kustomization.yaml",
+    "network/baseline.yaml",
 ];
 
 /// The profiles a migration is planned to.

@@ -134,7 +134,10 @@ fn inside(name: &str) -> bool {
 /// applies them one by one).
 pub(crate) fn unwrap_lists(docs: Vec<Value>) -> Vec<Value> {
     let mut out = Vec::new();
-    for d in docs {
+    for mut d in docs {
+        // kustomize resolves `<<` merge keys; judge the object as it will be applied
+        // (attacker round 4: `<<: {egress: [...]}` hid an open rule).
+        let _ = d.apply_merge();
         if super::doc::kind(&d) == "List" || super::doc::kind(&d).ends_with("List") {
             if let Some(items) = d.get("items").and_then(Value::as_sequence) {
                 out.extend(unwrap_lists(items.clone()));

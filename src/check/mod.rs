@@ -126,18 +126,24 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     let plan = answers
         .as_ref()
         .and_then(|a| plan_answers(a, catalog, &mut findings));
-    note_hand_edits(dir, &mut findings);
+    note_hand_edits(dir, plan.as_ref(), &mut findings);
     check_values_file(dir, needs, plan.as_ref(), &mut findings)?;
     if let Some(plan) = &plan {
         monitoring::check_monitors(dir, plan, &mut findings)?;
-        if !plan.profile.chart_network_policy
-            && read_optional(dir, crate::plan::BASELINE_FILE)?.is_none()
-        {
-            findings.push(Finding::error(
-                crate::plan::BASELINE_FILE,
-                format!("missing: profile `{}` turns the chart's NetworkPolicy off and this file replaces it, so without it nothing restricts the pods; re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`", plan.profile.id),
-                Some("profile"),
-            ));
+        if !plan.profile.open_cidr {
+            // A file the wizard didn't write in gitops/ (Argo CD's parent applies every
+            // `argocd-*.yaml` there).
+            let extra = OverlayDir::new(dir).files_in("gitops").unwrap_or_default();
+            for path in extra
+                .keys()
+                .filter(|p| !plan.answers.digests.contains_key(p.as_str()))
+            {
+                findings.push(Finding::error(path.as_str(), format!("not written by caracal-wizard: Argo CD or Flux may apply it, `check` doesn't render it, and profile `{}` refuses what can't be checked; remove it", plan.profile.id), Some("gitops")));
+            }
+        }
+        if !plan.profile.chart_network_policy {
+            let text = read_optional(dir, crate::plan::BASELINE_FILE)?;
+            network::baseline_errors(text.as_deref(), plan, &mut findings);
         }
         let unreadable = |e: crate::error::OverlayError| CheckError::Unreadable {
             path: crate::frontend::visible::shown(dir),
@@ -208,7 +214,11 @@ fn plan_answers(answers: &Answers, catalog: &Catalog, findings: &mut Vec<Finding
 }
 
 /// Hand edits are allowed, but worth a note; a file the wizard won't read is an error.
-fn note_hand_edits(dir: &Path, findings: &mut Vec<Finding>) {
+fn note_hand_edits(dir: &Path, plan: Option<&Plan>, findings: &mut Vec<Finding>) {
+    // What Argo CD or Flux applies comes from gitops/ (values, patches, resources), which
+    // `check` doesn't render: where the profile restricts egress, an edit there is an error
+    // (attacker round 4: a HelmRelease `spec.values` turned the chart's policy back on).
+    let strict = plan.is_some_and(|p| !p.profile.open_cidr);
     let states = match crate::output::try_file_states(dir, &[]) {
         Ok(states) => states,
         Err(e) => {
@@ -218,6 +228,11 @@ fn note_hand_edits(dir: &Path, findings: &mut Vec<Finding>) {
     };
     for (path, state) in states {
         if state == crate::output::FileState::Edited && path != ANSWERS_FILE {
+            if strict && path.starts_with("gitops/") {
+                let profile = plan.map_or("", |p| p.profile.id.as_str());
+                findings.push(Finding::error(&path, format!("edited by hand: Argo CD or Flux applies what this file says (values, patches, resources), which `check` doesn't render, and profile `{profile}` refuses what can't be checked; put the change in the answers or values.yaml and re-run `caracal-wizard new --answers caracal-wizard.yaml --out .`"), Some("gitops")));
+                continue;
+            }
             findings.push(Finding::note(&path, "edited by hand since caracal-wizard wrote it (kept by `migrate`; overwritten only with `new --force`)"));
         }
     }

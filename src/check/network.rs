@@ -82,6 +82,81 @@ pub(crate) fn policy_errors<'a>(
     out
 }
 
+/// Where the profile replaces the chart's policy (regulated), `network/baseline.yaml` must
+/// still restrict every pod of the release both ways: there, selecting the release's pods, in
+/// the release's namespace, for Ingress and Egress (attacker round 4: dropping `Egress` from
+/// `policyTypes`, a selector matching nothing or another namespace left every pod open).
+pub(crate) fn baseline_errors(text: Option<&str>, plan: &Plan, out: &mut Vec<Finding>) {
+    let file = crate::plan::BASELINE_FILE;
+    let Some(want) = plan.egress_policies.iter().find(|p| p.path == file) else {
+        return;
+    };
+    let again = "re-run `caracal-wizard new --answers caracal-wizard.yaml --out .` (or restore it)";
+    let Some(text) = text else {
+        out.push(Finding::error(
+            file,
+            format!("missing: profile `{}` turns the chart's NetworkPolicy off and this file replaces it, so without it nothing restricts the pods; {again}", plan.profile.id),
+            Some("profile"),
+        ));
+        return;
+    };
+    let docs = match crate::manifest::parse_yaml_documents(text) {
+        Ok(d) => super::kustomization::unwrap_lists(d),
+        Err(e) => {
+            out.push(Finding::error(
+                file,
+                format!("not valid YAML ({e}); {again}"),
+                None,
+            ));
+            return;
+        }
+    };
+    let name = &want.policy.metadata.name;
+    let Some(np) = docs
+        .iter()
+        .find(|d| kind(d) == "NetworkPolicy" && super::doc::name(d) == name)
+    else {
+        out.push(Finding::error(file, format!("holds no NetworkPolicy `{name}`, which restricts every pod of the release; {again}"), Some("profile")));
+        return;
+    };
+    let mut wrong = Vec::new();
+    let ns = get(np, &["metadata", "namespace"]).and_then(Value::as_str);
+    if ns.is_some_and(|n| Some(n) != want.policy.metadata.namespace.as_deref()) {
+        wrong.push(format!(
+            "its namespace is `{}`, not the release's",
+            ns.unwrap_or_default()
+        ));
+    }
+    let types: Vec<&str> = seq(np, &["spec", "policyTypes"])
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for t in ["Ingress", "Egress"] {
+        if !types.contains(&t) {
+            wrong.push(format!(
+                "`policyTypes` lacks `{t}`, so it restricts no {}",
+                t.to_lowercase()
+            ));
+        }
+    }
+    let selector = get(np, &["spec", "podSelector"]);
+    let labels: Option<crate::catalog::Labels> = selector
+        .and_then(|s| s.get("matchLabels"))
+        .cloned()
+        .and_then(|l| serde_yaml::from_value(l).ok());
+    let expressions = selector.is_some_and(|s| s.get("matchExpressions").is_some());
+    if labels.as_ref() != Some(&want.policy.spec.pod_selector.match_labels) || expressions {
+        wrong.push("its `podSelector` is not the release's pods (`app.kubernetes.io/name` and `app.kubernetes.io/instance`)".to_string());
+    }
+    if !wrong.is_empty() {
+        out.push(Finding::error(
+            file,
+            format!("NetworkPolicy `{name}` no longer restricts every pod of the release, which profile `{}` needs: {}; {again}", plan.profile.id, wrong.join("; ")),
+            Some("profile"),
+        ));
+    }
+}
+
 /// The kinds of object an overlay applies that `check` can vouch for where egress is
 /// restricted: those the wizard writes.
 const JUDGED_KINDS: [&str; 10] = [

@@ -33,7 +33,9 @@ pub(super) fn scan_for_secrets(
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        if name == ".git" || name == WORK_DIR || (depth == 0 && name == LOCAL_SECRETS_FILE) {
+        // The work directory is skipped only where the wizard makes it (at the top, which its
+        // own `.gitignore` hides from Git); one anywhere else is an ordinary directory.
+        if name == ".git" || (depth == 0 && (name == WORK_DIR || name == LOCAL_SECRETS_FILE)) {
             continue;
         }
         let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();

@@ -165,18 +165,30 @@ impl Overlay {
     }
 }
 
-/// The overlay's manifests under `network/`, `monitoring/` and `ingress/`: applied beside
-/// the chart, they decide with it who reaches what (#10).
+/// The overlay's manifests under `network/`, `monitoring/` and `ingress/` and every other
+/// file its kustomization lists: applied beside the chart, they decide with it who reaches
+/// what (#10). `kind: List`s unwrapped and merge keys resolved, as kustomize applies them.
 fn own_manifests(dir: &Path) -> Vec<Value> {
-    let files = crate::overlay_dir::OverlayDir::new(dir)
-        .files()
-        .unwrap_or_default();
-    files
-        .iter()
-        .filter(|(p, _)| matches!(p.subdir(), Some("network" | "monitoring" | "ingress")))
-        .filter_map(|(_, text)| manifest::parse_yaml_documents(text).ok())
+    let overlay = crate::overlay_dir::OverlayDir::new(dir);
+    let mut files = overlay.files().unwrap_or_default();
+    files.retain(|p, _| matches!(p.subdir(), Some("network" | "monitoring" | "ingress")));
+    let listed = overlay
+        .read_name(crate::check::kustomization::FILE)
+        .ok()
         .flatten()
-        .collect()
+        .map(|t| crate::check::kustomization::read(&String::from_utf8_lossy(&t), false).files)
+        .unwrap_or_default();
+    for rel in listed {
+        if let Ok(Some(text)) = overlay.read_text(&rel) {
+            files.insert(rel, text);
+        }
+    }
+    let docs = files
+        .values()
+        .filter_map(|text| manifest::parse_yaml_documents(text).ok())
+        .flatten()
+        .collect();
+    crate::check::kustomization::unwrap_lists(docs)
 }
 
 /// Everything `check` adds to the static checks of `dir`: `kubectl kustomize` when kubectl is
@@ -318,7 +330,21 @@ fn check_kustomization(
     };
     // Never a build that fetches from the network or reads outside the overlay (the
     // static check says why).
-    if !crate::check::kustomization::read(&String::from_utf8_lossy(&text), false).buildable {
+    let listed = crate::check::kustomization::read(&String::from_utf8_lossy(&text), false);
+    // A file our own parser refuses (an alias bomb, deep nesting, not YAML) isn't handed to
+    // kubectl either: kustomize has no such limits (attacker round 4: 10 GB in 25 s).
+    let parses = |rel: &crate::overlay_dir::OverlayPath| {
+        overlay
+            .read_text(rel)
+            .is_ok_and(|t| t.is_none_or(|t| manifest::parse_yaml_documents(&t).is_ok()))
+    };
+    if !listed.files.iter().all(parses) {
+        v.notes.push(
+            "a file kustomization.yaml lists doesn't parse as YAML here (see its findings): not built with kubectl".into(),
+        );
+        return Ok(None);
+    }
+    if !listed.buildable {
         v.notes
             .push("kustomization.yaml holds what `check` can't vouch for (see its findings): not built with kubectl".into());
         return Ok(None);
