@@ -18,6 +18,20 @@ fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/examples/{name}.yaml"))
 }
 
+/// The wizard on the EKS production example, `extra` arguments first, in a 100×30 tmux pane
+/// at step 1: the temporary directory, the `--out` it would write and the pane.
+fn wizard_at_step_one(extra: &[&str]) -> (tempfile::TempDir, PathBuf, Tmux) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let answers = example("eks-production").display().to_string();
+    let out_arg = out.display().to_string();
+    let mut args = extra.to_vec();
+    args.extend(["--answers", &answers, "--out", &out_arg]);
+    let t = Tmux::start(dir.path(), 100, 30, &args);
+    t.wait_for("Step 1 of 9");
+    (dir, out, t)
+}
+
 fn cmd() -> assert_cmd::Command {
     let mut c = common::cmd();
     c.timeout(Duration::from_secs(60));
@@ -221,22 +235,9 @@ fn signal_restores_the_terminal(signal: &str, number: i32, plain: bool) {
     if !has_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let answers = example("eks-production").display().to_string();
-    let out_arg = out.display().to_string();
-    let mut args = vec!["--answers", &answers, "--out", &out_arg];
-    if plain {
-        args.push("--plain");
-    }
-    let t = Tmux::start(dir.path(), 100, 30, &args);
-    t.wait_for("Step 1 of 9");
-    let pid = binary_pid(&t);
-    let killed = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    let extra: &[&str] = if plain { &["--plain"] } else { &[] };
+    let (dir, out, t) = wizard_at_step_one(extra);
+    kill(signal, &binary_pid(&t));
     assert_eq!(t.exit_code(), 128 + number, "{}", t.screen());
     assert!(!out.exists(), "a signal writes nothing");
     assert_restored(&t, dir.path());
@@ -333,17 +334,7 @@ fn tmux_sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     if !has_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let answers = example("eks-production").display().to_string();
-    let out_arg = out.display().to_string();
-    let t = Tmux::start(
-        dir.path(),
-        100,
-        30,
-        &["--answers", &answers, "--out", &out_arg],
-    );
-    t.wait_for("Step 1 of 9");
+    let (dir, out, t) = wizard_at_step_one(&[]);
     let pid = binary_pid(&t);
     kill("TSTP", &pid);
     wait_stopped(&pid, true);
@@ -381,13 +372,7 @@ fn tmux_sigtstp_gives_the_plain_prompts_terminal_back_and_sigcont_takes_it_again
     if !has_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let answers = example("eks-production").display().to_string();
-    let out_arg = out.display().to_string();
-    let args = ["--plain", "--answers", &answers, "--out", &out_arg];
-    let t = Tmux::start(dir.path(), 100, 30, &args);
-    t.wait_for("Step 1 of 9");
+    let (dir, out, t) = wizard_at_step_one(&["--plain"]);
     assert!(!pane_cooked(&t), "the prompt reads keys in raw mode");
     let pid = binary_pid(&t);
     kill("TSTP", &pid);
@@ -419,18 +404,9 @@ fn tmux_ctrl_c_at_the_plain_resume_prompt_quits() {
     if !has_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let answers = example("eks-production").display().to_string();
-    let out_arg = out.display().to_string();
     // A first run leaves a draft behind (Ctrl-C at step 2).
-    let t = Tmux::start(
-        dir.path(),
-        100,
-        30,
-        &["--answers", &answers, "--out", &out_arg],
-    );
-    t.wait_for("Step 1 of 9");
+    let (dir, out, t) = wizard_at_step_one(&[]);
+    let out_arg = out.display().to_string();
     t.send("Enter");
     t.wait_for("Step 2 of 9");
     t.send("C-c");
@@ -454,16 +430,7 @@ fn tmux_an_8000_character_paste_is_taken_in_well_under_a_second() {
     if !has_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out_arg = dir.path().join("out").display().to_string();
-    let answers = example("eks-production").display().to_string();
-    let t = Tmux::start(
-        dir.path(),
-        100,
-        30,
-        &["--answers", &answers, "--out", &out_arg],
-    );
-    t.wait_for("Step 1 of 9");
+    let (_dir, _out, t) = wizard_at_step_one(&[]);
     t.send("Enter");
     t.wait_for("Step 2 of 9");
     // The release name: paste 8,000 characters, then Enter, which says the name is wrong
