@@ -5,7 +5,8 @@ fn catalog() -> Catalog {
     Catalog::builtin().expect("catalog")
 }
 
-const EKS_PROD: &str = r#"
+/// EKS production answers that pass (shared with the private hosts' tests).
+pub(super) const EKS_PROD: &str = r#"
 version: 1
 cloud: eks
 profile: production
