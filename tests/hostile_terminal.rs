@@ -38,6 +38,24 @@ fn cmd() -> assert_cmd::Command {
     c
 }
 
+/// The example's overlay written into `dir/o`, with `line` inserted after its README's
+/// first line (a hand edit a cloned overlay could carry).
+fn overlay_with_readme_line(dir: &Path, line: &str) -> PathBuf {
+    let overlay = dir.join("o");
+    cmd()
+        .args(["new", "--answers"])
+        .arg(example("eks-production"))
+        .arg("--out")
+        .arg(&overlay)
+        .assert()
+        .success();
+    let readme = overlay.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    std::fs::write(&readme, format!("{first}\n{line}\n{rest}")).unwrap();
+    overlay
+}
+
 fn has_raw_control(bytes: &[u8]) -> bool {
     String::from_utf8_lossy(bytes)
         .chars()
@@ -93,18 +111,8 @@ fn sign_in_from_with_a_control_character_is_refused() {
 #[test]
 fn migrate_dry_run_shows_a_hand_edit_with_an_escape_sequence_escaped() {
     let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("o");
-    cmd()
-        .args(["new", "--answers"])
-        .arg(example("eks-production"))
-        .arg("--out")
-        .arg(&overlay)
-        .assert()
-        .success();
-    let readme = overlay.join("README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
-    let (first, rest) = text.split_once('\n').unwrap();
-    std::fs::write(&readme, format!("{first}\n{OSC52} hostile line\n{rest}")).unwrap();
+    let overlay = overlay_with_readme_line(dir.path(), &format!("{OSC52} hostile line"));
+    let edited = std::fs::read_to_string(overlay.join("README.md")).unwrap();
     let out = cmd()
         .arg("migrate")
         .arg(&overlay)
@@ -126,8 +134,8 @@ fn migrate_dry_run_shows_a_hand_edit_with_an_escape_sequence_escaped() {
         "{shown}"
     );
     assert_eq!(
-        std::fs::read_to_string(&readme).unwrap(),
-        format!("{first}\n{OSC52} hostile line\n{rest}"),
+        std::fs::read_to_string(overlay.join("README.md")).unwrap(),
+        edited,
         "a dry run writes nothing"
     );
 }
@@ -511,23 +519,8 @@ fn invisible_characters_in_answers_are_refused_at_their_key() {
 #[test]
 fn check_and_migrate_show_invisible_characters_escaped() {
     let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("o");
-    cmd()
-        .args(["new", "--answers"])
-        .arg(example("eks-production"))
-        .arg("--out")
-        .arg(&overlay)
-        .assert()
-        .success();
-    let readme = overlay.join("README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
-    let (first, rest) = text.split_once('\n').unwrap();
     let hostile: String = INVISIBLE.iter().collect();
-    std::fs::write(
-        &readme,
-        format!("{first}\nx{hostile}y hostile line\n{rest}"),
-    )
-    .unwrap();
+    let overlay = overlay_with_readme_line(dir.path(), &format!("x{hostile}y hostile line"));
     let out = cmd()
         .arg("migrate")
         .arg(&overlay)
