@@ -45,36 +45,31 @@ fn is_format(c: char) -> bool {
 ///
 /// Use it once, where text leaves for a terminal. Never use it on bytes written to files.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hostile) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_hostile(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped(text, false)
 }
 
 /// A path (or a name from disk, or any text that belongs on one line) on its way to a
 /// terminal: like [`visible`], and line breaks and tabs too (`\n`, `\r`, `\t`), so a file
 /// name can't start a line of its own and forge output (`k.pem\n0 error(s)`).
 pub fn visible_line(text: &str) -> Cow<'_, str> {
-    let breaks = |c: char| matches!(c, '\n' | '\t');
+    escaped(text, true)
+}
+
+/// [`visible`] (`one_line` false) or [`visible_line`]: hostile characters as Unicode escapes,
+/// and on one line `\n`, `\r`, `\t` as such.
+fn escaped(text: &str, one_line: bool) -> Cow<'_, str> {
+    let breaks = |c: char| one_line && matches!(c, '\n' | '\r' | '\t');
     if !text.chars().any(|c| is_hostile(c) || breaks(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_hostile(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
+        if breaks(c) {
+            out.extend(c.escape_default());
+        } else if is_hostile(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
