@@ -50,77 +50,15 @@ fn is_yaml11_number(s: &str) -> bool {
 /// `([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?`,
 /// blanks allowed before the offset too (the spec's own example `21:59:43.10 -5` has one).
 fn is_yaml11_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    // Advances over `min..=max` ASCII digits; whether there were at least `min`.
-    let digits = |i: &mut usize, min: usize, max: usize| {
-        let start = *i;
-        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start >= min
-    };
-    let byte = |i: usize| b.get(i).copied();
-    if !(digits(&mut i, 4, 4) && byte(i) == Some(b'-')) {
-        return false;
-    }
-    i += 1;
-    if !(digits(&mut i, 1, 2) && byte(i) == Some(b'-')) {
-        return false;
-    }
-    i += 1;
-    if !digits(&mut i, 1, 2) {
-        return false;
-    }
-    if i == b.len() {
-        return true;
-    }
-    match byte(i) {
-        Some(b'T' | b't') => i += 1,
-        Some(b' ' | b'\t') => {
-            while matches!(byte(i), Some(b' ' | b'\t')) {
-                i += 1;
-            }
-        }
-        _ => return false,
-    }
-    if !(digits(&mut i, 1, 2) && byte(i) == Some(b':')) {
-        return false;
-    }
-    i += 1;
-    if !(digits(&mut i, 2, 2) && byte(i) == Some(b':')) {
-        return false;
-    }
-    i += 1;
-    if !digits(&mut i, 2, 2) {
-        return false;
-    }
-    if byte(i) == Some(b'.') {
-        i += 1;
-        digits(&mut i, 0, usize::MAX);
-    }
-    let zone_start = i;
-    while matches!(byte(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    match byte(i) {
-        None if i == zone_start => true,
-        Some(b'Z') => i + 1 == b.len(),
-        Some(b'-' | b'+') => {
-            i += 1;
-            if !digits(&mut i, 1, 2) {
-                return false;
-            }
-            if byte(i) == Some(b':') {
-                i += 1;
-                if !digits(&mut i, 2, 2) {
-                    return false;
-                }
-            }
-            i == b.len()
-        }
-        _ => false,
-    }
+    static TIMESTAMP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
+            r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?",
+            r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$",
+        ))
+        .expect("the YAML 1.1 timestamp pattern compiles")
+    });
+    TIMESTAMP.is_match(s)
 }
 
 /// A number written in a notation whose type or value depends on the YAML parser reading it
