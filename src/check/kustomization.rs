@@ -19,6 +19,9 @@ const OWN_KEYS: [&str; 3] = ["apiVersion", "kind", "resources"];
 pub(crate) struct Listed {
     /// The overlay files it lists, in order.
     pub files: Vec<OverlayPath>,
+    /// Every entry inside the overlay as written (files the wizard writes or not, and
+    /// directories), for whether it is there.
+    pub inside: Vec<String>,
     /// Whether `kubectl kustomize` may run on it: nothing but the wizard's keys, and every
     /// resource one of the overlay's own files. A URL, a directory (with a kustomization of
     /// its own), `components`, generators and the like can make kustomize fetch from the
@@ -80,6 +83,9 @@ pub(crate) fn read(text: &str, strict: bool) -> Listed {
             ));
             continue;
         };
+        if inside(name) {
+            out.inside.push(name.to_string());
+        }
         let name = name.strip_prefix("./").unwrap_or(name);
         match OverlayPath::try_from(name) {
             Ok(p) => out.files.push(p),
@@ -149,32 +155,12 @@ pub(crate) fn unwrap_lists(docs: Vec<Value>) -> Vec<Value> {
     out
 }
 
-/// Each local `resources:` entry of the overlay's kustomization that names nothing on disk:
-/// it makes `kubectl apply -k .` fail (checked without kubectl). Remote entries (URLs,
-/// `git@…`) and paths leaving the overlay are not looked up ([`read`] reports those).
-pub(super) fn check_resources(
-    dir: &std::path::Path,
-    findings: &mut Vec<Finding>,
-) -> Result<(), super::CheckError> {
-    use std::path::{Component, Path};
-    let Some(text) = super::read_optional(dir, FILE)? else {
-        return Ok(());
-    };
-    let Ok(doc) = crate::manifest::parse_yaml(&text) else {
-        // `read` reports it.
-        return Ok(());
-    };
-    let Some(entries) = doc.get("resources").and_then(Value::as_sequence) else {
-        return Ok(());
-    };
-    for entry in entries.iter().filter_map(Value::as_str) {
-        let path = Path::new(entry);
-        let local = !entry.contains("://")
-            && !entry.starts_with("git@")
-            && path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-        if local && std::fs::symlink_metadata(dir.join(path)).is_err() {
+/// Each `resources:` entry of the overlay's kustomization inside the overlay that names
+/// nothing on disk: it makes `kubectl apply -k .` fail (checked without kubectl). Entries
+/// outside it (URLs, `..`) are not looked up; [`read`] reports those.
+pub(super) fn check_resources(dir: &std::path::Path, listed: &Listed, findings: &mut Vec<Finding>) {
+    for entry in &listed.inside {
+        if std::fs::symlink_metadata(dir.join(entry)).is_err() {
             findings.push(Finding::error(
                 FILE,
                 format!(
@@ -185,7 +171,6 @@ pub(super) fn check_resources(
             ));
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -128,6 +128,15 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         .and_then(|a| plan_answers(a, catalog, &mut findings));
     note_hand_edits(dir, plan.as_ref(), &mut findings);
     check_values_file(dir, needs, plan.as_ref(), &mut findings)?;
+    // What `kubectl apply -k .` applies: read once, for the resources' existence and (with a
+    // plan) the policies in them.
+    let strict = plan.as_ref().is_some_and(|p| !p.profile.open_cidr);
+    let listed = read_optional(dir, kustomization::FILE)?.map(|t| kustomization::read(&t, strict));
+    if let Some(listed) = &listed {
+        findings.extend(listed.findings.iter().cloned());
+        kustomization::check_resources(dir, listed, &mut findings);
+    }
+    kustomization::other_names(dir, &mut findings);
     if let Some(plan) = &plan {
         monitoring::check_monitors(dir, plan, &mut findings)?;
         if !plan.profile.open_cidr {
@@ -152,13 +161,9 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
         let overlay = OverlayDir::new(dir);
         let mut files = overlay.files_in("network").map_err(unreadable)?;
         // And whatever else `kubectl apply -k .` applies from the overlay.
-        if let Some(text) = read_optional(dir, kustomization::FILE)? {
-            let listed = kustomization::read(&text, !plan.profile.open_cidr);
-            findings.extend(listed.findings);
-            for rel in listed.files {
-                if let Some(t) = overlay.read_text(&rel).map_err(unreadable)? {
-                    files.insert(rel, t);
-                }
+        for rel in listed.iter().flat_map(|l| &l.files) {
+            if let Some(t) = overlay.read_text(rel).map_err(unreadable)? {
+                files.insert(rel.clone(), t);
             }
         }
         let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
@@ -168,8 +173,6 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     secrets::scan_for_secrets(dir, dir, 0, &mut findings)?;
     secrets::check_local_secrets(dir, evaluation, &mut findings)?;
     gitops::check_gitops(dir, &mut findings)?;
-    kustomization::check_resources(dir, &mut findings)?;
-    kustomization::other_names(dir, &mut findings);
     if !evaluation
         && answers.is_some()
         && read_optional(dir, "external-secrets/external-secret.yaml")?.is_none()
