@@ -97,6 +97,10 @@ struct Overlay {
     /// The overlay's own manifests the chart's are checked with (policies, monitors, the
     /// internal controller), read through `OverlayDir`.
     own_manifests: Vec<Value>,
+    /// The root kustomization as `check` reads it, when there is one.
+    kustomization: Option<crate::check::kustomization::Listed>,
+    /// Whether every file it lists parses here (kubectl gets nothing our parser refuses).
+    listed_parse: bool,
     secret_store: Option<Value>,
     cloud: Option<crate::catalog::Cloud>,
     components: Vec<crate::catalog::Component>,
@@ -138,8 +142,13 @@ impl Overlay {
             .as_ref()
             .and_then(|a| catalog.cloud(&a.cloud))
             .cloned();
+        let kustomization = read(crate::check::kustomization::FILE)
+            .map(|t| crate::check::kustomization::read(&t, false));
+        let (own_manifests, listed_parse) = own_manifests(dir, kustomization.as_ref());
         Overlay {
-            own_manifests: own_manifests(dir),
+            own_manifests,
+            kustomization,
+            listed_parse,
             secret_store,
             cloud,
             components: catalog.components.components.clone(),
@@ -168,19 +177,23 @@ impl Overlay {
 /// The overlay's manifests under `network/`, `monitoring/` and `ingress/` and every other
 /// file its kustomization lists: applied beside the chart, they decide with it who reaches
 /// what (#10). `kind: List`s unwrapped and merge keys resolved, as kustomize applies them.
-fn own_manifests(dir: &Path) -> Vec<Value> {
+/// Also whether every listed file parsed.
+fn own_manifests(
+    dir: &Path,
+    listed: Option<&crate::check::kustomization::Listed>,
+) -> (Vec<Value>, bool) {
     let overlay = crate::overlay_dir::OverlayDir::new(dir);
     let mut files = overlay.files().unwrap_or_default();
     files.retain(|p, _| matches!(p.subdir(), Some("network" | "monitoring" | "ingress")));
-    let listed = overlay
-        .read_name(crate::check::kustomization::FILE)
-        .ok()
-        .flatten()
-        .map(|t| crate::check::kustomization::read(&String::from_utf8_lossy(&t), false).files)
-        .unwrap_or_default();
-    for rel in listed {
-        if let Ok(Some(text)) = overlay.read_text(&rel) {
-            files.insert(rel, text);
+    let mut all_parse = true;
+    for rel in listed.iter().flat_map(|l| &l.files) {
+        match overlay.read_text(rel) {
+            Ok(Some(text)) => {
+                all_parse &= manifest::parse_yaml_documents(&text).is_ok();
+                files.insert(rel.clone(), text);
+            }
+            Ok(None) => {}
+            Err(_) => all_parse = false,
         }
     }
     let docs = files
@@ -188,7 +201,7 @@ fn own_manifests(dir: &Path) -> Vec<Value> {
         .filter_map(|text| manifest::parse_yaml_documents(text).ok())
         .flatten()
         .collect();
-    crate::check::kustomization::unwrap_lists(docs)
+    (crate::check::kustomization::unwrap_lists(docs), all_parse)
 }
 
 /// Everything `check` adds to the static checks of `dir`: `kubectl kustomize` when kubectl is
@@ -208,7 +221,8 @@ pub fn verify_dir(
     let (kustomized, charted) = std::thread::scope(|s| {
         let kustomize = s.spawn(|| {
             let mut v = Verification::default();
-            check_kustomization(dir, tools.kubectl.as_deref(), &exp, &mut v).map(|b| (v, b))
+            check_kustomization(dir, tools.kubectl.as_deref(), &overlay, &exp, &mut v)
+                .map(|b| (v, b))
         });
         let template = match (chart, helm) {
             (Some(chart), Some(helm)) => Some(s.spawn(|| render(dir, chart, helm, &overlay))),
@@ -312,6 +326,7 @@ fn applied_alongside(built: &[Value], own: &[Value]) -> Vec<Value> {
 fn check_kustomization(
     dir: &Path,
     kubectl: Option<&Path>,
+    overlay: &Overlay,
     exp: &Expectations<'_>,
     v: &mut Verification,
 ) -> Result<Option<Vec<Value>>, VerifyError> {
@@ -320,30 +335,19 @@ fn check_kustomization(
             .push("kubectl not found ($KUBECTL or PATH): the kustomization was not built".into());
         return Ok(None);
     };
-    let overlay = crate::overlay_dir::OverlayDir::new(dir);
-    let Some(text) = overlay
-        .read_name(crate::check::kustomization::FILE)
-        .ok()
-        .flatten()
-    else {
+    let Some(listed) = &overlay.kustomization else {
         return Ok(None);
     };
-    // Never a build that fetches from the network or reads outside the overlay (the
-    // static check says why).
-    let listed = crate::check::kustomization::read(&String::from_utf8_lossy(&text), false);
     // A file our own parser refuses (an alias bomb, deep nesting, not YAML) isn't handed to
     // kubectl either: kustomize has no such limits (attacker round 4: 10 GB in 25 s).
-    let parses = |rel: &crate::overlay_dir::OverlayPath| {
-        overlay
-            .read_text(rel)
-            .is_ok_and(|t| t.is_none_or(|t| manifest::parse_yaml_documents(&t).is_ok()))
-    };
-    if !listed.files.iter().all(parses) {
+    if !overlay.listed_parse {
         v.notes.push(
             "a file kustomization.yaml lists doesn't parse as YAML here (see its findings): not built with kubectl".into(),
         );
         return Ok(None);
     }
+    // Never a build that fetches from the network or reads outside the overlay (the
+    // static check says why).
     if !listed.buildable {
         v.notes
             .push("kustomization.yaml holds what `check` can't vouch for (see its findings): not built with kubectl".into());
