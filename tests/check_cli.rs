@@ -440,9 +440,29 @@ fn with_helm_broken_overlays_are_reported_with_the_answer_to_change() {
         "{report:#}"
     );
 
-    // Egress opened to everywhere in regulated.
+    // Egress opened to everywhere in regulated: in values.yaml (inert there since the chart's
+    // policy is off, and still refused) and in the baseline that replaces it.
+    let open_rule = "  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n";
     let dir = overlay("gke", "regulated");
-    edit(dir.path(), "values.yaml", "  extraEgress:\n", "  extraEgress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n    ports:\n    - protocol: TCP\n      port: 443\n");
+    edit(
+        dir.path(),
+        "values.yaml",
+        "  extraEgress:\n",
+        &format!("  extraEgress:\n{open_rule}"),
+    );
+    let (code, report) = check_rendered(dir.path(), &helm, &chart);
+    assert_eq!(code, 1);
+    assert!(
+        has_finding(&report, "egress.other", "every IPv4 address"),
+        "{report:#}"
+    );
+    let dir = overlay("gke", "regulated");
+    edit(
+        dir.path(),
+        "network/baseline.yaml",
+        "  egress:\n",
+        &format!("  egress:\n{open_rule}"),
+    );
     let (code, report) = check_rendered(dir.path(), &helm, &chart);
     assert_eq!(code, 1);
     // A hand edit: regulated forbids `egress.openHttps`, so no answer is named (#13).
