@@ -17,6 +17,23 @@ const GITOPS_FILES: [&str; 5] = [
     "gitops/flux-kustomization.yaml",
 ];
 
+/// Where the profile restricts egress, a file under `gitops/` the wizard didn't write: Argo
+/// CD's parent Application applies every `gitops/argocd-*.yaml`, and `check` renders none.
+pub(super) fn foreign_files(dir: &Path, plan: &crate::plan::Plan, findings: &mut Vec<Finding>) {
+    if plan.profile.open_cidr {
+        return;
+    }
+    let files = crate::overlay_dir::OverlayDir::new(dir)
+        .files_in("gitops")
+        .unwrap_or_default();
+    for path in files
+        .keys()
+        .filter(|p| !plan.answers.digests.contains_key(p.as_str()))
+    {
+        findings.push(Finding::error(path.as_str(), format!("not written by caracal-wizard: Argo CD or Flux may apply it, `check` doesn't render it, and profile `{}` refuses what can't be checked; remove it", plan.profile.id), Some("gitops")));
+    }
+}
+
 /// Checks every GitOps object of the overlay in `dir`.
 pub(super) fn check_gitops(dir: &Path, findings: &mut Vec<Finding>) -> Result<(), CheckError> {
     for file in GITOPS_FILES {

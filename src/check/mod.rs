@@ -139,17 +139,7 @@ pub fn check_dir(dir: &Path, catalog: &Catalog) -> Result<Vec<Finding>, CheckErr
     kustomization::other_names(dir, &mut findings);
     if let Some(plan) = &plan {
         monitoring::check_monitors(dir, plan, &mut findings)?;
-        if !plan.profile.open_cidr {
-            // A file the wizard didn't write in gitops/ (Argo CD's parent applies every
-            // `argocd-*.yaml` there).
-            let extra = OverlayDir::new(dir).files_in("gitops").unwrap_or_default();
-            for path in extra
-                .keys()
-                .filter(|p| !plan.answers.digests.contains_key(p.as_str()))
-            {
-                findings.push(Finding::error(path.as_str(), format!("not written by caracal-wizard: Argo CD or Flux may apply it, `check` doesn't render it, and profile `{}` refuses what can't be checked; remove it", plan.profile.id), Some("gitops")));
-            }
-        }
+        gitops::foreign_files(dir, plan, &mut findings);
         if !plan.profile.chart_network_policy {
             let text = read_optional(dir, crate::plan::BASELINE_FILE)?;
             network::baseline_errors(text.as_deref(), plan, &mut findings);
